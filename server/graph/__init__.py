@@ -1,0 +1,1 @@
+"""Building the graph: loading, inference, validation and dumps."""

@@ -1,0 +1,72 @@
+"""Writing the published dumps, all at once or not at all."""
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import rdflib
+from rdflib.compare import to_canonical_graph
+
+DUMP_NAMES = {
+    "nt": "fukushi-kg.nt",
+    "nt.gz": "fukushi-kg.nt.gz",
+    "ttl": "fukushi-kg.ttl",
+    "jsonld": "fukushi-kg.jsonld",
+}
+BUILD_INFO = "build-info.json"
+
+
+def canonical_ntriples(graph: rdflib.Graph) -> bytes:
+    """N-Triples with canonical blank-node labels and sorted lines: same graph, same bytes."""
+    canonical = to_canonical_graph(graph) if any(isinstance(t, rdflib.BNode) for s in graph for t in s) else graph
+    lines = canonical.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
+    body = "\n".join(sorted(set(line for line in lines if line.strip())))
+    return (body + "\n").encode("utf-8")
+
+
+def write_dumps(graph: rdflib.Graph, target: Path, info: dict) -> dict:
+    """Write every dump into a fresh folder, then swap it in for `target`.
+
+    The previous dumps stay in place until every new file is complete; a failure on the way
+    leaves them as they were.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
+    try:
+        nt = canonical_ntriples(graph)
+        (staging / DUMP_NAMES["nt"]).write_bytes(nt)
+        with gzip.GzipFile(staging / DUMP_NAMES["nt.gz"], "wb", mtime=0) as fh:
+            fh.write(nt)
+        graph.serialize(staging / DUMP_NAMES["ttl"], format="turtle", encoding="utf-8")
+        graph.serialize(staging / DUMP_NAMES["jsonld"], format="json-ld", encoding="utf-8", auto_compact=True)
+        info = dict(info, ntriples_sha256=hashlib.sha256(nt).hexdigest(), files={})
+        for name in DUMP_NAMES.values():
+            info["files"][name] = (staging / name).stat().st_size
+        (staging / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+        _swap_in(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return info
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old-{os.getpid()}")
+        os.replace(target, old)
+    os.replace(staging, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_build_info(target: Path) -> dict | None:
+    path = Path(target) / BUILD_INFO
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))

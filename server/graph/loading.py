@@ -1,0 +1,64 @@
+"""Parsing data files into a graph, with errors that name the file and line."""
+
+import json
+from pathlib import Path
+
+import rdflib
+from rdflib.plugins.parsers.notation3 import BadSyntax
+
+
+class DataFileError(Exception):
+    """A data file that cannot be parsed. `line` is 1-based, or None when the parser gave none."""
+
+    def __init__(self, path: Path, line: int | None, message: str):
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line else str(self.path)
+        super().__init__(f"{where}: {message}")
+
+
+FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml"}
+
+
+def parse_file(path: Path, graph: rdflib.Graph | None = None) -> rdflib.Graph:
+    """Parse one RDF file into `graph` (a new one by default); raise DataFileError on bad input."""
+    path = Path(path)
+    graph = rdflib.Graph() if graph is None else graph
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise DataFileError(path, None, f"unknown RDF format for suffix {path.suffix!r}")
+    # Parse into a scratch graph first so a failure part-way leaves `graph` untouched.
+    scratch = rdflib.Graph()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataFileError(path, None, str(exc)) from exc
+    try:
+        scratch.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except BadSyntax as exc:
+        raise DataFileError(path, exc.lines + 1, exc.message) from exc
+    except json.JSONDecodeError as exc:
+        raise DataFileError(path, exc.lineno, exc.msg) from exc
+    except Exception as exc:  # rdflib raises many types for bad input; all mean the same to a user
+        raise DataFileError(path, _line_of(exc), str(exc) or type(exc).__name__) from exc
+    for triple in scratch:
+        graph.add(triple)
+    for prefix, ns in scratch.namespaces():
+        graph.bind(prefix, ns, override=False)
+    return graph
+
+
+def _line_of(exc: Exception) -> int | None:
+    for attr in ("lineno", "line"):
+        value = getattr(exc, attr, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def load_files(paths) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    for path in paths:
+        parse_file(path, graph)
+    return graph

@@ -1,0 +1,139 @@
+"""A compiled OWL 2 RL rule set for instance data, for runs that must be fast.
+
+owlrl (server.graph.inference) is the reference reasoner and the build uses it. It re-applies
+every rule to every triple on every cycle, which costs seconds per thousand triples. Here the
+schema (ontology + concept schemes) is closed once with owlrl, and the instance-level rules that
+schema can trigger are then applied as set operations:
+
+  prp-spo1, prp-inv1/2, prp-symp, prp-trp, prp-dom, prp-rng, cax-sco, cax-eqc1/2, eq-sym/eq-trans
+  (over asserted owl:sameAs) with eq-rep-s/o.
+
+tests/test_inference.py checks that the result equals owlrl's on the bundled data.
+"""
+
+from collections import defaultdict
+from functools import lru_cache
+
+import rdflib
+from rdflib.namespace import OWL, RDF, RDFS
+
+from server.graph.inference import materialise
+
+
+class Schema:
+    """The rule tables read off an OWL-RL-closed schema graph."""
+
+    def __init__(self, closed: rdflib.Graph):
+        self.graph = closed
+        self.super_props = defaultdict(set)
+        for p, q in closed.subject_objects(RDFS.subPropertyOf):
+            if p != q:
+                self.super_props[p].add(q)
+        for p, q in closed.subject_objects(OWL.equivalentProperty):
+            self.super_props[p].add(q)
+            self.super_props[q].add(p)
+        self.inverse = defaultdict(set)
+        for p, q in closed.subject_objects(OWL.inverseOf):
+            self.inverse[p].add(q)
+            self.inverse[q].add(p)
+        self.symmetric = set(closed.subjects(RDF.type, OWL.SymmetricProperty))
+        self.transitive = set(closed.subjects(RDF.type, OWL.TransitiveProperty))
+        self.domain = defaultdict(set)
+        for p, c in closed.subject_objects(RDFS.domain):
+            self.domain[p].add(c)
+        self.range = defaultdict(set)
+        for p, c in closed.subject_objects(RDFS.range):
+            self.range[p].add(c)
+        self.super_classes = defaultdict(set)
+        for c, d in closed.subject_objects(RDFS.subClassOf):
+            if c != d:
+                self.super_classes[c].add(d)
+        for c, d in closed.subject_objects(OWL.equivalentClass):
+            self.super_classes[c].add(d)
+            self.super_classes[d].add(c)
+
+
+@lru_cache(maxsize=4)
+def _schema_for(schema_nt: str) -> Schema:
+    graph = rdflib.Graph().parse(data=schema_nt, format="nt")
+    return Schema(materialise(graph))
+
+
+def schema_from(graph: rdflib.Graph) -> Schema:
+    """Close `graph` (the schema) with owlrl once per distinct content, then build the tables."""
+    return _schema_for(graph.serialize(format="nt"))
+
+
+def apply_rules(schema: Schema, data: rdflib.Graph) -> rdflib.Graph:
+    """Return schema closure + data + the consequences of the instance rules."""
+    triples = set(data)
+    changed = True
+    while changed:
+        changed = False
+        new = set()
+        by_pred = defaultdict(set)
+        for s, p, o in triples:
+            by_pred[p].add((s, o))
+        for p, pairs in by_pred.items():
+            for q in schema.super_props.get(p, ()):
+                new.update((s, q, o) for s, o in pairs)
+            for q in schema.inverse.get(p, ()):
+                new.update((o, q, s) for s, o in pairs if not isinstance(o, rdflib.Literal))
+            if p in schema.symmetric:
+                new.update((o, p, s) for s, o in pairs if not isinstance(o, rdflib.Literal))
+            for c in schema.domain.get(p, ()):
+                new.update((s, RDF.type, c) for s, _ in pairs)
+            for c in schema.range.get(p, ()):
+                new.update((o, RDF.type, c) for _, o in pairs if not isinstance(o, rdflib.Literal))
+            if p in schema.transitive:
+                new.update(_transitive_pairs(p, pairs))
+        for s, o in by_pred.get(RDF.type, ()):
+            new.update((s, RDF.type, d) for d in schema.super_classes.get(o, ()))
+        new |= _same_as(triples, by_pred.get(OWL.sameAs, set()))
+        new -= triples
+        if new:
+            triples |= new
+            changed = True
+    result = rdflib.Graph()
+    for t in schema.graph:
+        result.add(t)
+    for t in triples:
+        result.add(t)
+    for prefix, ns in data.namespaces():
+        result.bind(prefix, ns, override=False)
+    _drop_reflexive(result)
+    return result
+
+
+def _transitive_pairs(p, pairs):
+    successors = defaultdict(set)
+    for s, o in pairs:
+        successors[s].add(o)
+    out = set()
+    for s, direct in successors.items():
+        for o in direct:
+            for z in successors.get(o, ()):
+                out.add((s, p, z))
+    return out
+
+
+def _same_as(triples, pairs):
+    if not pairs:
+        return set()
+    out = set()
+    for s, o in pairs:
+        out.add((o, OWL.sameAs, s))
+        for ss, pp, oo in triples:
+            if ss == s:
+                out.add((o, pp, oo))
+            if oo == s:
+                out.add((ss, pp, o))
+    return out
+
+
+def _drop_reflexive(graph):
+    for s, o in list(graph.subject_objects(OWL.sameAs)):
+        if s == o:
+            graph.remove((s, OWL.sameAs, o))
+    for s in list(graph.subjects(RDF.type, OWL.Thing)):
+        graph.remove((s, RDF.type, OWL.Thing))
