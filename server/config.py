@@ -1,0 +1,36 @@
+"""Application settings: defaults, then environment overrides, then the test config."""
+
+import json
+import os
+
+from server.paths import BASE_IRI, PUBLISHED_DIR
+
+DEFAULTS = {
+    "PUBLISHED_DIR": str(PUBLISHED_DIR),
+    "BUILD_IF_MISSING": True,
+    "QUERY_TIMEOUT": 5.0,  # seconds a SPARQL query may run before it is stopped
+    "MAX_ROWS": 10000,  # result rows returned before the result is cut (and says so)
+    "SERVICE_ALLOWLIST": [],  # SERVICE endpoints a query may call; empty = SERVICE refused
+    "BASE_IRI": BASE_IRI,  # the IRI prefix the server answers for (Linked Data)
+    "QUERY_WORKERS": 2,
+}
+
+ENV_PREFIX = "FUKUSHI_KG_"
+
+
+def from_environment(environ=None) -> dict:
+    """Read FUKUSHI_KG_<KEY> for each default key; JSON values (numbers, lists, booleans) are decoded."""
+    environ = os.environ if environ is None else environ
+    out = {}
+    for key, default in DEFAULTS.items():
+        raw = environ.get(ENV_PREFIX + key)
+        if raw is None:
+            continue
+        if isinstance(default, str):
+            out[key] = raw
+        else:
+            try:
+                out[key] = json.loads(raw)
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{ENV_PREFIX}{key} must be JSON (got {raw!r})") from exc
+    return out
