@@ -3,6 +3,7 @@
 from flask import Flask
 
 from server.config import DEFAULTS, from_environment
+from server.sparql import init_app as init_sparql
 
 
 def create_app(test_config=None) -> Flask:
@@ -15,4 +16,5 @@ def create_app(test_config=None) -> Flask:
     app.json.ensure_ascii = False
 
     # Blueprints are registered here, one per concern.
+    init_sparql(app)
     return app

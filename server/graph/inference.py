@@ -12,7 +12,7 @@ the data:
 import rdflib
 from owlrl import DeductiveClosure
 from owlrl.OWLRL import OWLRL_Semantics
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 
 class _OWLRLWithoutReflexiveSameAs(OWLRL_Semantics):
@@ -79,6 +79,9 @@ def _drop_trivia(graph: rdflib.Graph) -> None:
     for s, o in list(graph.subject_objects(OWL.equivalentClass)):
         if s == o:
             graph.remove((s, OWL.equivalentClass, o))
+    for s, o in list(graph.subject_objects(OWL.disjointWith)):
+        if str(s).startswith(str(XSD)) and str(o).startswith(str(XSD)):  # owlrl's datatype map, not ours
+            graph.remove((s, OWL.disjointWith, o))
     for s, o in list(graph.subject_objects(OWL.equivalentProperty)):
         if s == o:
             graph.remove((s, OWL.equivalentProperty, o))

@@ -1,0 +1,88 @@
+"""`fukushi-kg query FILE`: run a SPARQL query on the built graph (pyoxigraph, in-process) or, with --endpoint,
+on a remote endpoint (SPARQLWrapper), and print the answer."""
+
+import sys
+from pathlib import Path
+
+# --format names -> (solutions key, graph key) in server.sparql.results; None: not available for that kind.
+FORMATS = {
+    "csv": ("csv", None),
+    "tsv": ("tsv", None),
+    "json": ("json", "jsonld"),
+    "xml": ("xml", "rdfxml"),
+    "turtle": (None, "turtle"),
+    "ntriples": (None, "ntriples"),
+}
+
+
+def register(sub) -> None:
+    p = sub.add_parser("query", help="run a SPARQL query file on the built graph or a remote endpoint")
+    p.add_argument("file", help="the .rq file (- for standard input)")
+    p.add_argument("--format", choices=sorted(FORMATS), default="csv", help="output format (default: csv)")
+    p.add_argument("--endpoint", help="URL of a SPARQL endpoint to send the query to instead")
+    p.add_argument("--published", help="folder of the built graph (default: published/)")
+    p.set_defaults(func=cmd_query)
+
+
+def cmd_query(args) -> int:
+    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    try:
+        body = remote(text, args.endpoint, args.format) if args.endpoint else local(text, args.format, args.published)
+    except QueryFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    sys.stdout.buffer.write(body)
+    sys.stdout.flush()
+    return 0
+
+
+class QueryFailed(Exception):
+    pass
+
+
+def local(text: str, fmt: str, published=None) -> bytes:
+    """Answer from the published N-Triples dump (built first if missing), with no row cap and no timeout."""
+    from server.paths import BASE_IRI, PUBLISHED_DIR
+    from server.sparql import safety
+    from server.sparql.executor import Job, execute
+    from server.store import ensure_dump, load_store
+
+    try:
+        safety.check(text, (), BASE_IRI)  # the same rules as the endpoint: no SERVICE, no update
+    except safety.Refused as exc:
+        raise QueryFailed(exc.message) from exc
+    solutions, graph = FORMATS[fmt]
+    store = load_store(ensure_dump(Path(published) if published else PUBLISHED_DIR))
+    answer = execute(store, Job(text, base_iri=BASE_IRI, solutions_format=solutions, graph_format=graph))
+    if answer.status != 200:
+        raise QueryFailed(answer.body.decode("utf-8").strip())
+    return answer.body
+
+
+def remote(text: str, endpoint: str, fmt: str) -> bytes:
+    """Send the query with SPARQLWrapper and return the response body as the endpoint wrote it."""
+    from urllib.error import URLError
+
+    from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    from server.sparql import safety
+
+    graph_query = safety.query_form(text) in ("CONSTRUCT", "DESCRIBE")
+    solutions, graph = FORMATS[fmt]
+    if (graph if graph_query else solutions) is None:
+        kind = "an RDF graph" if graph_query else "solutions"
+        raise QueryFailed(f"--format {fmt} cannot carry {kind}")
+    wrapper_formats = {"csv": CSV, "tsv": TSV, "json": JSONLD if graph_query else JSON, "xml": XML, "turtle": TURTLE}
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setQuery(text)
+    if fmt == "ntriples":
+        client.setReturnFormat(TURTLE)
+        client.addCustomHttpHeader("Accept", "application/n-triples")
+    else:
+        client.setReturnFormat(wrapper_formats[fmt])
+    try:
+        return client.query().response.read()
+    except (SPARQLWrapperException, URLError, OSError) as exc:
+        raise QueryFailed(f"{endpoint}: {exc}") from exc

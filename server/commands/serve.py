@@ -1,0 +1,34 @@
+"""`fukushi-kg serve`: the Flask app with the SPARQL endpoint, on werkzeug's threaded server.
+
+For production run the same app under gunicorn (see README.md); this command is for a workstation.
+"""
+
+import sys
+
+
+def register(sub) -> None:
+    p = sub.add_parser("serve", help="serve the built graph: SPARQL endpoint at /sparql (builds the graph if needed)")
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args) -> int:
+    from werkzeug.serving import run_simple
+
+    from server.app import create_app
+    from server.graph.build import BuildFailed
+    from server.graph.loading import DataFileError
+    from server.sparql import executor_of
+    from server.store import GraphNotBuilt, ensure_dump
+
+    app = create_app()
+    try:
+        ensure_dump(app.config["PUBLISHED_DIR"], bool(app.config.get("BUILD_IF_MISSING", True)))
+        executor_of(app).start()  # load the workers now rather than on the first query
+    except (GraphNotBuilt, BuildFailed, DataFileError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"SPARQL endpoint: http://{args.host}:{args.port}/sparql", file=sys.stderr)
+    run_simple(args.host, args.port, app, threaded=True)
+    return 0

@@ -1,0 +1,40 @@
+"""The SPARQL endpoint: mounted on the app by init_app, answering from pyoxigraph worker processes.
+
+Imports happen inside the functions so that a worker process (server.sparql.worker) does not load Flask.
+"""
+
+from pathlib import Path
+
+EXTENSION = "fukushi_sparql"
+
+
+def init_app(app):
+    """Register the /sparql endpoint. Worker processes start on the first query, not here."""
+    from server.sparql.executor import Executor
+    from server.sparql.protocol import Settings, create_blueprint
+    from server.store import GRAPH_IRI, ensure_dump, triple_count
+
+    config = app.config
+    published = Path(config["PUBLISHED_DIR"])
+    build_if_missing = bool(config.get("BUILD_IF_MISSING", True))
+    executor = Executor(
+        lambda: ensure_dump(published, build_if_missing),
+        workers=config.get("QUERY_WORKERS", 2),
+        timeout=config.get("QUERY_TIMEOUT", 5.0),
+    )
+    max_rows = config.get("MAX_ROWS")
+    settings = Settings(
+        base_iri=config.get("BASE_IRI") or None,
+        max_rows=int(max_rows) if max_rows else None,
+        service_allowlist=tuple(config.get("SERVICE_ALLOWLIST") or ()),
+        graph_iri=GRAPH_IRI,
+        triples=lambda: triple_count(published),
+    )
+    app.register_blueprint(create_blueprint(executor, settings))
+    app.extensions[EXTENSION] = executor
+    return executor
+
+
+def executor_of(app):
+    """The app's query executor (to start it eagerly, or to inspect its workers in tests)."""
+    return app.extensions[EXTENSION]

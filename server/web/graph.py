@@ -1,0 +1,187 @@
+"""The published graph, loaded once per app into an in-process pyoxigraph store for the pages.
+
+Only our own, fixed queries run here; user queries go to the SPARQL endpoint's worker processes, where a
+runaway query can be killed without taking a page request down with it.
+"""
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import current_app
+
+from server.graph.dumps import read_build_info
+from server.store import GraphNotBuilt, ensure_dump
+from server.web.rebase import load_rebased_store, normalise_base
+
+EXTENSION = "fukushi_kg.web.graph"
+DEFAULT = ox.DefaultGraph()
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+DCTERMS = "http://purl.org/dc/terms/"
+ORG = "http://www.w3.org/ns/org#"
+PROV = "http://www.w3.org/ns/prov#"
+TIME = "http://www.w3.org/2006/time#"
+SCHEMA = "https://schema.org/"
+VANN = "http://purl.org/vocab/vann/"
+VOID = "http://rdfs.org/ns/void#"
+DCAT = "http://www.w3.org/ns/dcat#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+SPDX = "http://spdx.org/rdf/terms#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+STANDARD_PREFIXES = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "dcterms": DCTERMS,
+    "org": ORG,
+    "prov": PROV,
+    "time": TIME,
+    "schema": SCHEMA,
+    "vann": VANN,
+}
+
+
+@dataclass(frozen=True)
+class Namespaces:
+    """Our IRIs under the base the server answers for."""
+
+    base: str
+
+    @property
+    def fk(self) -> str:
+        return self.base + "ontology#"
+
+    @property
+    def ontology(self) -> str:
+        return self.base + "ontology"
+
+    @property
+    def id(self) -> str:
+        return self.base + "id/"
+
+    @property
+    def source(self) -> str:
+        return self.base + "id/source/"
+
+    @property
+    def dataset(self) -> str:
+        return self.base + ".well-known/void#fukushi-kg"
+
+    def prefixes(self) -> dict:
+        """Prefixes for serialising: ours first, so Turtle and JSON-LD read like the data files."""
+        ours = {
+            "fk": self.fk,
+            "muni": self.id + "municipality/",
+            "pref": self.id + "prefecture/",
+            "law": self.id + "law/",
+            "src": self.source,
+            "tg": self.id + "concept/target-group/",
+            "fn": self.id + "concept/multilayered-function/",
+            "tier": self.id + "concept/support-tier/",
+            "tp": self.id + "concept/topic/",
+            "rp": self.id + "concept/recidivism-priority/",
+            "ak": self.id + "concept/activity-kind/",
+            "ds": self.id + "concept/draft-status/",
+        }
+        return ours | STANDARD_PREFIXES
+
+    def fk_term(self, local: str) -> ox.NamedNode:
+        return ox.NamedNode(self.fk + local)
+
+
+@dataclass
+class Graph:
+    store: ox.Store
+    ns: Namespaces
+    published_dir: Path
+    build_info: dict
+    stamp: tuple
+    # Derived artefacts (rebased dumps, VoID statistics) computed on first use, dropped on reload.
+    cache: dict = field(default_factory=dict)
+
+    def query(self, sparql: str, **bindings):
+        """Run one of our own SPARQL queries; keyword arguments bind variables (no string pasting of IRIs)."""
+        substitutions = {ox.Variable(k): _term(v) for k, v in bindings.items()}
+        prefixes = self.ns.prefixes()
+        return self.store.query(sparql, prefixes=prefixes, substitutions=substitutions or None)
+
+    def select(self, sparql: str, **bindings) -> list[dict]:
+        """Solutions as dicts of variable name -> term (unbound variables left out)."""
+        solutions = self.query(sparql, **bindings)
+        names = [v.value for v in solutions.variables]
+        return [{n: s[n] for n in names if s[n] is not None} for s in solutions]
+
+    def triples(self, s=None, p=None, o=None):
+        return (q.triple for q in self.store.quads_for_pattern(_term(s), _term(p), _term(o), DEFAULT))
+
+    def objects(self, s, p) -> list:
+        return [q.object for q in self.store.quads_for_pattern(_term(s), _term(p), None, DEFAULT)]
+
+    def has(self, iri: str) -> bool:
+        node = ox.NamedNode(iri)
+        for pattern in ((node, None, None), (None, None, node), (None, node, None)):
+            if next(iter(self.store.quads_for_pattern(*pattern, DEFAULT)), None) is not None:
+                return True
+        return False
+
+
+def _term(value):
+    if value is None or isinstance(value, ox.NamedNode | ox.BlankNode | ox.Literal):
+        return value
+    if isinstance(value, str):
+        return ox.NamedNode(value)
+    return ox.Literal(value)
+
+
+def _stamp(path: Path) -> tuple:
+    st = path.stat()
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class GraphHolder:
+    """One per app. Reloads when the dump on disk changes, so a rebuild shows without a restart."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.graph: Graph | None = None
+
+    def get(self, app) -> Graph:
+        published = Path(app.config["PUBLISHED_DIR"])
+        base = normalise_base(app.config.get("BASE_IRI"))
+        graph = self.graph
+        try:
+            current = _stamp(published / "fukushi-kg.nt")
+        except FileNotFoundError:
+            current = None
+        if graph is not None and graph.stamp == current and graph.ns.base == base:
+            return graph
+        with self.lock:
+            graph = self.graph
+            if graph is not None and graph.stamp == current and graph.ns.base == base:
+                return graph
+            nt = ensure_dump(published, bool(app.config.get("BUILD_IF_MISSING", True)))
+            stamp = _stamp(nt)
+            store = load_rebased_store(nt, base)
+            info = read_build_info(published) or {}
+            self.graph = Graph(store, Namespaces(base), published, info, stamp)
+            return self.graph
+
+
+def init_graph(app) -> None:
+    app.extensions[EXTENSION] = GraphHolder()
+
+
+def get_graph() -> Graph:
+    return current_app.extensions[EXTENSION].get(current_app)
+
+
+__all__ = ["Graph", "GraphNotBuilt", "Namespaces", "get_graph", "init_graph"]

@@ -1,0 +1,108 @@
+"""The build: dumps, determinism, and bad input that fails loudly and loses nothing."""
+
+import gzip
+import hashlib
+import shutil
+
+import pytest
+import rdflib
+from rdflib.compare import isomorphic
+
+from server import cli
+from server.graph import build as build_module
+from server.graph.build import BuildFailed, build
+from server.graph.dumps import DUMP_NAMES, read_build_info
+from server.graph.loading import DataFileError, parse_file
+from server.paths import graph_input_files
+
+
+def _digest(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_dumps_hold_the_same_graph(published_dir):
+    nt = rdflib.Graph().parse(published_dir / DUMP_NAMES["nt"], format="nt")
+    ttl = rdflib.Graph().parse(published_dir / DUMP_NAMES["ttl"], format="turtle")
+    jsonld = rdflib.Graph().parse(published_dir / DUMP_NAMES["jsonld"], format="json-ld")
+    gz = gzip.decompress((published_dir / DUMP_NAMES["nt.gz"]).read_bytes())
+    assert gz == (published_dir / DUMP_NAMES["nt"]).read_bytes()
+    assert len(nt) > 15000
+    assert isomorphic(nt, ttl) and isomorphic(nt, jsonld)
+    info = read_build_info(published_dir)
+    assert info["triples"] == len(nt)
+    assert info["files"][DUMP_NAMES["nt"]] == (published_dir / DUMP_NAMES["nt"]).stat().st_size
+
+
+def test_published_graph_is_materialised(published_dir):
+    graph = rdflib.Graph().parse(published_dir / DUMP_NAMES["nt"], format="nt")
+    fk = rdflib.Namespace("https://w3id.org/fukushi-kg/ontology#")
+    measure = rdflib.URIRef("https://w3id.org/fukushi-kg/id/352136/cwp3-g2-p2-d1-a07")
+    # fk:partOf is transitive and fk:parent a sub-property of it: the measure is part of its plan.
+    assert (measure, fk.partOf, rdflib.URIRef("https://w3id.org/fukushi-kg/id/352136/cwp3")) in graph
+    assert (measure, rdflib.RDF.type, fk.PlanElement) in graph
+
+
+def test_same_input_gives_byte_identical_ntriples(published_dir, tmp_path):
+    again = tmp_path / "again"
+    build(again)
+    assert (again / DUMP_NAMES["nt"]).read_bytes() == (published_dir / DUMP_NAMES["nt"]).read_bytes()
+
+
+BAD_TURTLE = """@prefix : <https://example.org/> .
+:a :b :c .
+:a :b "an unterminated string .
+:d :e :f .
+"""
+
+
+def test_malformed_file_error_names_file_and_line(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(BAD_TURTLE, encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        parse_file(bad)
+    assert err.value.line == 3
+    assert err.value.path == bad
+    assert str(err.value).startswith(f"{bad}:3: ")
+
+
+def test_malformed_jsonld_error_names_file_and_line(tmp_path):
+    bad = tmp_path / "bad.jsonld"
+    bad.write_text('{\n  "@id": "https://example.org/a",\n  "x": [1, 2\n}\n', encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        parse_file(bad)
+    assert err.value.line == 4
+
+
+@pytest.fixture
+def previous_dumps(published_dir, tmp_path):
+    target = tmp_path / "published"
+    shutil.copytree(published_dir, target)
+    return target
+
+
+def test_malformed_file_fails_the_build_and_keeps_the_dumps(previous_dumps, tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(BAD_TURTLE, encoding="utf-8")
+    monkeypatch.setattr(build_module, "graph_input_files", lambda: graph_input_files() + [bad])
+    before = _digest(previous_dumps)
+    assert cli.main(["build", "--out", str(previous_dumps)]) == cli.EXIT_ERROR
+    assert f"{bad}:3:" in capsys.readouterr().err
+    assert _digest(previous_dumps) == before
+
+
+def test_structural_violation_fails_the_build_and_keeps_the_dumps(previous_dumps, tmp_path, monkeypatch, capsys):
+    orphan = tmp_path / "orphan.ttl"
+    orphan.write_text(
+        "@prefix fk: <https://w3id.org/fukushi-kg/ontology#> .\n"
+        "<https://example.org/orphan> a fk:Measure .\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(build_module, "graph_input_files", lambda: graph_input_files() + [orphan])
+    before = _digest(previous_dumps)
+    with pytest.raises(BuildFailed) as err:
+        build(previous_dumps, reasoner="rules")
+    assert any("https://example.org/orphan" in m for m in err.value.messages)
+    assert _digest(previous_dumps) == before
+    assert cli.main(["build", "--reasoner", "rules", "--out", str(previous_dumps)]) == cli.EXIT_VIOLATIONS
+    assert "https://example.org/orphan" in capsys.readouterr().err
+    assert _digest(previous_dumps) == before
