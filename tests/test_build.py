@@ -106,3 +106,11 @@ def test_structural_violation_fails_the_build_and_keeps_the_dumps(previous_dumps
     assert cli.main(["build", "--reasoner", "rules", "--out", str(previous_dumps)]) == cli.EXIT_VIOLATIONS
     assert "https://example.org/orphan" in capsys.readouterr().err
     assert _digest(previous_dumps) == before
+
+
+def test_bundled_data_conforms_to_the_structural_shapes(published_dir):
+    from server.graph.build import check_structure
+
+    result = check_structure(rdflib.Graph().parse(published_dir / DUMP_NAMES["nt"], format="nt"))
+    assert result.conforms, result.text
+    assert result.violations == []
