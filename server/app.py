@@ -2,8 +2,10 @@
 
 from flask import Flask
 
+from server.compliance.views import bp as compliance_bp
 from server.config import DEFAULTS, from_environment
 from server.sparql import init_app as init_sparql
+from server.web import init_app as init_web
 
 
 def create_app(test_config=None) -> Flask:
@@ -17,4 +19,6 @@ def create_app(test_config=None) -> Flask:
 
     # Blueprints are registered here, one per concern.
     init_sparql(app)
+    init_web(app)
+    app.register_blueprint(compliance_bp)
     return app

@@ -35,12 +35,20 @@ def main(argv=None) -> int:
 
     p = sub.add_parser("build", help="load, infer, validate and write the dumps")
     p.add_argument("--out", help="output folder (default: published/)")
-    p.add_argument("--reasoner", choices=["owlrl", "rules"], default="owlrl",
-                   help="owlrl (reference, default) or the compiled OWL 2 RL rule set (fast, same result)")
+    p.add_argument(
+        "--reasoner",
+        choices=["owlrl", "rules"],
+        default="owlrl",
+        help="owlrl (reference, default) or the compiled OWL 2 RL rule set (fast, same result)",
+    )
     p.set_defaults(func=cmd_build)
 
-    for name, module in (("serve", "server.commands.serve"), ("validate", "server.commands.validate"),
-                         ("query", "server.commands.query"), ("bench", "server.commands.bench")):
+    for name, module in (
+        ("serve", "server.commands.serve"),
+        ("validate", "server.commands.validate"),
+        ("query", "server.commands.query"),
+        ("bench", "server.commands.bench"),
+    ):
         _register_optional(sub, name, module)
 
     args = parser.parse_args(argv)

@@ -3,7 +3,7 @@
 import json
 import os
 
-from server.paths import BASE_IRI, PUBLISHED_DIR
+from server.paths import BASE_IRI, PUBLISHED_DIR, QUERIES_DIR
 
 DEFAULTS = {
     "PUBLISHED_DIR": str(PUBLISHED_DIR),
@@ -13,6 +13,8 @@ DEFAULTS = {
     "SERVICE_ALLOWLIST": [],  # SERVICE endpoints a query may call; empty = SERVICE refused
     "BASE_IRI": BASE_IRI,  # the IRI prefix the server answers for (Linked Data)
     "QUERY_WORKERS": 2,
+    "QUERIES_DIR": str(QUERIES_DIR),  # the example queries the query page offers
+    "DATASET_LICENSE": "https://creativecommons.org/licenses/by/4.0/",  # stated in the VoID/DCAT description
 }
 
 ENV_PREFIX = "FUKUSHI_KG_"

@@ -93,8 +93,7 @@ def test_malformed_file_fails_the_build_and_keeps_the_dumps(previous_dumps, tmp_
 def test_structural_violation_fails_the_build_and_keeps_the_dumps(previous_dumps, tmp_path, monkeypatch, capsys):
     orphan = tmp_path / "orphan.ttl"
     orphan.write_text(
-        "@prefix fk: <https://w3id.org/fukushi-kg/ontology#> .\n"
-        "<https://example.org/orphan> a fk:Measure .\n",
+        "@prefix fk: <https://w3id.org/fukushi-kg/ontology#> .\n<https://example.org/orphan> a fk:Measure .\n",
         encoding="utf-8",
     )
     monkeypatch.setattr(build_module, "graph_input_files", lambda: graph_input_files() + [orphan])

@@ -3,7 +3,6 @@
 import pytest
 import rdflib
 from rdflib.namespace import RDF
-
 from seed_counts import EXPECTED
 
 FK = rdflib.Namespace("https://w3id.org/fukushi-kg/ontology#")
@@ -16,8 +15,11 @@ def graph(published_dir):
 
 
 def counts_for_document(graph, code):
-    documents = [d for d in graph.subjects(RDF.type, FK.PlanDocument)
-                 if graph.value(d, FK.municipality) == rdflib.URIRef(MUNI + code)]
+    documents = [
+        d
+        for d in graph.subjects(RDF.type, FK.PlanDocument)
+        if graph.value(d, FK.municipality) == rdflib.URIRef(MUNI + code)
+    ]
     assert len(documents) == 1, f"expected one document for {code}"
     plans = set(graph.objects(documents[0], FK.embodies))
     elements = {e for p in plans for e in graph.subjects(FK.partOf, p)}
@@ -25,8 +27,17 @@ def counts_for_document(graph, code):
     previous = {q for p in plans for q in graph.objects(p, FK.previousPlan)}
     indicators |= {i for p in previous for i in graph.subjects(FK.indicatorOf, p)}
     out = {}
-    for name in ("BasicPhilosophy", "BasicGoal", "Perspective", "Policy", "PriorityInitiative",
-                 "Direction", "MeasureGroup", "Measure", "Role"):
+    for name in (
+        "BasicPhilosophy",
+        "BasicGoal",
+        "Perspective",
+        "Policy",
+        "PriorityInitiative",
+        "Direction",
+        "MeasureGroup",
+        "Measure",
+        "Role",
+    ):
         cls = FK[name]
         members = {e for e in elements if (e, RDF.type, cls) in graph}
         if name == "Policy":

@@ -31,7 +31,8 @@ def test_quality_queries_can_fail(store):
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         <https://w3id.org/fukushi-kg/id/x/a> a fk:PlanElement , fk:Measure ; rdfs:label "(1) label"@ja ;
             fk:parent <https://w3id.org/fukushi-kg/id/x/p> ; fk:order 1 ; fk:targetGroup <https://example.org/c> .
-        <https://w3id.org/fukushi-kg/id/x/b> a fk:Measure ; fk:parent <https://w3id.org/fukushi-kg/id/x/p> ; fk:order 1 .
+        <https://w3id.org/fukushi-kg/id/x/b> a fk:Measure ;
+            fk:parent <https://w3id.org/fukushi-kg/id/x/p> ; fk:order 1 .
         <file:///tmp/x> a fk:Department .""",
         format=pyoxigraph.RdfFormat.TURTLE,
     )

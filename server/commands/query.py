@@ -61,7 +61,7 @@ def local(text: str, fmt: str, published=None) -> bytes:
 
 def remote(text: str, endpoint: str, fmt: str) -> bytes:
     """Send the query with SPARQLWrapper and return the response body as the endpoint wrote it."""
-    from urllib.error import URLError
+    from urllib.error import HTTPError, URLError
 
     from SPARQLWrapper import CSV, JSON, JSONLD, POST, TSV, TURTLE, XML, SPARQLWrapper
     from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
@@ -84,5 +84,7 @@ def remote(text: str, endpoint: str, fmt: str) -> bytes:
         client.setReturnFormat(wrapper_formats[fmt])
     try:
         return client.query().response.read()
+    except HTTPError as exc:  # statuses SPARQLWrapper does not wrap (403, 406, 503 …): the body says why
+        raise QueryFailed(f"{endpoint}: HTTP {exc.code}: {exc.read().decode('utf-8', 'replace').strip()}") from exc
     except (SPARQLWrapperException, URLError, OSError) as exc:
         raise QueryFailed(f"{endpoint}: {exc}") from exc

@@ -9,7 +9,7 @@ import sys
 def register(sub) -> None:
     p = sub.add_parser("serve", help="serve the built graph: SPARQL endpoint at /sparql (builds the graph if needed)")
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    p.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
     p.set_defaults(func=cmd_serve)
 
 

@@ -45,9 +45,7 @@ def materialise(graph: rdflib.Graph) -> rdflib.Graph:
             held_out.append(triple)
         else:
             working.add(triple)
-    DeductiveClosure(
-        _OWLRLWithoutReflexiveSameAs, axiomatic_triples=False, datatype_axioms=False
-    ).expand(working)
+    DeductiveClosure(_OWLRLWithoutReflexiveSameAs, axiomatic_triples=False, datatype_axioms=False).expand(working)
     for triple in held_out:
         working.add(triple)
     _drop_trivia(working)

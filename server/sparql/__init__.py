@@ -10,6 +10,7 @@ EXTENSION = "fukushi_sparql"
 
 def init_app(app):
     """Register the /sparql endpoint. Worker processes start on the first query, not here."""
+    from server.rebase import normalise_base, rebase_iri
     from server.sparql.executor import Executor
     from server.sparql.protocol import Settings, create_blueprint
     from server.store import GRAPH_IRI, ensure_dump, triple_count
@@ -21,13 +22,14 @@ def init_app(app):
         lambda: ensure_dump(published, build_if_missing),
         workers=config.get("QUERY_WORKERS", 2),
         timeout=config.get("QUERY_TIMEOUT", 5.0),
+        base=config.get("BASE_IRI"),
     )
     max_rows = config.get("MAX_ROWS")
     settings = Settings(
         base_iri=config.get("BASE_IRI") or None,
         max_rows=int(max_rows) if max_rows else None,
         service_allowlist=tuple(config.get("SERVICE_ALLOWLIST") or ()),
-        graph_iri=GRAPH_IRI,
+        graph_iri=rebase_iri(GRAPH_IRI, normalise_base(config.get("BASE_IRI"))),
         triples=lambda: triple_count(published),
     )
     app.register_blueprint(create_blueprint(executor, settings))

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from server.rebase import normalise_base
 from server.sparql import results
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -142,24 +143,33 @@ class _Worker:
         self.conn.close()
 
 
-def _worker_command(fd: int, nt_path: str) -> tuple[list[str], dict]:
+def _worker_command(fd: int, nt_path: str, base: str) -> tuple[list[str], dict]:
     env = dict(os.environ)
     # The worker must import this very package, whether or not it is installed.
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
-    return [sys.executable, "-m", "server.sparql.worker", str(fd), nt_path], env
+    return [sys.executable, "-m", "server.sparql.worker", str(fd), nt_path, base], env
 
 
 class Executor:
     """A small pool of query workers. Thread-safe; processes are started on first use."""
 
-    def __init__(self, dump: Callable[[], Path], workers: int = 2, timeout: float = 5.0, wait: float | None = None):
+    def __init__(
+        self,
+        dump: Callable[[], Path],
+        workers: int = 2,
+        timeout: float = 5.0,
+        wait: float | None = None,
+        base: str | None = None,
+    ):
         self._dump = dump
+        self._base = normalise_base(base)  # the workers load the dump under the operator's base IRI
         self.size = max(1, int(workers))
         self.timeout = float(timeout)
         self.wait = self.timeout if wait is None else float(wait)  # how long a request waits for a free worker
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # held while (re)starting the pool
+        self._members = threading.Lock()  # guards self._all, touched by request and replacement threads
         self._nt_path: str | None = None
         self._pid = None
         self._closed = False
@@ -172,11 +182,17 @@ class Executor:
             if self._pid == os.getpid() or self._closed:
                 return
             self._idle = queue.Queue()
-            self._all = set()
+            with self._members:
+                self._all = set()
             self._nt_path = str(self._dump())
             started = [self._spawn() for _ in range(self.size)]
-            for worker in started:
-                self._await_ready(worker)
+            try:
+                for worker in started:
+                    self._await_ready(worker)
+            except WorkerFailed:
+                for worker in started:
+                    self._forget(worker)
+                raise
             self._pid = os.getpid()
 
     def run(self, job: Job) -> Answer:
@@ -198,11 +214,12 @@ class Executor:
         return answer
 
     def worker_pids(self) -> list[int]:
-        return sorted(w.process.pid for w in list(self._all) if w.alive)
+        with self._members:
+            return sorted(w.process.pid for w in self._all if w.alive)
 
     def close(self) -> None:
-        with self._lock:
-            self._closed = True
+        self._closed = True
+        with self._members:
             workers, self._all = list(self._all), set()
         for worker in workers:
             worker.stop()
@@ -210,11 +227,17 @@ class Executor:
     def _spawn(self) -> _Worker:
         ours, theirs = socket.socketpair()
         with ours, theirs:
-            command, env = _worker_command(theirs.fileno(), self._nt_path)
+            command, env = _worker_command(theirs.fileno(), self._nt_path, self._base)
             process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
             worker = _Worker(process, Connection(ours.detach()))
-        self._all.add(worker)
+        with self._members:
+            self._all.add(worker)
         return worker
+
+    def _forget(self, worker: _Worker) -> None:
+        with self._members:
+            self._all.discard(worker)
+        worker.stop()
 
     def _await_ready(self, worker: _Worker, limit: float = 120.0) -> None:
         deadline = time.monotonic() + limit
@@ -224,15 +247,13 @@ class Executor:
                     raise EOFError
             worker.conn.recv()
         except (EOFError, OSError):
-            worker.stop()
-            self._all.discard(worker)
+            self._forget(worker)
             raise WorkerFailed("a query worker failed to start and load the graph") from None
         self._idle.put(worker)
 
     def _replace(self, worker: _Worker) -> None:
         """Kill `worker` and bring up a successor in the background, so the caller can answer at once."""
-        self._all.discard(worker)
-        worker.stop()
+        self._forget(worker)
         self.replacements += 1
 
         def bring_up():
@@ -242,8 +263,8 @@ class Executor:
                 successor = self._spawn()
             try:
                 self._await_ready(successor)
-            except WorkerFailed:
-                pass
+            except WorkerFailed as exc:  # the pool runs one short; the server log says why
+                print(f"fukushi-kg: {exc}", file=sys.stderr)
 
         threading.Thread(target=bring_up, name="sparql-worker-replacement", daemon=True).start()
 

@@ -85,7 +85,9 @@ def create_blueprint(executor: Executor, settings: Settings) -> Blueprint:
 
 def _answer(executor: Executor, settings: Settings) -> Response:
     if request.method not in ("GET", "HEAD", "POST"):
-        raise ProtocolError(405, f"{request.method} is not allowed: send queries by GET or POST", {"Allow": "GET, POST"})
+        raise ProtocolError(
+            405, f"{request.method} is not allowed: send queries by GET or POST", {"Allow": "GET, POST"}
+        )
     req = parse_request(settings.max_body)
     if req.updates:
         if request.method == "POST":
@@ -94,7 +96,9 @@ def _answer(executor: Executor, settings: Settings) -> Response:
     solutions_key, graph_key = choose_formats(req.formats)
     if req.query is None:
         if request.method == "POST":
-            raise ProtocolError(400, "no query: send it as the `query` parameter or as an application/sparql-query body")
+            raise ProtocolError(
+                400, "no query: send it as the `query` parameter or as an application/sparql-query body"
+            )
         return _service_description(settings, graph_key)
     try:
         form = safety.check(req.query, settings.service_allowlist, settings.base_iri)
@@ -235,7 +239,9 @@ def _graph_iri(value: str, param: str) -> str:
 
 
 def _not_acceptable(kind: str, formats: dict) -> str:
-    return f"Not Acceptable: this request returns {kind}; available: {', '.join(f.media_type for f in formats.values())}"
+    return (
+        f"Not Acceptable: this request returns {kind}; available: {', '.join(f.media_type for f in formats.values())}"
+    )
 
 
 def _common_headers(response: Response) -> None:

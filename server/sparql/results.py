@@ -48,9 +48,7 @@ GRAPH_FORMATS = {
         Format("turtle", "text/turtle", "text/turtle; charset=utf-8", ("application/x-turtle", "application/turtle")),
         Format("ntriples", "application/n-triples", "application/n-triples", ("text/plain",)),
         Format("jsonld", "application/ld+json", "application/ld+json", ("application/json", "application/x-json+ld")),
-        Format(
-            "rdfxml", "application/rdf+xml", "application/rdf+xml; charset=utf-8", ("application/xml", "text/xml")
-        ),
+        Format("rdfxml", "application/rdf+xml", "application/rdf+xml; charset=utf-8", ("application/xml", "text/xml")),
     )
 }
 RDF_FORMATS = {

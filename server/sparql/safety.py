@@ -80,9 +80,7 @@ def service_count(query: str) -> int:
     """How many SERVICE clauses pyoxigraph could find in the query, counted generously (see above)."""
     if "service" not in query.lower():  # fast path: most queries never mention it
         return 0
-    return sum(
-        text.upper().count("SERVICE") for kind, text in tokens(query) if kind not in ("string", "iri", "var")
-    )
+    return sum(text.upper().count("SERVICE") for kind, text in tokens(query) if kind not in ("string", "iri", "var"))
 
 
 def check(query: str, allowlist=(), base_iri: str | None = None) -> str | None:

@@ -12,8 +12,8 @@ import pyoxigraph as ox
 from flask import current_app
 
 from server.graph.dumps import read_build_info
-from server.store import GraphNotBuilt, ensure_dump
-from server.web.rebase import load_rebased_store, normalise_base
+from server.rebase import normalise_base
+from server.store import GraphNotBuilt, ensure_dump, load_store
 
 EXTENSION = "fukushi_kg.web.graph"
 DEFAULT = ox.DefaultGraph()
@@ -110,9 +110,17 @@ class Graph:
 
     def query(self, sparql: str, **bindings):
         """Run one of our own SPARQL queries; keyword arguments bind variables (no string pasting of IRIs)."""
-        substitutions = {ox.Variable(k): _term(v) for k, v in bindings.items()}
-        prefixes = self.ns.prefixes()
-        return self.store.query(sparql, prefixes=prefixes, substitutions=substitutions or None)
+        if bindings:
+            # The values go in a VALUES block at the head of the WHERE group, so they hold before grouping and
+            # need not be selected (pyoxigraph's `substitutions` insists they are, and a trailing VALUES would
+            # join after GROUP BY). Terms are written out by pyoxigraph, which escapes them.
+            names = " ".join(f"?{k}" for k in bindings)
+            row = " ".join(str(_term(v)) for v in bindings.values())
+            head, sep, tail = sparql.partition("WHERE {")
+            if not sep:
+                raise ValueError("a query with bindings needs a 'WHERE {' group")
+            sparql = f"{head}WHERE {{ VALUES ({names}) {{ ({row}) }}{tail}"
+        return self.store.query(sparql, prefixes=self.ns.prefixes())
 
     def select(self, sparql: str, **bindings) -> list[dict]:
         """Solutions as dicts of variable name -> term (unbound variables left out)."""
@@ -127,7 +135,10 @@ class Graph:
         return [q.object for q in self.store.quads_for_pattern(_term(s), _term(p), None, DEFAULT)]
 
     def has(self, iri: str) -> bool:
-        node = ox.NamedNode(iri)
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:  # a request path that is no IRI at all (spaces, brackets …) names nothing here
+            return False
         for pattern in ((node, None, None), (None, None, node), (None, node, None)):
             if next(iter(self.store.quads_for_pattern(*pattern, DEFAULT)), None) is not None:
                 return True
@@ -170,7 +181,7 @@ class GraphHolder:
                 return graph
             nt = ensure_dump(published, bool(app.config.get("BUILD_IF_MISSING", True)))
             stamp = _stamp(nt)
-            store = load_rebased_store(nt, base)
+            store = load_store(nt, base)
             info = read_build_info(published) or {}
             self.graph = Graph(store, Namespaces(base), published, info, stamp)
             return self.graph

@@ -70,6 +70,8 @@ KNOWN = {
     VANN + "preferredNamespaceUri": ("推奨名前空間", "preferred namespace URI"),
     DCAT + "Dataset": ("データセット", "Dataset"),
     "http://www.w3.org/2006/time#ProperInterval": ("期間", "Proper interval"),
+    "https://creativecommons.org/licenses/by/4.0/": ("CC BY 4.0", "Creative Commons Attribution 4.0 International"),
+    "https://creativecommons.org/publicdomain/zero/1.0/": ("CC0 1.0", "Creative Commons Zero 1.0 Universal"),
 }
 
 
@@ -124,4 +126,9 @@ class Labeller:
         return self.cache[iri]
 
     def __call__(self, iri: str) -> Label:
-        return self.find(iri) or Label(local_name(iri))
+        found = self.find(iri)
+        if found is not None:
+            return found
+        # Our own IRIs read well by their last segment (cwp3-g1); someone else's (an e-Gov law page, a
+        # vocabulary term we do not know) is clearer written out.
+        return Label(local_name(iri) if iri.startswith(self.graph.ns.base) else iri)

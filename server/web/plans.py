@@ -13,6 +13,12 @@ SELECT ?e ?parent ?order ?number ?level WHERE {
 }
 """
 
+# 基本理念 and 基本的な視点 head the tree: the data numbers them among the goals' siblings (often order 1 too).
+HEADS = """
+SELECT ?e ?kind WHERE { ?e fk:partOf ?root ; a ?kind . VALUES ?kind { fk:BasicPhilosophy fk:Perspective } }
+"""
+HEAD_RANK = {"BasicPhilosophy": 0, "Perspective": 1}
+
 ANNOTATIONS = """
 SELECT ?e ?p ?v WHERE {
   ?e fk:partOf ?root ; ?p ?v .
@@ -21,13 +27,13 @@ SELECT ?e ?p ?v WHERE {
 """
 
 
-
 @dataclass
 class TreeNode:
     item: Value
     number: str | None
     level: str | None
     order: int
+    rank: int = 2
     actors: list = field(default_factory=list)
     target_groups: list = field(default_factory=list)
     functions: list = field(default_factory=list)
@@ -63,6 +69,10 @@ def tree(describer: Describer, root: str) -> list[TreeNode]:
             value = describer.iri_value(r["v"].value)
             if all(v.value != value.value for v in bucket):
                 bucket.append(value)
+    for r in graph.select(HEADS, root=root):
+        node = nodes.get(r["e"].value)
+        if node is not None:
+            node.rank = min(node.rank, HEAD_RANK[r["kind"].value[len(graph.ns.fk) :]])
     tops = []
     for iri, node in nodes.items():
         parent = nodes.get(parents[iri])
@@ -75,7 +85,7 @@ def tree(describer: Describer, root: str) -> list[TreeNode]:
 
 
 def _order(node: TreeNode):
-    return (node.order, node.item.value)
+    return (node.rank, node.order, node.item.value)
 
 
 def breadcrumbs(describer: Describer, iri: str) -> list[Value]:

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, make_response, render_template, request
 from server.web.conneg import describe_representation, format_links, negotiate, rdf_response
 from server.web.cors import open_for_reading
 from server.web.describe import Describer, description_triples
-from server.web.graph import SKOS, get_graph
+from server.web.graph import DCTERMS, SKOS, get_graph
 from server.web.plans import breadcrumbs, count, tree
 from server.web.source import excerpts, read_lines
 
@@ -22,15 +22,13 @@ SELECT DISTINCT ?doc WHERE { ?doc a fk:PlanDocument ; fk:municipality ?m }
 @bp.route("/id/<path:rest>")
 def resource(rest):
     graph = get_graph()
-    iri = graph.ns.id + rest
-    if request.path.endswith("/") and not rest.endswith("/"):
-        iri += "/"  # concept scheme IRIs end with a slash
+    iri = graph.ns.id + rest  # the path converter keeps a trailing slash (concept schemes end with one)
     if not graph.has(iri):
         abort(404)
     fmt = negotiate()
     if fmt.key != "html":
         return rdf_response(description_triples(graph, iri), fmt, graph.ns.prefixes(), request.path)
-    html = render_template("resource.html", **page_context(graph, iri))
+    html = render_template("web/resource.html", **page_context(graph, iri))
     return describe_representation(make_response(html), fmt, request.path)
 
 
@@ -47,13 +45,17 @@ def page_context(graph, iri: str) -> dict:
         "rows": d.rows(iri),
         "incoming": d.incoming(iri),
         "formats": format_links(request.path),
-        "excerpts": excerpts(graph, iri),
+        "excerpts": [(e, d.iri_value(e.source_iri)) for e in excerpts(graph, iri)],
         "is_plan": fk + "Plan" in all_types,
         "is_element": fk + "PlanElement" in all_types,
     }
     if ctx["is_plan"] or ctx["is_element"]:
         ctx["tree"] = tree(d, iri)
         ctx["tree_size"] = count(ctx["tree"])
+        # The tree already lists what points here by fk:parent / fk:partOf (and the inferred dcterms:isPartOf);
+        # repeating hundreds of them as incoming links would only bury the rest.
+        shown = {fk + "parent", fk + "partOf", DCTERMS + "isPartOf"}
+        ctx["incoming"] = [row for row in ctx["incoming"] if row.iri not in shown]
     if ctx["is_element"]:
         ctx["breadcrumbs"] = breadcrumbs(d, iri)
     if fk + "Municipality" in all_types:

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from server import paths
+from server.rebase import canonical_iri
 from server.web.graph import Graph
-from server.web.rebase import canonical_iri
 
 CONTEXT_LINES = 2
 

@@ -6,7 +6,6 @@ loaded, so pages, RDF answers and SPARQL answers all name resources by the opera
 """
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -52,21 +51,3 @@ def rebase_quads(quads: Iterable[ox.Quad], base: str, graph=None) -> Iterator[ox
             rebase_term(q.object, base),
             q.graph_name if graph is None else graph,
         )
-
-
-def load_rebased_store(nt_path: Path, base: str) -> ox.Store:
-    """The published N-Triples in a fresh store, under `base`.
-
-    With the canonical base this is server.store.load_store (the SPARQL workers' loader), so pages and
-    SPARQL answers see the same dataset; with another base the same layout is built from rebased quads.
-    """
-    from server.store import GRAPH_IRI, load_store
-
-    base = normalise_base(base)
-    if base == CANONICAL_BASE:
-        return load_store(nt_path)
-    store = ox.Store()
-    for graph in (ox.DefaultGraph(), ox.NamedNode(rebase_iri(GRAPH_IRI, base))):
-        parsed = ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
-        store.bulk_extend(rebase_quads(parsed, base, graph))
-    return store

@@ -1,0 +1,169 @@
+"""`fukushi-kg bench WHICH`: benchmarks (not tests). One function per benchmark, registered in BENCHMARKS.
+
+bench sparql: the competency queries over HTTP against our endpoint (the Flask app under gunicorn, or werkzeug's
+threaded server when gunicorn is missing) and against `oxigraph serve-read-only` on the same N-Triples dump,
+both on loopback, in one run. Prints the median latency per query and the ratio ours / oxigraph.
+"""
+
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+ACCEPT_JSON = "application/sparql-results+json"
+
+
+def register(sub) -> None:
+    p = sub.add_parser("bench", help="run a benchmark (not a test)")
+    p.add_argument("which", choices=sorted(BENCHMARKS), help="which benchmark")
+    p.add_argument("--repeat", type=int, default=20, help="timed runs per query and endpoint (default: 20)")
+    p.add_argument("--warmup", type=int, default=2, help="untimed runs first (default: 2)")
+    p.add_argument("--published", help="folder of the built graph (default: published/)")
+    p.set_defaults(func=cmd_bench)
+
+
+def cmd_bench(args) -> int:
+    return BENCHMARKS[args.which](args)
+
+
+def bench_sparql(args) -> int:
+    from server.paths import PUBLISHED_DIR, QUERIES_DIR
+    from server.store import ensure_dump
+
+    published = Path(args.published) if args.published else PUBLISHED_DIR
+    dump = ensure_dump(published)
+    queries = sorted(QUERIES_DIR.glob("*.rq"))
+    if not queries:
+        print(f"error: no .rq files in {QUERIES_DIR}", file=sys.stderr)
+        return 2
+    oxigraph = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+    if not Path(oxigraph).exists():
+        print("error: the `oxigraph` command is missing (pip install oxigraph)", file=sys.stderr)
+        return 2
+    repeat, warmup = max(1, args.repeat), max(0, args.warmup)
+    with ExitStack() as stack:
+        ours = stack.enter_context(_our_server(published))
+        theirs = stack.enter_context(_oxigraph_server(oxigraph, dump))
+        print(f"ours: {ours}   oxigraph: {theirs}   ({repeat} timed runs per query, median)\n")
+        print(f"{'query':<34} {'rows':>5} {'ours ms':>9} {'oxigraph ms':>12} {'ratio':>7}")
+        ratios = []
+        for path in queries:
+            text = path.read_text(encoding="utf-8")
+            for _ in range(warmup):
+                _post(ours, text), _post(theirs, text)
+            ours_times, their_times = [], []
+            for _ in range(repeat):  # interleaved, so that drift in machine load hits both alike
+                ours_times.append(_timed(ours, text))
+                their_times.append(_timed(theirs, text))
+            rows_ours, rows_theirs = _rows(_post(ours, text)), _rows(_post(theirs, text))
+            mine, other = statistics.median(ours_times), statistics.median(their_times)
+            ratios.append(mine / other)
+            rows = str(rows_ours) if rows_ours == rows_theirs else f"{rows_ours}≠{rows_theirs}"
+            print(f"{path.stem:<34} {rows:>5} {mine * 1000:>9.2f} {other * 1000:>12.2f} {mine / other:>7.2f}")
+        print(f"\ngeometric mean of ratios: {statistics.geometric_mean(ratios):.2f}")
+    return 0
+
+
+BENCHMARKS = {"sparql": bench_sparql}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _post(url: str, query: str) -> bytes:
+    request = urllib.request.Request(
+        url,
+        data=query.encode("utf-8"),
+        headers={"Content-Type": "application/sparql-query", "Accept": ACCEPT_JSON},
+    )
+    with urllib.request.urlopen(request, timeout=60) as response:
+        return response.read()
+
+
+def _timed(url: str, query: str) -> float:
+    start = time.perf_counter()
+    _post(url, query)
+    return time.perf_counter() - start
+
+
+def _rows(body: bytes) -> int:
+    import json
+
+    return len(json.loads(body)["results"]["bindings"])
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, limit: float = 120.0) -> None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server for {url} exited with status {process.returncode}")
+        try:
+            _post(url, "ASK {}")
+            return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.2)
+    raise RuntimeError(f"server for {url} did not come up within {limit:g} s")
+
+
+@contextmanager
+def _running(command: list[str], url: str, env=None):
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_until_up(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def _our_server(published: Path):
+    port = _free_port()
+    env = dict(os.environ, FUKUSHI_KG_PUBLISHED_DIR=str(published), FUKUSHI_KG_BUILD_IF_MISSING="false")
+    root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    if shutil.which("gunicorn") or Path(sys.executable).with_name("gunicorn").exists():
+        command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
+        command += ["--threads", "4", "--log-level", "warning", "server.app:create_app()"]
+    else:
+        code = (
+            "import sys; from werkzeug.serving import run_simple; from server.app import create_app; "
+            "run_simple('127.0.0.1', int(sys.argv[1]), create_app(), threaded=True)"
+        )
+        command = [sys.executable, "-c", code, str(port)]
+    with _running(command, f"http://127.0.0.1:{port}/sparql", env) as url:
+        yield url
+
+
+@contextmanager
+def _oxigraph_server(oxigraph: str, dump: Path):
+    location = tempfile.mkdtemp(prefix="fukushi-kg-bench-")
+    try:
+        subprocess.run(
+            [oxigraph, "load", "--location", location, "--file", str(dump)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        port = _free_port()
+        command = [oxigraph, "serve-read-only", "--location", location, "--bind", f"127.0.0.1:{port}"]
+        with _running(command, f"http://127.0.0.1:{port}/query") as url:
+            yield url
+    finally:
+        shutil.rmtree(location, ignore_errors=True)

@@ -1,0 +1,74 @@
+"""`fukushi-kg validate`: the compliance matrix of the bundled plans, or of a draft given as files.
+
+Exit codes: 0 when no result shown is a sh:Violation (requirements of Warning severity — effort
+duties and guidelines — may be unmet), 1 when one is (with --fail-on warning: a sh:Warning too),
+2 on an error (malformed or missing input, unknown city, nothing to check).
+"""
+
+import sys
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
+
+
+def register(sub) -> None:
+    from server.compliance.render import FORMATS
+
+    p = sub.add_parser(
+        "validate",
+        help="compliance matrix: each plan checked against the law, with evidence",
+        description="Check each plan against the requirements in shapes/compliance/ and shapes/structure/. "
+        "Without FILE, the bundled plans (the published graph); with FILE (Turtle or JSON-LD), a draft plan "
+        "loaded with the ontology, data/legislation.ttl, data/sources.ttl and data/prefectures.ttl.",
+    )
+    p.add_argument("files", nargs="*", metavar="FILE", help="draft plan files to validate instead of the bundled plans")
+    p.add_argument("--city", metavar="CODE", help="only the municipality with this 6-digit local government code")
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument("--published", help="folder of the built graph for the bundled plans (default: published/)")
+    p.add_argument(
+        "--fail-on",
+        choices=("violation", "warning"),
+        default="violation",
+        help="severity that makes the exit code 1 (default: violation)",
+    )
+    p.set_defaults(func=cmd_validate)
+
+
+def cmd_validate(args) -> int:
+    from server.compliance.evaluate import NothingToCheck
+    from server.compliance.graphs import PublishedGraphMissing, published_matrix, validate_files
+    from server.compliance.render import render
+    from server.graph.loading import DataFileError
+
+    try:
+        if args.files:
+            missing = [f for f in args.files if not _exists(f)]
+            if missing:
+                raise FileNotFoundError(f"no such file: {', '.join(missing)}")
+            matrix = validate_files(args.files)
+        else:
+            matrix = published_matrix(args.published or _published_dir())
+        if args.city:
+            if not any(row.code == args.city for row in matrix.rows):
+                codes = ", ".join(sorted({row.code for row in matrix.rows if row.code}))
+                raise LookupError(f"no plan document for municipality {args.city!r} (have: {codes or 'none'})")
+            matrix = matrix.only(args.city)
+        sys.stdout.write(render(matrix, args.format, args.fail_on))
+    except DataFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)  # "path:line: message"
+        return EXIT_ERROR
+    except (FileNotFoundError, LookupError, NothingToCheck, PublishedGraphMissing) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return matrix.exit_code(args.fail_on)
+
+
+def _exists(name) -> bool:
+    from pathlib import Path
+
+    return Path(name).is_file()
+
+
+def _published_dir():
+    from server.config import DEFAULTS, from_environment
+
+    return from_environment().get("PUBLISHED_DIR", DEFAULTS["PUBLISHED_DIR"])

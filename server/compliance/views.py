@@ -1,0 +1,53 @@
+"""`/compliance`: the bundled plans' compliance matrix as an HTML page, or JSON for `Accept: application/json`.
+
+The matrix is computed from the published graph (config PUBLISHED_DIR) once per version of the
+dump and then served from memory (server.compliance.graphs.published_matrix).
+"""
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+
+from server.compliance.graphs import PublishedGraphMissing, published_matrix
+from server.compliance.render import render_html, to_dict
+
+bp = Blueprint("compliance", __name__)
+
+
+def _matrix():
+    published = current_app.config["PUBLISHED_DIR"]
+    try:
+        return published_matrix(published)
+    except PublishedGraphMissing:
+        if not current_app.config.get("BUILD_IF_MISSING", True):
+            raise
+        from server.store import ensure_dump
+
+        ensure_dump(published, True)
+        return published_matrix(published)
+
+
+def _wants_json() -> bool:
+    if request.args.get("format") in ("json", "html"):
+        return request.args["format"] == "json"
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"], default="text/html")
+    return best == "application/json"
+
+
+@bp.get("/compliance")
+def compliance():
+    try:
+        matrix = _matrix()
+    except PublishedGraphMissing as exc:
+        abort(503, description=str(exc))
+    city = request.args.get("city")
+    if city:
+        if not any(row.code == city for row in matrix.rows):
+            abort(404, description=f"no plan document for municipality {city}")
+        matrix = matrix.only(city)
+    data = to_dict(matrix)
+    data["source"] = "published graph"  # not the server's file path
+    if _wants_json():
+        response = jsonify(data)
+    else:
+        response = Response(render_html(data), mimetype="text/html")
+    response.headers["Vary"] = "Accept"
+    return response

@@ -1,0 +1,94 @@
+"""The human pages: home, query editor, comparison."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+
+from server.web.compare import DIMENSIONS, LEVELS, chart
+from server.web.describe import Describer
+from server.web.dumps import DUMPS, dump_sizes
+from server.web.examples import load_examples
+from server.web.graph import get_graph
+
+bp = Blueprint("pages", __name__)
+
+MUNICIPALITIES = """
+SELECT ?m ?code ?pref WHERE {
+  ?m a fk:Municipality .
+  OPTIONAL { ?m fk:localGovernmentCode ?code }
+  OPTIONAL { ?m fk:prefecture ?pref }
+} ORDER BY ?code
+"""
+PLANS = """
+SELECT ?m ?plan ?start ?end WHERE {
+  ?plan a fk:Plan ; fk:municipality ?m .
+  OPTIONAL { ?plan fk:period ?period . ?period fk:startFiscalYear ?start ; fk:endFiscalYear ?end }
+}
+"""
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+DEFAULT_QUERY = """PREFIX fk: <{fk}>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+
+# 市町村とその計画 / Municipalities and their plans
+SELECT ?municipality ?name ?plan ?title WHERE {{
+  ?municipality a fk:Municipality ; rdfs:label ?name .
+  ?plan fk:municipality ?municipality ; a fk:Plan ; rdfs:label ?title .
+  FILTER(lang(?name) = "ja" && lang(?title) = "ja")
+}}
+ORDER BY ?municipality ?plan
+"""
+
+
+@bp.route("/")
+def home():
+    graph = get_graph()
+    d = Describer(graph)
+    plans: dict[str, list] = {}
+    for r in graph.select(PLANS):
+        period = (int(r["start"].value), int(r["end"].value)) if "start" in r else None
+        plans.setdefault(r["m"].value, []).append((d.iri_value(r["plan"].value), period))
+    municipalities = []
+    for r in graph.select(MUNICIPALITIES):
+        m = r["m"].value
+        municipalities.append(
+            {
+                "item": d.iri_value(m),
+                "code": r["code"].value if "code" in r else "",
+                "prefecture": d.iri_value(r["pref"].value) if "pref" in r else None,
+                "plans": sorted(plans.get(m, []), key=lambda p: p[0].value),
+            }
+        )
+    sizes = dump_sizes(graph)
+    return render_template(
+        "web/home.html",
+        municipalities=municipalities,
+        triples=int(graph.select(COUNT)[0]["n"].value),
+        dumps=[(dump, sizes.get(dump.name)) for dump in DUMPS],
+        base=graph.ns.base,
+    )
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    # Browsers ask for it whatever the page's <link rel="icon"> says; send them to the one we have.
+    return redirect(url_for("web.static", filename="favicon.svg"), 301)
+
+
+@bp.route("/query")
+def query():
+    return render_template(
+        "web/query.html",
+        examples=load_examples(),
+        endpoint=request.script_root + "/sparql",
+        default_query=DEFAULT_QUERY.format(fk=get_graph().ns.fk),
+        vendor=url_for("web.static", filename="vendor/yasgui/"),
+    )
+
+
+@bp.route("/compare")
+def compare():
+    graph = get_graph()
+    level = request.args.get("level", "action")
+    if level not in LEVELS:
+        level = "action"
+    d = Describer(graph)
+    charts = [chart(d, dimension, level) for dimension in DIMENSIONS]
+    return render_template("web/compare.html", charts=charts, levels=LEVELS, level=level)

@@ -1,0 +1,50 @@
+// The query page: YASGUI on our endpoint, with the competency queries as one-click examples.
+// Kept out of the HTML so the page's Content-Security-Policy can forbid inline scripts.
+(function () {
+  "use strict";
+  var root = document.getElementById("yasgui");
+  if (!root || !window.Yasgui) {
+    return;
+  }
+  var Yasgui = window.Yasgui.default || window.Yasgui;
+  // YASQE's "class" and "property" completers query a public vocabulary service; this page talks to no
+  // one but its own server.
+  Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+
+  var endpoint = new URL(root.dataset.endpoint, window.location.href).toString();
+  var yasgui = new Yasgui(root, {
+    autofocus: false, // focusing the editor would scroll past the examples
+    requestConfig: { endpoint: endpoint, method: "POST" },
+    copyEndpointOnNewTab: false,
+    persistenceId: null, // a stale tab from an earlier visit must not hide the examples
+    endpointCatalogueOptions: {
+      getData: function () {
+        return [{ endpoint: endpoint }];
+      },
+      keys: [],
+    },
+    yasr: { defaultPlugin: "table" },
+    yasqe: { value: root.dataset.defaultQuery || Yasgui.Yasqe.defaults.value },
+  });
+
+  function exampleText(name) {
+    var item = document.getElementById("example-" + name);
+    var pre = item && item.querySelector("pre.rq");
+    return pre ? pre.textContent : null;
+  }
+
+  document.querySelectorAll("button.run-example").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var text = exampleText(button.dataset.example);
+      if (text === null) {
+        return;
+      }
+      var tab = yasgui.getTab();
+      tab.setEndpoint(endpoint);
+      tab.setQuery(text);
+      tab.query();
+      document.getElementById("editor-section").scrollIntoView();
+    });
+  });
+  window.fukushiYasgui = yasgui; // for the browser test and for people poking at the page
+})();

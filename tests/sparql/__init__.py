@@ -1,0 +1,1 @@
+"""Tests of the SPARQL endpoint, its commands and the competency queries."""

@@ -1,0 +1,65 @@
+"""Small pieces without a server: negotiation, serialisers, the store's dump name."""
+
+import json
+
+import pyoxigraph as ox
+import pytest
+
+from server.graph.dumps import DUMP_NAMES
+from server.sparql import negotiation, results
+from server.store import NT_DUMP
+
+SOLUTIONS = results.offers(results.SOLUTION_FORMATS)
+
+
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        (None, "json"),
+        ("", "json"),
+        ("*/*", "json"),
+        ("text/csv", "csv"),
+        ("TEXT/CSV", "csv"),
+        ("text/csv;q=0.2, application/sparql-results+xml;q=0.3", "xml"),
+        ("text/*", "csv"),
+        ("text/*;q=0.5, text/tab-separated-values", "tsv"),
+        ("*/*;q=0.9, application/sparql-results+json;q=0", "xml"),
+        ("image/png", None),
+        ("application/json;q=0", None),  # the alias says no, nothing else is accepted
+        ("garbage, text/csv", "csv"),
+        ("text/csv;q=abc, application/sparql-results+xml", "xml"),
+    ],
+)
+def test_choose(accept, expected):
+    assert negotiation.choose(accept, SOLUTIONS) == expected
+
+
+def test_serialisers_escape():
+    tricky = ox.Literal('a,"b"\tc\nd', language="ja")
+    rows = [
+        [ox.NamedNode("http://e/s"), tricky, None],
+        [
+            ox.BlankNode("b0"),
+            ox.Literal("1", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+            ox.Literal("x"),
+        ],
+    ]
+    variables = ["s", "o", "z"]
+    doc = json.loads(results.write_solutions("json", variables, rows))
+    assert doc["results"]["bindings"][0] == {
+        "s": {"type": "uri", "value": "http://e/s"},
+        "o": {"type": "literal", "value": 'a,"b"\tc\nd', "xml:lang": "ja"},
+    }
+    assert doc["results"]["bindings"][1]["s"] == {"type": "bnode", "value": "b0"}
+    csv_text = results.write_solutions("csv", variables, rows).decode()
+    assert csv_text == 's,o,z\r\nhttp://e/s,"a,""b""\tc\nd",\r\n_:b0,1,x\r\n'
+    tsv_lines = results.write_solutions("tsv", variables, rows).decode().split("\n")
+    assert tsv_lines[0] == "?s\t?o\t?z" and len(tsv_lines) == 4  # header, 2 rows, final newline
+    assert tsv_lines[1].count("\t") == 2
+    xml_text = results.write_solutions("xml", variables, rows, truncated=True).decode()
+    assert '<literal xml:lang="ja">a,"b"\tc\nd</literal>' in xml_text
+    assert '<link href="urn:fukushi-kg:truncated"/>' in xml_text
+
+
+def test_dump_name_matches_the_build():
+    assert NT_DUMP == DUMP_NAMES["nt"]

@@ -1,0 +1,108 @@
+"""A real browser (Debian's headless Chromium, driven by Playwright) on a live server: the home page, an
+example query run in the YASGUI editor with its result table, a measure page with its source excerpt, and
+pages of hostile data that must not run a single script."""
+
+from pathlib import Path
+
+import pytest
+from web_helpers import LiveServer
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+MEASURE = "/id/352136/cwp3-g1-p1-d1-a01"
+
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists(),
+    reason=f"no headless Chromium at {CHROMIUM} (install Debian's 'chromium' package to run the browser test)",
+)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """What a page did that it should not: reach another host, throw, log an error (a CSP refusal is one),
+    or open a dialog."""
+
+    def __init__(self, page, origin: str):
+        self.outside, self.errors, self.dialogs = [], [], []
+        page.on("request", lambda r: None if r.url.startswith((origin, "data:")) else self.outside.append(r.url))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        page.on("dialog", self._dialog)
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def assert_clean(self):
+        assert self.outside == [], f"requests to other hosts: {self.outside}"
+        assert self.errors == [], f"errors in the page: {self.errors}"
+        assert self.dialogs == [], f"dialogs opened: {self.dialogs}"
+
+
+def test_home_query_and_measure_page(browser, app, example_queries, monkeypatch):
+    from playwright.sync_api import expect
+
+    monkeypatch.setitem(app.config, "QUERIES_DIR", str(example_queries))
+    with LiveServer(app) as live:
+        page = browser.new_page()
+        watch = Watch(page, live.url)
+        page.set_default_timeout(20_000)
+
+        page.goto(live.url + "/")
+        expect(page.locator("h1")).to_contain_text("地域福祉計画ナレッジグラフ")
+        expect(page.locator("#municipalities")).to_contain_text("美祢市")
+
+        page.locator("nav.cards a", has_text="SPARQL で検索").click()
+        page.wait_for_url(live.url + "/query")
+        example = page.locator("#example-municipalities")
+        expect(example).to_contain_text("Which municipalities are in the graph?")
+        example.locator("button.run-example").click()
+        rows = page.locator(".yasr table tbody tr")
+        expect(rows).to_have_count(5)
+        table = page.locator(".yasr table")
+        for name in ("小美玉市", "相模原市", "小田原市", "美祢市", "久留米市"):
+            expect(table).to_contain_text(name)
+
+        page.goto(live.url + MEASURE)
+        expect(page.locator("h1")).to_contain_text("福祉総合相談支援体制の整備")
+        cited = page.locator("#source .line.cited")
+        expect(cited).to_have_count(1)
+        expect(cited).to_contain_text("909")
+        expect(cited).to_contain_text("福祉総合相談支援体制の整備")
+        page.locator("#source figcaption a").click()
+        page.wait_for_url("**/id/source/004_cbbcddac45a49502#L909")
+        expect(page.locator("#L909")).to_contain_text("福祉総合相談支援体制の整備")
+        watch.assert_clean()
+        page.close()
+
+
+def test_hostile_data_runs_no_script(browser, hostile_app):
+    with LiveServer(hostile_app) as live:
+        page = browser.new_page()
+        watch = Watch(page, live.url)
+        for path in ("/", "/id/municipality/999999", "/id/999999/cwp1", "/id/999999/cwp1-m1", "/compare", "/query"):
+            page.goto(live.url + path)
+            page.wait_for_load_state("load")
+        page.goto(live.url + "/id/municipality/999999")
+        # Shown to the reader as the text it is, not run.
+        assert page.locator("h1").inner_text().startswith("<script>alert(1)</script>")
+        watch.assert_clean()
+        page.close()
