@@ -2,7 +2,8 @@
 
 Exit codes: 0 when no result shown is a sh:Violation (requirements of Warning severity — effort
 duties and guidelines — may be unmet), 1 when one is (with --fail-on warning: a sh:Warning too),
-2 on an error (malformed or missing input, unknown city, nothing to check).
+2 on an error (malformed or missing input, unknown city, nothing to check, no published graph and
+building it not allowed or failing).
 """
 
 import sys
@@ -37,7 +38,9 @@ def cmd_validate(args) -> int:
     from server.compliance.evaluate import NothingToCheck
     from server.compliance.graphs import PublishedGraphMissing, published_matrix, validate_files
     from server.compliance.render import render
+    from server.graph.build import BuildFailed
     from server.graph.loading import DataFileError
+    from server.store import GraphNotBuilt, ensure_dump
 
     try:
         if args.files:
@@ -46,7 +49,11 @@ def cmd_validate(args) -> int:
                 raise FileNotFoundError(f"no such file: {', '.join(missing)}")
             matrix = validate_files(args.files)
         else:
-            matrix = published_matrix(args.published or _published_dir())
+            published, build_if_missing = _published()
+            if args.published:
+                published = args.published
+            ensure_dump(published, build_if_missing)  # as `serve` does: build first when allowed
+            matrix = published_matrix(published)
         if args.city:
             if not any(row.code == args.city for row in matrix.rows):
                 codes = ", ".join(sorted({row.code for row in matrix.rows if row.code}))
@@ -56,7 +63,7 @@ def cmd_validate(args) -> int:
     except DataFileError as exc:
         print(f"error: {exc}", file=sys.stderr)  # "path:line: message"
         return EXIT_ERROR
-    except (FileNotFoundError, LookupError, NothingToCheck, PublishedGraphMissing) as exc:
+    except (FileNotFoundError, LookupError, NothingToCheck, PublishedGraphMissing, GraphNotBuilt, BuildFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     return matrix.exit_code(args.fail_on)
@@ -68,7 +75,9 @@ def _exists(name) -> bool:
     return Path(name).is_file()
 
 
-def _published_dir():
+def _published():
+    """(PUBLISHED_DIR, BUILD_IF_MISSING) from the settings, environment overrides included."""
     from server.config import DEFAULTS, from_environment
 
-    return from_environment().get("PUBLISHED_DIR", DEFAULTS["PUBLISHED_DIR"])
+    settings = {**DEFAULTS, **from_environment()}
+    return settings["PUBLISHED_DIR"], bool(settings["BUILD_IF_MISSING"])

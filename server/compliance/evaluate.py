@@ -16,7 +16,6 @@ KANA = re.compile("[\u3040-\u30ff]")
 SATISFIED, PARTLY, MISSING, NOT_APPLICABLE = "satisfied", "partly", "missing", "not-applicable"
 STATUSES = (SATISFIED, PARTLY, MISSING, NOT_APPLICABLE)
 RANK = {SATISFIED: 0, NOT_APPLICABLE: 0, PARTLY: 1, MISSING: 2}
-MUNICIPALITY_NS = "https://w3id.org/fukushi-kg/id/municipality/"
 ID_NS = "https://w3id.org/fukushi-kg/id/"
 ORG_UNIT_OF = rdflib.URIRef("http://www.w3.org/ns/org#unitOf")
 
@@ -170,14 +169,14 @@ def evaluate(graph: rdflib.Graph, source: str, workers: int = 1) -> Matrix:
         for req in requirements:
             if req.is_structure:
                 mine = [f for f in structural if owners.get(f.focus) == document or _by_iri(f.focus, graph, document)]
-                attributed.update(mine)
+                attributed.update(id(f) for f in mine)
                 cells[req.key] = _structure_cell(req, mine)
             else:
                 plans = [p for p in finder.document_plans(document) if (p, RDF.type, req.applies_to) in graph]
                 cells[req.key] = _cell(req, plans, by_plan_item, finder)
         rows.append(_row(graph, document, finder, cells))
     rows.sort(key=lambda r: (r.code or "", r.document))
-    unattributed = [f for f in structural if f not in attributed]
+    unattributed = [f for f in structural if id(f) not in attributed]
     if len(rows) == 1 and unattributed:  # a draft: whatever is wrong in it belongs to its one document
         cell = rows[0].cells[next(r.key for r in requirements if r.is_structure)]
         rows[0].cells[cell.requirement.key] = _structure_cell(cell.requirement, cell.findings + unattributed)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import rdflib
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from server.compliance.shacl import prepared
 from server.paths import SOURCE_NS
 
 FK = rdflib.Namespace("https://w3id.org/fukushi-kg/ontology#")
@@ -128,7 +129,7 @@ class EvidenceFinder:
         return self.covering(elements, item.annotation, concepts)
 
     def partly(self, query: str, plan) -> list:
-        rows = self.graph.query(query, initBindings={"this": plan})
+        rows = self.graph.query(prepared(query), initBindings={"this": plan})
         return sorted((self.describe(row[0]) for row in rows), key=_evidence_order)
 
     # --- description ---

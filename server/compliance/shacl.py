@@ -7,8 +7,8 @@ with a plain pySHACL run):
 - The compliance shapes read only a few properties (COMPLIANCE_PREDICATES); they run on a slice of
   the graph holding just those, with fk:partOf kept only for annotated elements, the only ones a
   compliance query can use. Their SPARQL then walks hundreds of elements, not thousands.
-- With more than one CPU, a forked child validates half of the structural focus nodes while this
-  process does the other half and the compliance shapes.
+- With more than one CPU, a forked child validates most of the structural focus nodes while this
+  process does the rest and the compliance shapes (PARENT_SHARE balances the two).
 """
 
 import multiprocessing
@@ -21,6 +21,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from rdflib.plugins.sparql import prepareQuery
 
 FK = rdflib.Namespace("https://w3id.org/fukushi-kg/ontology#")
+PARENT_SHARE = 0.4  # of the structural focus nodes; the compliance shapes take this process about as long again
 ANNOTATIONS = (FK.topic, FK.realisesFunction, FK.addressesPriority, FK.targetGroup)
 # Everything the queries of shapes/compliance/ read, fk:partOf apart (see compliance_slice).
 COMPLIANCE_PREDICATES = (
@@ -37,7 +38,8 @@ COMPLIANCE_PREDICATES = (
 
 
 @lru_cache(maxsize=256)
-def _prepared(text: str):
+def prepared(text: str):
+    """A SPARQL text parsed once (rdflib's prepared queries are made to be run with many bindings)."""
     return prepareQuery(text)
 
 
@@ -55,7 +57,7 @@ class PreparedQueries(rdflib.Graph):
         **kwargs,
     ):
         if isinstance(query_object, str) and not initNs and processor == "sparql":
-            query_object = _prepared(query_object)
+            query_object = prepared(query_object)
         return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
 
 
@@ -90,19 +92,24 @@ def run(graph: rdflib.Graph, shapes: rdflib.Graph, focus_nodes=None) -> rdflib.G
     return report
 
 
-def validate(graph: rdflib.Graph, structure: rdflib.Graph, compliance: rdflib.Graph, workers: int = 1) -> rdflib.Graph:
-    """One SHACL report: the structural shapes on the graph, the compliance shapes on its slice."""
-    split = _split(graph, structure) if workers > 1 and _can_fork() else None
-    if split is None:
+def validate(
+    graph: rdflib.Graph, structure: rdflib.Graph, compliance: rdflib.Graph, workers: int = 1, min_split: int = 200
+) -> rdflib.Graph:
+    """One SHACL report: the structural shapes on the graph, the compliance shapes on its slice.
+
+    The structural work is shared with a child process only from min_split focus nodes on: below
+    that, forking costs more than it saves."""
+    shares = _shares(graph, structure, min_split) if workers > 1 and _can_fork() else None
+    if shares is None:
         return merge([run(graph, structure), run(compliance_slice(graph), compliance)])
-    mine, theirs = split
+    mine, theirs = shares
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_child, args=(graph, structure, theirs, send), daemon=True)
+    child = ctx.Process(target=_child, args=(graph, theirs, send), daemon=True)
     child.start()
     send.close()
     try:
-        reports = [run(graph, structure, mine), run(compliance_slice(graph), compliance)]
+        reports = [run(graph, mine), run(compliance_slice(graph), compliance)]
         payload = receive.recv()
     finally:
         child.join()
@@ -112,9 +119,9 @@ def validate(graph: rdflib.Graph, structure: rdflib.Graph, compliance: rdflib.Gr
     return merge(reports)
 
 
-def _child(graph, structure, focus_nodes, send) -> None:
+def _child(graph, shapes, send) -> None:
     try:
-        send.send(run(graph, structure, focus_nodes).serialize(format="nt"))
+        send.send(run(graph, shapes).serialize(format="nt"))
     except BaseException as exc:  # the parent re-raises it
         send.send(exc)
     finally:
@@ -125,18 +132,34 @@ def _can_fork() -> bool:
     return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
-def _split(graph: rdflib.Graph, structure: rdflib.Graph):
-    """Two halves of the structural focus nodes, or None when the split could drop one.
+def _shares(graph: rdflib.Graph, structure: rdflib.Graph, min_split: int):
+    """The structural shapes twice, each targeting its share of every shape's focus nodes, or None.
 
-    pySHACL's focus_nodes option keeps only IRIs, so a graph with a blank-node focus node is
-    validated whole.
+    Each sh:targetClass becomes sh:targetNode for the nodes of the share (the graph is materialised,
+    so the instances of the class are its focus nodes). Not pySHACL's focus_nodes option: it tests
+    every candidate against a list, which costs more than the split saves. A graph with a blank-node
+    focus node is validated whole, so that no node is ever matched by identity across graphs.
     """
-    classes = set(structure.objects(None, SH.targetClass))
-    focus = {s for c in classes for s in graph.subjects(RDF.type, c)}
-    if len(focus) < 200 or any(not isinstance(f, rdflib.URIRef) for f in focus):
+    targets = {}
+    for shape, cls in structure.subject_objects(SH.targetClass):
+        targets.setdefault(shape, set()).update(graph.subjects(RDF.type, cls))
+    total = sum(len(nodes) for nodes in targets.values())
+    if total < min_split or any(not isinstance(n, rdflib.URIRef) for nodes in targets.values() for n in nodes):
         return None
-    ordered = sorted(focus)
-    return ordered[0::2], ordered[1::2]
+    shares = (rdflib.Graph(), rdflib.Graph())
+    for share in shares:
+        for prefix, ns in structure.namespaces():
+            share.bind(prefix, ns)
+        for triple in structure:
+            if triple[1] != SH.targetClass:
+                share.add(triple)
+    for shape, nodes in targets.items():
+        ordered = sorted(nodes)
+        cut = round(len(ordered) * PARENT_SHARE)
+        for share, part in zip(shares, (ordered[:cut], ordered[cut:]), strict=True):
+            for node in part:
+                share.add((shape, SH.targetNode, node))
+    return shares
 
 
 def merge(reports) -> rdflib.Graph:

@@ -3,7 +3,7 @@
 owlrl (server.graph.inference) is the reference reasoner and the build uses it. It re-applies
 every rule to every triple on every cycle, which costs seconds per thousand triples. Here the
 schema (ontology + concept schemes) is closed once with owlrl, and the instance-level rules that
-schema can trigger are then applied as set operations:
+schema can trigger are then applied, each triple once (semi-naive):
 
   prp-spo1, prp-inv1/2, prp-symp, prp-trp, prp-dom, prp-rng, cax-sco, cax-eqc1/2, eq-sym/eq-trans
   (over asserted owl:sameAs) with eq-rep-s/o.
@@ -65,35 +65,20 @@ def schema_from(graph: rdflib.Graph) -> Schema:
 
 
 def apply_rules(schema: Schema, data: rdflib.Graph) -> rdflib.Graph:
-    """Return schema closure + data + the consequences of the instance rules."""
-    triples = set(data)
-    changed = True
-    while changed:
-        changed = False
-        new = set()
-        by_pred = defaultdict(set)
-        for s, p, o in triples:
-            by_pred[p].add((s, o))
-        for p, pairs in by_pred.items():
-            for q in schema.super_props.get(p, ()):
-                new.update((s, q, o) for s, o in pairs)
-            for q in schema.inverse.get(p, ()):
-                new.update((o, q, s) for s, o in pairs if not isinstance(o, rdflib.Literal))
-            if p in schema.symmetric:
-                new.update((o, p, s) for s, o in pairs if not isinstance(o, rdflib.Literal))
-            for c in schema.domain.get(p, ()):
-                new.update((s, RDF.type, c) for s, _ in pairs)
-            for c in schema.range.get(p, ()):
-                new.update((o, RDF.type, c) for _, o in pairs if not isinstance(o, rdflib.Literal))
-            if p in schema.transitive:
-                new.update(_transitive_pairs(p, pairs))
-        for s, o in by_pred.get(RDF.type, ()):
-            new.update((s, RDF.type, d) for d in schema.super_classes.get(o, ()))
-        new |= _same_as(triples, by_pred.get(OWL.sameAs, set()))
-        new -= triples
-        if new:
-            triples |= new
-            changed = True
+    """Return schema closure + data + the consequences of the instance rules.
+
+    Semi-naive: each triple is taken once from a work list and only its own consequences are derived,
+    with per-property successor/predecessor indexes for the transitive joins. owl:sameAs (absent from the
+    bundled data) is handled by re-running the work list on the eq-rep consequences until nothing is new.
+    """
+    triples: set = set()
+    successors = defaultdict(lambda: defaultdict(set))
+    predecessors = defaultdict(lambda: defaultdict(set))
+    pending = list(data)
+    while pending:
+        _close(schema, pending, triples, successors, predecessors)
+        same = {(s, o) for s, p, o in triples if p == OWL.sameAs}
+        pending = [t for t in _same_as(triples, same) if t not in triples]
     result = rdflib.Graph()
     for t in schema.graph:
         result.add(t)
@@ -105,16 +90,34 @@ def apply_rules(schema: Schema, data: rdflib.Graph) -> rdflib.Graph:
     return result
 
 
-def _transitive_pairs(p, pairs):
-    successors = defaultdict(set)
-    for s, o in pairs:
-        successors[s].add(o)
-    out = set()
-    for s, direct in successors.items():
-        for o in direct:
-            for z in successors.get(o, ()):
-                out.add((s, p, z))
-    return out
+def _close(schema: Schema, work: list, triples: set, successors, predecessors) -> None:
+    type_ = RDF.type
+    while work:
+        t = work.pop()
+        if t in triples:
+            continue
+        triples.add(t)
+        s, p, o = t
+        for q in schema.super_props.get(p, ()):  # prp-spo1, prp-eqp
+            work.append((s, q, o))
+        for c in schema.domain.get(p, ()):  # prp-dom
+            work.append((s, type_, c))
+        if p == type_:
+            for d in schema.super_classes.get(o, ()):  # cax-sco, cax-eqc
+                work.append((s, type_, d))
+        if isinstance(o, rdflib.Literal):
+            continue
+        for q in schema.inverse.get(p, ()):  # prp-inv
+            work.append((o, q, s))
+        if p in schema.symmetric:  # prp-symp
+            work.append((o, p, s))
+        for c in schema.range.get(p, ()):  # prp-rng
+            work.append((o, type_, c))
+        if p in schema.transitive:  # prp-trp, joined both ways through the indexes
+            successors[p][s].add(o)
+            predecessors[p][o].add(s)
+            work.extend((s, p, z) for z in successors[p].get(o, ()))
+            work.extend((x, p, o) for x in predecessors[p].get(s, ()))
 
 
 def _same_as(triples, pairs):

@@ -1,0 +1,134 @@
+"""`fukushi-kg validate`: formats, the draft path and the exit codes (0 conforms, 1 violations, 2 error)."""
+
+import json
+
+import pytest
+import rdflib
+from compliance_cases import CASES
+from rdflib.namespace import RDF, SH
+
+from server.cli import main
+
+BASE = CASES / "_base.ttl"
+CONFORMING = CASES / "SWA-107-1" / "conforms-all-five.ttl"
+VIOLATING = CASES / "Structure" / "violates-element-without-source.ttl"
+
+
+def run(capsys, *argv):
+    code = main(["validate", *map(str, argv)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_bundled_plans_conform_and_the_text_shows_both_languages(capsys, published_dir):
+    code, out, err = run(capsys, "--published", published_dir)
+    assert code == 0, err
+    for text in (
+        "小美玉市",
+        "Kurume City",
+        "○ 充足 satisfied",
+        "△ 一部充足 partly",
+        "× 未充足 missing",
+        "－ 対象外 not applicable",
+        "根拠 Evidence:",
+        "不足 Missing:",
+        "004_cbbcddac45a49502.txt:1644",
+    ):
+        assert text in out
+
+
+def test_fail_on_warning_turns_unmet_effort_duties_into_exit_1(capsys, published_dir):
+    assert run(capsys, "--published", published_dir, "--fail-on", "warning")[0] == 1
+
+
+def test_city_filter_and_unknown_city(capsys, published_dir):
+    code, out, _ = run(capsys, "--published", published_dir, "--city", "352136", "--format", "json")
+    data = json.loads(out)
+    assert code == 0 and [r["municipality"]["code"] for r in data["rows"]] == ["352136"]
+    code, _, err = run(capsys, "--published", published_dir, "--city", "999999")
+    assert code == 2 and "999999" in err
+
+
+def test_markdown_json_and_turtle(capsys, published_dir):
+    _, md, _ = run(capsys, "--published", published_dir, "--city", "082368", "--format", "md")
+    assert md.startswith("# コンプライアンス・マトリクス / Compliance matrix")
+    assert "| 市町村 Municipality |" in md and "△ 一部充足 partly" in md
+    _, js, _ = run(capsys, "--published", published_dir, "--format", "json")
+    data = json.loads(js)
+    assert data["exitCode"] == 0 and data["conforms"] is True and len(data["rows"]) == 5
+    cell = data["rows"][0]["cells"]["GPA-14"]
+    assert cell["status"] == "partly"
+    item = cell["plans"][0]["items"][0]
+    assert item["met"] and item["evidence"][0]["source"] == "000_c70c8bbf81b64066.txt"
+    _, ttl, _ = run(capsys, "--published", published_dir, "--city", "082368", "--format", "ttl")
+    report = rdflib.Graph().parse(data=ttl, format="turtle")
+    node = report.value(None, RDF.type, SH.ValidationReport)
+    assert report.value(node, SH.conforms) == rdflib.Literal(True)
+    foci = {str(report.value(r, SH.focusNode)) for r in report.objects(node, SH.result)}
+    assert foci == {
+        "https://w3id.org/fukushi-kg/id/082368/cwp4",
+        "https://w3id.org/fukushi-kg/id/082368/rpp",
+        "https://w3id.org/fukushi-kg/id/082368/gpp",
+    }
+
+
+def test_a_conforming_draft_exits_0(capsys):
+    code, out, err = run(capsys, BASE, CONFORMING)
+    assert code == 0, err
+    assert "○ 充足 satisfied — 社会福祉法 第107条第1項" in out
+
+
+def test_a_draft_with_a_violation_exits_1(capsys):
+    code, out, _ = run(capsys, BASE, VIOLATING, "--format", "json")
+    data = json.loads(out)
+    assert code == 1 and data["exitCode"] == 1 and data["conforms"] is False
+    structure = data["rows"][0]["cells"]["Structure"]
+    assert structure["status"] == "missing"
+    assert {f["severity"] for f in structure["findings"]} == {"Violation"}
+
+
+def test_a_json_ld_draft(capsys, tmp_path):
+    graph = rdflib.Graph().parse(BASE).parse(CONFORMING)
+    draft = tmp_path / "draft.jsonld"
+    draft.write_text(graph.serialize(format="json-ld"), encoding="utf-8")
+    code, out, err = run(capsys, draft, "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["rows"][0]["cells"]["SWA-107-1"]["status"] == "satisfied"
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "line"),
+    [
+        ("broken.ttl", "@prefix fk: <https://w3id.org/fukushi-kg/ontology#> .\n\n:x fk:topic ;\n", 3),
+        ("broken.jsonld", '{\n  "@id": "https://example.org/x",\n  "name" "oops"\n}\n', 3),
+    ],
+)
+def test_malformed_input_exits_2_with_file_and_line(capsys, tmp_path, name, text, line):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, path)
+    assert code == 2 and out == ""
+    assert f"{path}:{line}:" in err
+
+
+def test_missing_file_and_nothing_to_check_exit_2(capsys, tmp_path):
+    code, _, err = run(capsys, tmp_path / "nope.ttl")
+    assert code == 2 and "nope.ttl" in err
+    code, _, err = run(capsys, BASE)
+    assert code == 2 and "fk:PlanDocument" in err
+
+
+def test_html_escapes_what_the_draft_says(capsys, tmp_path):
+    draft = tmp_path / "draft.ttl"
+    text = CONFORMING.read_text(encoding="utf-8").replace('"方向1"@ja', '"<script>alert(1)</script>"@ja')
+    draft.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, BASE, draft, "--format", "html")
+    assert code == 0, err
+    assert "<script>alert(1)</script>" not in out
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in out
+
+
+def test_no_published_graph_and_no_build_allowed_exits_2(capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("FUKUSHI_KG_BUILD_IF_MISSING", "false")
+    code, out, err = run(capsys, "--published", tmp_path / "empty")
+    assert code == 2 and out == "" and "fukushi-kg build" in err
