@@ -25,10 +25,19 @@ def dump_path(published_dir) -> Path:
     return Path(published_dir) / NT_DUMP
 
 
+def is_stale(path: Path) -> bool:
+    """Whether an ontology, data or structural shape file changed after the dump was written."""
+    from server.paths import SHAPES_DIR, graph_input_files
+
+    inputs = graph_input_files() + sorted((SHAPES_DIR / "structure").glob("*.ttl"))
+    return max(p.stat().st_mtime for p in inputs) > path.stat().st_mtime
+
+
 def ensure_dump(published_dir, build_if_missing: bool = True) -> Path:
-    """The dump's path, building the graph first when it is missing and that is allowed."""
+    """The dump's path, building the graph first when it is missing or older than its inputs and that is
+    allowed (an edited data file must not be answered from yesterday's graph)."""
     path = dump_path(published_dir)
-    if path.exists():
+    if path.exists() and not (build_if_missing and is_stale(path)):
         return path
     if not build_if_missing:
         raise GraphNotBuilt(f"{path} does not exist: run `fukushi-kg build` first")
