@@ -1,11 +1,11 @@
 """Every plan element cites seed lines that really hold its printed label."""
 
-import re
 from pathlib import Path
 
 import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS
+from seed_text import label_in_lines
 
 from server.paths import SOURCES_DIR, source_text_path
 
@@ -16,21 +16,6 @@ SHARED_SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 @pytest.fixture(scope="module")
 def graph(published_dir):
     return rdflib.Graph().parse(published_dir / "fukushi-kg.nt")
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def label_in_lines(label: str, cited: list[str]) -> bool:
-    """The label occurs in the lines, white space ignored; a table cell broken over several lines
-    is found by joining the same tab-separated column of consecutive lines."""
-    wanted = _norm(label)
-    if wanted in _norm("".join(cited)):
-        return True
-    cells = [line.split("\t") for line in cited]
-    width = max(len(c) for c in cells)
-    return any(wanted in _norm("".join(c[j] for c in cells if j < len(c))) for j in range(width))
 
 
 def test_label_matcher_rejects_text_that_is_not_there():

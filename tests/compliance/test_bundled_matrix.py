@@ -9,6 +9,7 @@ activity classes the run must report as missing, by local name.
 import re
 
 import pytest
+from seed_text import label_in_lines
 
 from server.compliance.evaluate import MISSING, NOT_APPLICABLE, PARTLY, SATISFIED
 from server.paths import SOURCES_DIR
@@ -149,20 +150,6 @@ def test_every_item_is_met_exactly_when_it_has_evidence(bundled_matrix):
             for plan in cell.plans:
                 for result in plan.items:
                     assert result.met == bool(result.evidence), (row.code, result.item.key)
-
-
-def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", text)
-
-
-def label_in_lines(label: str, cited: list[str]) -> bool:
-    """As tests/test_provenance.py: white space ignored, a table cell broken over lines joined by column."""
-    wanted = _norm(label)
-    if wanted in _norm("".join(cited)):
-        return True
-    cells = [line.split("\t") for line in cited]
-    width = max(len(c) for c in cells)
-    return any(wanted in _norm("".join(c[j] for c in cells if j < len(c))) for j in range(width))
 
 
 def _evidence(matrix):

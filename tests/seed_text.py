@@ -1,0 +1,18 @@
+"""Finding a printed label in the seed lines an element cites."""
+
+import re
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def label_in_lines(label: str, cited: list[str]) -> bool:
+    """The label occurs in the lines, white space ignored; a table cell broken over several lines
+    is found by joining the same tab-separated column of consecutive lines."""
+    wanted = _norm(label)
+    if wanted in _norm("".join(cited)):
+        return True
+    cells = [line.split("\t") for line in cited]
+    width = max(len(c) for c in cells)
+    return any(wanted in _norm("".join(c[j] for c in cells if j < len(c))) for j in range(width))
