@@ -92,8 +92,8 @@ def test_evacuation_support_measures(ask):
         (MINE, "352136/cwp3-g2-p1-d2-a06"),
         (MINE, "352136/cwp3-g2-p3-d2-r12"),
         (MINE, "352136/cwp3-g2-p3-d2-a02"),
-        # line 1009 コミュニティソーシャルワーカー…: 「要支援者の見守りやアウトリーチ」 (要支援者)
-        (MINE, "352136/cwp3-g1-p1-d3-s03"),
+        # Not line 1009 (コミュニティソーシャルワーカー…「制度の狭間にある相談者や要支援者の見守り」): there
+        # 要支援者 means people the welfare system misses, not people who need help to evacuate.
     }
     # 相模原市 and 小田原市 have no element for the group (小田原市 names 災害時要配慮者 only on 基本目標4,
     # seed 001 line 48), so they return no rows.
