@@ -125,9 +125,10 @@ def execute(store: ox.Store, job: Job) -> Answer:
 
 
 class _Worker:
-    def __init__(self, process: subprocess.Popen, conn: Connection):
+    def __init__(self, process: subprocess.Popen, conn: Connection, generation: int = 0):
         self.process = process
         self.conn = conn
+        self.generation = generation  # which loading of the dump this worker answers from
 
     @property
     def alive(self) -> bool:
@@ -141,6 +142,11 @@ class _Worker:
         except subprocess.TimeoutExpired:
             pass
         self.conn.close()
+
+
+def _stamp(path: str) -> tuple:
+    stat = os.stat(path)
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def _worker_command(fd: int, nt_path: str, base: str) -> tuple[list[str], dict]:
@@ -171,6 +177,8 @@ class Executor:
         self._lock = threading.Lock()  # held while (re)starting the pool
         self._members = threading.Lock()  # guards self._all, touched by request and replacement threads
         self._nt_path: str | None = None
+        self._stamp: tuple | None = None  # (mtime, size) of the dump the workers loaded
+        self._generation = 0
         self._pid = None
         self._closed = False
         self.replacements = 0
@@ -185,6 +193,7 @@ class Executor:
             with self._members:
                 self._all = set()
             self._nt_path = str(self._dump())
+            self._stamp = _stamp(self._nt_path)
             started = [self._spawn() for _ in range(self.size)]
             try:
                 for worker in started:
@@ -196,6 +205,7 @@ class Executor:
             self._pid = os.getpid()
 
     def run(self, job: Job) -> Answer:
+        self._follow_rebuild()
         self.start()
         try:
             worker = self._idle.get(timeout=self.wait)
@@ -210,8 +220,34 @@ class Executor:
         except (EOFError, OSError) as exc:
             self._replace(worker)
             raise WorkerFailed(f"the query worker stopped unexpectedly ({type(exc).__name__})") from exc
-        self._idle.put(worker)
+        if worker.generation == self._generation:
+            self._idle.put(worker)
+        else:  # it answered from a dump that has since been rebuilt
+            self._forget(worker)
         return answer
+
+    def _follow_rebuild(self) -> None:
+        """After `fukushi-kg build` rewrote the dump, start a fresh pool on it: queries already running finish
+        on their old workers, which are then stopped, so no answer mixes the two graphs."""
+        if self._nt_path is None or self._pid != os.getpid():
+            return
+        try:
+            stamp = _stamp(self._nt_path)
+        except OSError:
+            return  # mid-swap or removed: keep answering from the loaded graph
+        if stamp == self._stamp:
+            return
+        with self._lock:
+            if stamp == self._stamp or self._closed:
+                return
+            self._generation += 1
+            stale = self._idle
+            self._pid = None  # start() brings up the new generation
+        while True:
+            try:
+                self._forget(stale.get_nowait())
+            except queue.Empty:
+                break
 
     def worker_pids(self) -> list[int]:
         with self._members:
@@ -229,7 +265,7 @@ class Executor:
         with ours, theirs:
             command, env = _worker_command(theirs.fileno(), self._nt_path, self._base)
             process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
-            worker = _Worker(process, Connection(ours.detach()))
+            worker = _Worker(process, Connection(ours.detach()), self._generation)
         with self._members:
             self._all.add(worker)
         return worker
@@ -254,6 +290,8 @@ class Executor:
     def _replace(self, worker: _Worker) -> None:
         """Kill `worker` and bring up a successor in the background, so the caller can answer at once."""
         self._forget(worker)
+        if worker.generation != self._generation:
+            return  # the current pool is complete without it
         self.replacements += 1
 
         def bring_up():
