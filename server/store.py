@@ -25,6 +25,12 @@ def dump_path(published_dir) -> Path:
     return Path(published_dir) / NT_DUMP
 
 
+def dump_stamp(path) -> tuple:
+    """What changes when a build swaps a new dump in: the workers and the pages reload on a new stamp."""
+    st = Path(path).stat()
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
 def is_stale(path: Path) -> bool:
     """Whether an ontology, data or structural shape file changed after the dump was written."""
     from server.paths import SHAPES_DIR, graph_input_files

@@ -10,7 +10,8 @@ from rdflib.namespace import RDF, RDFS, SH
 
 from server.compliance import requirements as reqs
 from server.compliance import shacl
-from server.compliance.evidence import FK, Evidence, EvidenceFinder, local_name
+from server.compliance.evidence import FK, Evidence, EvidenceFinder
+from server.compliance.requirements import local_name
 
 KANA = re.compile("[\u3040-\u30ff]")
 SATISFIED, PARTLY, MISSING, NOT_APPLICABLE = "satisfied", "partly", "missing", "not-applicable"

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import rdflib
 from rdflib.namespace import RDF, RDFS, SKOS
 
+from server.compliance.requirements import local_name
 from server.compliance.shacl import prepared
 from server.paths import SOURCE_NS
 
@@ -169,7 +170,3 @@ def _source_name(source) -> str | None:
 
 def _evidence_order(ev: Evidence):
     return (ev.source or "", ev.start or 0, ev.iri)
-
-
-def local_name(iri) -> str:
-    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]

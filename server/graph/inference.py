@@ -48,13 +48,13 @@ def materialise(graph: rdflib.Graph) -> rdflib.Graph:
     DeductiveClosure(_OWLRLWithoutReflexiveSameAs, axiomatic_triples=False, datatype_axioms=False).expand(working)
     for triple in held_out:
         working.add(triple)
-    _drop_trivia(working)
+    drop_trivia(working)
     for prefix, ns in graph.namespaces():
         working.bind(prefix, ns, override=False)
     return working
 
 
-def _drop_trivia(graph: rdflib.Graph) -> None:
+def drop_trivia(graph: rdflib.Graph) -> None:
     """Remove entailments that hold of everything and tell a reader nothing.
 
     owlrl also types literals (a literal as subject), which no RDF 1.1 syntax can write.

@@ -17,7 +17,7 @@ from functools import lru_cache
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from server.graph.inference import materialise
+from server.graph.inference import drop_trivia, materialise
 
 
 class Schema:
@@ -86,7 +86,7 @@ def apply_rules(schema: Schema, data: rdflib.Graph) -> rdflib.Graph:
         result.add(t)
     for prefix, ns in data.namespaces():
         result.bind(prefix, ns, override=False)
-    _drop_reflexive(result)
+    drop_trivia(result)  # the same entailments owlrl's output is cleaned of, so the two stay equal
     return result
 
 
@@ -132,11 +132,3 @@ def _same_as(triples, pairs):
             if oo == s:
                 out.add((ss, pp, o))
     return out
-
-
-def _drop_reflexive(graph):
-    for s, o in list(graph.subject_objects(OWL.sameAs)):
-        if s == o:
-            graph.remove((s, OWL.sameAs, o))
-    for s in list(graph.subjects(RDF.type, OWL.Thing)):
-        graph.remove((s, RDF.type, OWL.Thing))

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from server.rebase import normalise_base
 from server.sparql import results
+from server.store import dump_stamp
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -144,11 +145,6 @@ class _Worker:
         self.conn.close()
 
 
-def _stamp(path: str) -> tuple:
-    stat = os.stat(path)
-    return (stat.st_mtime_ns, stat.st_size)
-
-
 def _worker_command(fd: int, nt_path: str, base: str) -> tuple[list[str], dict]:
     env = dict(os.environ)
     # The worker must import this very package, whether or not it is installed.
@@ -177,7 +173,7 @@ class Executor:
         self._lock = threading.Lock()  # held while (re)starting the pool
         self._members = threading.Lock()  # guards self._all, touched by request and replacement threads
         self._nt_path: str | None = None
-        self._stamp: tuple | None = None  # (mtime, size) of the dump the workers loaded
+        self._stamp: tuple | None = None  # server.store.dump_stamp of the dump the workers loaded
         self._generation = 0
         self._pid = None
         self._closed = False
@@ -193,7 +189,7 @@ class Executor:
             with self._members:
                 self._all = set()
             self._nt_path = str(self._dump())
-            self._stamp = _stamp(self._nt_path)
+            self._stamp = dump_stamp(self._nt_path)
             started = [self._spawn() for _ in range(self.size)]
             try:
                 for worker in started:
@@ -232,7 +228,7 @@ class Executor:
         if self._nt_path is None or self._pid != os.getpid():
             return
         try:
-            stamp = _stamp(self._nt_path)
+            stamp = dump_stamp(self._nt_path)
         except OSError:
             return  # mid-swap or removed: keep answering from the loaded graph
         if stamp == self._stamp:

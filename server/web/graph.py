@@ -13,7 +13,7 @@ from flask import current_app
 
 from server.graph.dumps import read_build_info
 from server.rebase import normalise_base
-from server.store import GraphNotBuilt, ensure_dump, load_store
+from server.store import GraphNotBuilt, dump_path, dump_stamp, ensure_dump, load_store
 
 EXTENSION = "fukushi_kg.web.graph"
 DEFAULT = ox.DefaultGraph()
@@ -153,11 +153,6 @@ def _term(value):
     return ox.Literal(value)
 
 
-def _stamp(path: Path) -> tuple:
-    st = path.stat()
-    return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
 class GraphHolder:
     """One per app. Reloads when the dump on disk changes, so a rebuild shows without a restart."""
 
@@ -170,7 +165,7 @@ class GraphHolder:
         base = normalise_base(app.config.get("BASE_IRI"))
         graph = self.graph
         try:
-            current = _stamp(published / "fukushi-kg.nt")
+            current = dump_stamp(dump_path(published))
         except FileNotFoundError:
             current = None
         if graph is not None and graph.stamp == current and graph.ns.base == base:
@@ -180,7 +175,7 @@ class GraphHolder:
             if graph is not None and graph.stamp == current and graph.ns.base == base:
                 return graph
             nt = ensure_dump(published, bool(app.config.get("BUILD_IF_MISSING", True)))
-            stamp = _stamp(nt)
+            stamp = dump_stamp(nt)
             store = load_store(nt, base)
             info = read_build_info(published) or {}
             self.graph = Graph(store, Namespaces(base), published, info, stamp)
