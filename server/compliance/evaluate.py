@@ -276,6 +276,8 @@ def find_evidence(texts: Texts, nodes, item: reqs.Item) -> tuple:
     if item.tag is not None and item.tag_property is not None:
         concepts = _narrower_or_self(texts.graph, item.tag)
         tagged = {n for n in nodes if any(c in concepts for c in texts.graph.objects(n, item.tag_property))}
+    if item.evidence_class is not None:
+        nodes = [n for n in nodes if (n, RDF.type, item.evidence_class) in texts.graph]
     for node in nodes:
         signal = _match(texts, node, item, item.signals)
         is_partial = False
@@ -347,6 +349,11 @@ def _reasons(req, verdict, found, missing, completeness, why=None) -> tuple:
             f"本文に{len(found)}件の記載があり、{name_ja}の事項がすべて示されています。",
             f"Present: {len(found)} passage(s) of the text show every matter of {name_en}.",
         )
+    if verdict == PARTIAL and not missing:
+        return (
+            "この文書で示せる事項には記載があります。",
+            "Partial: what this document can show is present.",
+        )
     if verdict == PARTIAL:
         gap_ja = "、".join(missing) if missing else "記載が一部にとどまる事項"
         tail_ja = "" if completeness.get("concludesAbsence") else f"（{comp_ja}のため残りは本文から判断できません）"
@@ -381,7 +388,8 @@ def evaluate_cell(texts: Texts, document, plans_typed: dict, req: reqs.Requireme
         ja, en = _reasons(req, verdict, [], [], completeness, "type-unknown" if untyped else None)
         return Cell(req, verdict, INFO, ja, en, **base)
     nodes = scope(g, list(plans_typed))  # one rule for every requirement: the whole document
-    evidence, missing, unsupported, any_partial = [], [], [], False
+    is_draft = (document, FK.draftStatus, None) in g
+    evidence, missing, undetermined, unsupported, any_partial = [], [], [], [], False
     found_items = 0
     for item in req.items:
         full, partial, tags = find_evidence(texts, nodes, item)
@@ -389,6 +397,8 @@ def evaluate_cell(texts: Texts, document, plans_typed: dict, req: reqs.Requireme
         if full:
             found_items += 1
             evidence += full
+        elif item.after_adoption and (is_draft or not concludes):
+            undetermined.append(item.label.get("ja", ""))
         else:
             missing.append(item.label.get("ja", ""))
             if partial:
@@ -399,12 +409,17 @@ def evaluate_cell(texts: Texts, document, plans_typed: dict, req: reqs.Requireme
     elif found_items or any_partial:
         verdict = PARTIAL
     else:
-        verdict = ABSENT if concludes else UNDETERMINABLE
+        verdict = ABSENT if concludes and not undetermined else UNDETERMINABLE
     ja, en = _reasons(req, verdict, evidence, missing, completeness)
-    cell = Cell(
+    if undetermined:
+        ja += f"（{'、'.join(undetermined)}は策定後にしか示せないため、この文書からは判断できません。）"
+        en += f" ({', '.join(item.label.get('en', '') for item in req.items if item.after_adoption)}: only a plan "
+        en += "already made can show it, so this document cannot.)"
+    sev = severity(req.duty.code, req.addressee.code, verdict, concludes) if missing or verdict == ABSENT else INFO
+    return Cell(
         req,
         verdict,
-        severity(req.duty.code, req.addressee.code, verdict, concludes),
+        sev,
         ja,
         en,
         evidence=evidence,
@@ -412,7 +427,6 @@ def evaluate_cell(texts: Texts, document, plans_typed: dict, req: reqs.Requireme
         unsupported_tags=unsupported,
         **base,
     )
-    return cell
 
 
 # --- the run ---

@@ -35,6 +35,8 @@ class Item:
     context: tuple  # if given, the element or one of its ancestors must also mention one of these
     tag: rdflib.URIRef | None  # the annotation a tagger would give such an element
     tag_property: rdflib.URIRef | None
+    after_adoption: bool  # something only a plan already made can show (publication): a draft cannot
+    evidence_class: rdflib.URIRef | None  # if given, only nodes of this class are evidence
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ def _item(graph, node) -> Item:
         context=_strings(graph, node, FKS.context),
         tag=graph.value(node, FKS.tag),
         tag_property=graph.value(node, FKS.tagProperty),
+        evidence_class=graph.value(node, FKS.evidenceClass),
+        after_adoption=bool(graph.value(node, FKS.afterAdoption, default=rdflib.Literal(False)).toPython()),
     )
 
 

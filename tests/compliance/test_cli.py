@@ -42,12 +42,17 @@ def test_bundled_plans_have_no_violation_and_the_text_shows_verdict_duty_source(
         assert text in out
     # the matrix row of 美祢市: every cell is verdict + duty + source (+ severity mark)
     row = next(line for line in out.splitlines() if line.startswith("352136"))
-    assert "○義法" in row and "－努法" in row and "△努法*" in row
+    assert row.split()[4:7] == ["○義法", "○義法", "○義法"] and "－努法" in row and "△努法" in row
 
 
-def test_fail_on_warning_turns_unmet_effort_duties_into_exit_1(capsys, published_dir):
-    # 美祢市's full draft gathers views but does not say it publishes the plan (107条2項, effort): a warning
-    assert run(capsys, "--published", published_dir, "--fail-on", "warning")[0] == 1
+def test_fail_on_warning_turns_unmet_effort_duties_into_exit_1(capsys):
+    # The full draft says nothing of residents' views or evaluation (107条2項・3項, effort duties): warnings
+    code, out, err = run(capsys, BASE, CONFORMING, "--format", "json")
+    assert code == 0, err
+    severities = {c["requirement"]: c["severity"] for c in json.loads(out)["cells"]}
+    assert severities["swa-107-2"] == severities["swa-107-3"] == "warning"
+    assert "violation" not in severities.values()
+    assert run(capsys, BASE, CONFORMING, "--fail-on", "warning")[0] == 1
 
 
 def test_city_filter_and_unknown_city(capsys, published_dir):
