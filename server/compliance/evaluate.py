@@ -33,6 +33,23 @@ ORG_UNIT_OF = rdflib.URIRef("http://www.w3.org/ns/org#unitOf")
 DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
 QUOTE_MARGIN = 30  # characters kept either side of a signal in a quote
 TEXT_PROPS = (RDFS.label, DCTERMS.description, FK.subtitle)
+# What a reviewer must not misread, added to every reason of such a requirement.
+ADDRESSEE_NOTE = {
+    "municipality": (
+        "これは計画の記載事項ではなく市町村（長）が行う事務であり、関連事項として示します。",
+        " This is the municipality's own duty, not content the plan must hold: shown as related content.",
+    )
+}
+DUTY_NOTE = {
+    "take-into-account": (
+        "国の基本計画の事項は勘案を求められるもので、個々の記載を法律が義務づけるものではありません。",
+        " The Act asks the municipality to take the national plan into account; it does not require each item.",
+    ),
+    "recommendation": (
+        "指針による推奨であり、義務ではありません。",
+        " A recommendation of a national guideline, not a duty.",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -376,8 +393,11 @@ def _reasons(req, verdict, found, missing, completeness, why=None) -> tuple:
     )
 
 
-def evaluate_cell(texts: Texts, document, plans_typed: dict, req: reqs.Requirement, completeness: dict) -> Cell:
-    """One document × requirement. plans_typed: plan IRI -> set of its classes."""
+def evaluate_cell(
+    texts: Texts, document, plans_typed: dict, req: reqs.Requirement, completeness: dict, nodes=None
+) -> Cell:
+    """One document × requirement. plans_typed: plan IRI -> set of its classes; nodes: the document's
+    scope, when the caller has it already."""
     g = texts.graph
     applicable = [p for p, types in plans_typed.items() if types & set(req.applies_to)]
     concludes = bool(completeness.get("concludesAbsence"))
@@ -387,7 +407,8 @@ def evaluate_cell(texts: Texts, document, plans_typed: dict, req: reqs.Requireme
         verdict = UNDETERMINABLE if untyped else NOT_APPLICABLE
         ja, en = _reasons(req, verdict, [], [], completeness, "type-unknown" if untyped else None)
         return Cell(req, verdict, INFO, ja, en, **base)
-    nodes = scope(g, list(plans_typed))  # one rule for every requirement: the whole document
+    if nodes is None:
+        nodes = scope(g, list(plans_typed))  # one rule for every requirement: the whole document
     is_draft = (document, FK.draftStatus, None) in g
     evidence, missing, undetermined, unsupported, any_partial = [], [], [], [], False
     found_items = 0
@@ -411,6 +432,11 @@ def evaluate_cell(texts: Texts, document, plans_typed: dict, req: reqs.Requireme
     else:
         verdict = ABSENT if concludes and not undetermined else UNDETERMINABLE
     ja, en = _reasons(req, verdict, evidence, missing, completeness)
+    ja, en = (
+        ja + ADDRESSEE_NOTE.get(req.addressee.code, ("", ""))[0],
+        en + ADDRESSEE_NOTE.get(req.addressee.code, ("", ""))[1],
+    )
+    ja, en = ja + DUTY_NOTE.get(req.duty.code, ("", ""))[0], en + DUTY_NOTE.get(req.duty.code, ("", ""))[1]
     if undetermined:
         ja += f"（{'、'.join(undetermined)}は策定後にしか示せないため、この文書からは判断できません。）"
         en += f" ({', '.join(item.label.get('en', '') for item in req.items if item.after_adoption)}: only a plan "
@@ -489,7 +515,8 @@ def evaluate(graph: rdflib.Graph, source: str, workers: int = 1) -> Matrix:
     for document in documents:
         plans_typed = {p: set(graph.objects(p, RDF.type)) for p in document_plans(graph, document)}
         completeness = completeness_of(graph, texts, document)
-        cells = {req.key: evaluate_cell(texts, document, plans_typed, req, completeness) for req in requirements}
+        nodes = scope(graph, list(plans_typed))
+        cells = {r.key: evaluate_cell(texts, document, plans_typed, r, completeness, nodes) for r in requirements}
         mine = [f for f in findings if owners.get(f.focus) == document or _by_iri(f.focus, graph, document)]
         attributed.update(id(f) for f in mine)
         rows.append(_row(graph, texts, document, completeness, plans_typed, cells, mine))
