@@ -374,9 +374,7 @@ def _reasons(req, verdict, found, missing, completeness, why=None) -> tuple:
     if verdict == PARTIAL:
         gap_ja = "、".join(missing) if missing else "記載が一部にとどまる事項"
         tail_ja = "" if completeness.get("concludesAbsence") else f"（{comp_ja}のため残りは本文から判断できません）"
-        tail_en = (
-            "" if completeness.get("concludesAbsence") else f" (a {comp_en.lower()}: the rest cannot be judged from it)"
-        )
+        tail_en = "" if completeness.get("concludesAbsence") else f" ({comp_en}: the rest cannot be judged from it)"
         return (
             f"一部のみ記載があります。本文に見当たらないもの：{gap_ja}{tail_ja}。",
             f"Partial: the text shows only part; not found: {', '.join(missing) or 'the matter in full'}{tail_en}.",
@@ -384,12 +382,11 @@ def _reasons(req, verdict, found, missing, completeness, why=None) -> tuple:
     if verdict == UNDETERMINABLE:
         return (
             f"この文書は{comp_ja}であり、記載がないことから計画に欠けているとは言えません。",
-            f"Cannot be determined from this document: it is a {comp_en.lower()}, "
-            "so silence does not show the plan lacks it.",
+            f"Cannot be determined from this document ({comp_en}): silence does not show the plan lacks it.",
         )
     return (
         f"{comp_ja}の本文に{name_ja}の記載が見当たりません。",
-        f"Absent: the {comp_en.lower()} nowhere mentions {name_en}.",
+        f"Absent: the document ({comp_en}) nowhere mentions {name_en}.",
     )
 
 
