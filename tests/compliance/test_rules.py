@@ -41,6 +41,8 @@ def test_case(case_matrix, expected):
     cell = row.cells[expected["requirement"]]
     assert (cell.verdict, cell.severity) == (expected["verdict"], expected["severity"]), cell.reason_en
     assert {e.element for e in cell.evidence} == expected["evidence"]
+    for e in cell.evidence:  # a draft's own label or description is its text, quoted as such
+        assert e.source_file is None and e.signal in e.quote
     assert {t["element"] for t in cell.unsupported_tags} == expected["unsupported"]
 
 
