@@ -41,23 +41,34 @@ def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path]]:
     return schema, [f for f in files if f not in schema]
 
 
-def assemble(reasoner: str = "owlrl", files: list[Path] | None = None) -> tuple[rdflib.Graph, rdflib.Graph, dict]:
-    """Load the inputs and materialise them. Returns (asserted, materialised, timings)."""
+def assemble(reasoner: str = "owlrl", files: list[Path] | None = None) -> tuple[int, rdflib.Graph, dict]:
+    """Load the inputs and materialise them. Returns (asserted triple count, materialised graph, timings).
+
+    Each file is parsed once, and the asserted graph is dropped as soon as it is counted: at national scale a
+    second parse and a kept copy cost minutes and gigabytes (shared/notes/scale-profile.md).
+    """
+    if reasoner not in ("owlrl", "rules"):
+        raise ValueError(f"unknown reasoner {reasoner!r}")
     files = graph_input_files() if files is None else files
     timings = {}
     t = time.perf_counter()
-    asserted = load_files(files)
+    if reasoner == "owlrl":
+        asserted = load_files(files)
+        count = len(asserted)
+    else:
+        schema_files, data_files = split_inputs(files)
+        schema, data = load_files(schema_files), load_files(data_files)
+        count = len(schema) + sum(1 for triple in data if triple not in schema)
     timings["load"] = time.perf_counter() - t
     t = time.perf_counter()
     if reasoner == "owlrl":
         materialised = materialise(asserted)
-    elif reasoner == "rules":
-        schema_files, data_files = split_inputs(files)
-        materialised = apply_rules(schema_from(load_files(schema_files)), load_files(data_files))
+        del asserted
     else:
-        raise ValueError(f"unknown reasoner {reasoner!r}")
+        materialised = apply_rules(schema_from(schema), data)
+        del schema, data
     timings["inference"] = time.perf_counter() - t
-    return asserted, materialised, timings
+    return count, materialised, timings
 
 
 def check_structure(graph: rdflib.Graph) -> ValidationResult:
@@ -81,9 +92,9 @@ def build(target: Path | None = None, reasoner: str = "owlrl") -> BuildReport:
     info = {
         "version": __version__,
         "reasoner": reasoner,
-        "asserted_triples": len(asserted),
+        "asserted_triples": asserted,
         "triples": len(graph),
     }
     info = write_dumps(graph, target, info)
     timings["dumps"] = time.perf_counter() - t
-    return BuildReport(len(asserted), len(graph), info["files"], timings, warnings, target)
+    return BuildReport(asserted, len(graph), info["files"], timings, warnings, target)
