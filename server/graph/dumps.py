@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.compare import to_canonical_graph
 
@@ -28,22 +29,23 @@ def canonical_ntriples(graph: rdflib.Graph) -> bytes:
     return (body + "\n").encode("utf-8")
 
 
-def write_dumps(graph: rdflib.Graph, target: Path, info: dict) -> dict:
-    """Write every dump into a fresh folder, then swap it in for `target`.
+def write_dumps(nt: bytes, target: Path, info: dict, prefixes: dict[str, str] | None = None) -> dict:
+    """Write every dump of the canonical N-Triples `nt` into a fresh folder, then swap it in for `target`.
 
     The previous dumps stay in place until every new file is complete; a failure on the way
-    leaves them as they were.
+    leaves them as they were. Turtle and JSON-LD are written by pyoxigraph from the same triples: rdflib's
+    serialisers take minutes at national scale, and its Turtle invents `default1`… prefixes.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        nt = canonical_ntriples(graph)
         (staging / DUMP_NAMES["nt"]).write_bytes(nt)
         with gzip.GzipFile(staging / DUMP_NAMES["nt.gz"], "wb", mtime=0) as fh:
             fh.write(nt)
-        graph.serialize(staging / DUMP_NAMES["ttl"], format="turtle", encoding="utf-8")
-        graph.serialize(staging / DUMP_NAMES["jsonld"], format="json-ld", encoding="utf-8", auto_compact=True)
+        triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+        ox.serialize(triples, str(staging / DUMP_NAMES["ttl"]), format=ox.RdfFormat.TURTLE, prefixes=prefixes or {})
+        ox.serialize(triples, str(staging / DUMP_NAMES["jsonld"]), format=ox.RdfFormat.JSON_LD)
         info = dict(info, ntriples_sha256=hashlib.sha256(nt).hexdigest(), files={})
         for name in DUMP_NAMES.values():
             info["files"][name] = (staging / name).stat().st_size
