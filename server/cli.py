@@ -51,6 +51,7 @@ def main(argv=None) -> int:
         ("validate", "server.commands.validate"),
         ("query", "server.commands.query"),
         ("bench", "server.commands.bench"),
+        ("publish", "server.commands.publish"),
     ):
         _register_optional(sub, name, module)
 

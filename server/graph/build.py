@@ -69,7 +69,6 @@ def build(
     if parts.violations:
         raise BuildFailed(parts.violations)
     t = time.perf_counter()
-    nt = ("\n".join(parts.lines) + "\n").encode("utf-8")
     info = {
         "version": __version__,
         "reasoner": reasoner,
@@ -77,6 +76,12 @@ def build(
         "triples": len(parts.lines),
         "parts": len(parts.parts),
     }
-    info = write_dumps(nt, target, info, parts.prefixes)
+    graphs = {code: _nt_bytes(part.lines) for code, part in parts.parts.items()}
+    graphs["shared"] = _nt_bytes(parts.base_lines)
+    info = write_dumps(_nt_bytes(parts.lines), target, info, parts.prefixes, graphs)
     timings["dumps"] = time.perf_counter() - t
     return BuildReport(parts.asserted, len(parts.lines), info["files"], timings, parts.warnings, target, parts.rebuilt)
+
+
+def _nt_bytes(lines: list[str]) -> bytes:
+    return "".join(line + "\n" for line in lines).encode("utf-8")

@@ -19,6 +19,7 @@ DUMP_NAMES = {
     "jsonld": "fukushi-kg.jsonld",
 }
 BUILD_INFO = "build-info.json"
+GRAPHS = "graphs"  # one N-Triples file per named graph: a plan's part (<code>.nt) and the shared rest (shared.nt)
 
 
 def canonical_ntriples(graph: rdflib.Graph) -> bytes:
@@ -29,7 +30,13 @@ def canonical_ntriples(graph: rdflib.Graph) -> bytes:
     return (body + "\n").encode("utf-8")
 
 
-def write_dumps(nt: bytes, target: Path, info: dict, prefixes: dict[str, str] | None = None) -> dict:
+def write_dumps(
+    nt: bytes,
+    target: Path,
+    info: dict,
+    prefixes: dict[str, str] | None = None,
+    graphs: dict[str, bytes] | None = None,
+) -> dict:
     """Write every dump of the canonical N-Triples `nt` into a fresh folder, then swap it in for `target`.
 
     The previous dumps stay in place until every new file is complete; a failure on the way
@@ -49,6 +56,12 @@ def write_dumps(nt: bytes, target: Path, info: dict, prefixes: dict[str, str] | 
         info = dict(info, ntriples_sha256=hashlib.sha256(nt).hexdigest(), files={})
         for name in DUMP_NAMES.values():
             info["files"][name] = (staging / name).stat().st_size
+        if graphs:
+            (staging / GRAPHS).mkdir()
+            info["graphs"] = {}
+            for key, body in sorted(graphs.items()):
+                (staging / GRAPHS / f"{key}.nt").write_bytes(body)
+                info["graphs"][key] = {"triples": body.count(b"\n"), "sha256": hashlib.sha256(body).hexdigest()}
         (staging / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
         _swap_in(staging, target)
     except BaseException:

@@ -188,6 +188,7 @@ class PartsBuild:
     asserted: int
     lines: list[str]  # the merged, sorted, distinct N-Triples lines
     prefixes: dict[str, str]  # for the Turtle dump: those the schema and the shared files declare
+    base_lines: list[str]  # the closure of the schema and the shared data, which every part builds on
     parts: dict[str, PartResult]
     violations: list[str]
     warnings: list[str]
@@ -261,6 +262,7 @@ def build_parts(
         asserted=len(set(schema) | set(common)) + sum(part.asserted for part in results.values()),
         lines=merged,
         prefixes=prefixes,
+        base_lines=base_lines,
         parts=results,
         violations=sorted(set(violations)),
         warnings=sorted(set(warnings)),
