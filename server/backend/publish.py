@@ -40,15 +40,20 @@ def publish(
     only: list[str] | None = None,
     base: str | None = None,
     timeout: float = 300.0,
-    headers: dict | None = None,
+    credentials: tuple[str, str] | None = None,
 ) -> list[Published]:
-    """PUT the build's graphs (all, or the keys in `only`) to the Graph Store at `store_url`."""
+    """PUT the build's graphs (all, or the keys in `only`) to the Graph Store at `store_url`.
+
+    `credentials` (user, password) answer HTTP Basic or Digest challenges (Virtuoso's /sparql-graph-crud-auth
+    asks for Digest; Fuseki behind Shiro for Basic).
+    """
     graphs = published_graphs(published_dir)
     if not graphs:
         raise PublishError(f"{published_dir} has no per-plan graphs: run `fukushi-kg build` first")
     unknown = sorted(set(only or ()) - set(graphs))
     if unknown:
         raise PublishError(f"no published graph for {', '.join(unknown)} (known: {', '.join(graphs)})")
+    opener = _opener(store_url, credentials)
     done = []
     for key, path in graphs.items():
         if only and key not in only:
@@ -59,10 +64,10 @@ def publish(
             graph_url(store_url, iri),
             data=body,
             method="PUT",
-            headers={"Content-Type": NTRIPLES, **(headers or {})},
+            headers={"Content-Type": NTRIPLES},
         )
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with opener.open(request, timeout=timeout) as response:
                 done.append(Published(key, iri, response.status, len(body)))
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip()[:500]
@@ -70,3 +75,13 @@ def publish(
         except (urllib.error.URLError, OSError) as exc:
             raise PublishError(f"PUT {iri} to {store_url}: {getattr(exc, 'reason', exc)}") from exc
     return done
+
+
+def _opener(url: str, credentials: tuple[str, str] | None):
+    if not credentials:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, url, *credentials)
+    return urllib.request.build_opener(
+        urllib.request.HTTPBasicAuthHandler(passwords), urllib.request.HTTPDigestAuthHandler(passwords)
+    )

@@ -9,6 +9,11 @@ def register(sub) -> None:
     p.add_argument("--only", nargs="+", metavar="KEY", help="publish only these graphs (municipality codes, shared)")
     p.add_argument("--published", help="folder of the built graph (default: published/)")
     p.add_argument("--base", help="publish under this base IRI (default: FUKUSHI_KG_BASE_IRI or the canonical one)")
+    p.add_argument(
+        "--user",
+        metavar="NAME",
+        help="user for HTTP Basic/Digest auth; the password comes from FUKUSHI_KG_PUBLISH_PASSWORD",
+    )
     p.set_defaults(func=cmd_publish)
 
 
@@ -23,7 +28,9 @@ def cmd_publish(args) -> int:
     published = Path(args.published) if args.published else PUBLISHED_DIR
     try:
         ensure_dump(published, os.environ.get("FUKUSHI_KG_BUILD_IF_MISSING", "true") != "false")
-        done = publish(args.to, published, args.only, args.base or os.environ.get("FUKUSHI_KG_BASE_IRI"))
+        credentials = (args.user, os.environ.get("FUKUSHI_KG_PUBLISH_PASSWORD", "")) if args.user else None
+        base = args.base or os.environ.get("FUKUSHI_KG_BASE_IRI")
+        done = publish(args.to, published, args.only, base, credentials=credentials)
     except (PublishError, GraphNotBuilt) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

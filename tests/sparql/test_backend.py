@@ -184,3 +184,40 @@ def test_unreachable_engine_is_503_not_a_traceback(published_dir, _serve, http):
     front = _serve(create_app({**config, "SPARQL_BACKEND": "http://127.0.0.1:9/query"}))
     reply = http("GET", front.endpoint + _q("ASK {}"))
     assert reply.status == 503 and "cannot be reached" in reply.text
+
+
+def test_publish_answers_an_auth_challenge(published_dir, monkeypatch, capsys):
+    """A Graph Store that asks for HTTP Basic auth (as Fuseki behind Shiro does) gets the user and password."""
+    import base64
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen = []
+
+    class Store(BaseHTTPRequestHandler):
+        def do_PUT(self):  # noqa: N802 (http.server's naming)
+            self.rfile.read(int(self.headers["Content-Length"]))
+            if self.headers.get("Authorization") != "Basic " + base64.b64encode(b"loader:s3cret").decode():
+                self.send_response(401)
+                self.send_header("WWW-Authenticate", 'Basic realm="store"')
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            seen.append(urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)["graph"][0])
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Store)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}/store"
+    try:
+        args = ["publish", "--to", url, "--published", str(published_dir), "--only", "082368"]
+        assert cli.main(args) == 2 and "HTTP 401" in capsys.readouterr().err
+        monkeypatch.setenv("FUKUSHI_KG_PUBLISH_PASSWORD", "s3cret")
+        assert cli.main([*args, "--user", "loader"]) == 0
+        assert seen == [graph_iri("082368")]
+    finally:
+        server.shutdown()
