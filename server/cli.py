@@ -24,7 +24,8 @@ def cmd_build(args) -> int:
         print(line, file=sys.stderr)
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
     print(f"built {report.triples} triples ({report.input_triples} asserted) into {report.target} [{timing}]")
-    print(f"  parts rebuilt: {len(report.rebuilt)} ({', '.join(report.rebuilt) or 'none: all from the cache'})")
+    shown = ", ".join(report.rebuilt[:10]) + (", …" if len(report.rebuilt) > 10 else "")
+    print(f"  plans rebuilt: {len(report.rebuilt)} ({shown or 'none: all from the cache'})")
     for name, size in sorted(report.files.items()):
         print(f"  {name}: {size} bytes")
     return EXIT_OK
