@@ -12,6 +12,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import to_canonical_graph
 
+from server.store import GRAPH_IRI, STORE
+
 DUMP_NAMES = {
     "nt": "fukushi-kg.nt",
     "nt.gz": "fukushi-kg.nt.gz",
@@ -53,6 +55,7 @@ def write_dumps(
         triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
         ox.serialize(triples, str(staging / DUMP_NAMES["ttl"]), format=ox.RdfFormat.TURTLE, prefixes=prefixes or {})
         ox.serialize(triples, str(staging / DUMP_NAMES["jsonld"]), format=ox.RdfFormat.JSON_LD)
+        write_store(staging / STORE, nt)
         info = dict(info, ntriples_sha256=hashlib.sha256(nt).hexdigest(), files={})
         for name in DUMP_NAMES.values():
             info["files"][name] = (staging / name).stat().st_size
@@ -68,6 +71,16 @@ def write_dumps(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return info
+
+
+def write_store(folder: Path, nt: bytes) -> None:
+    """An Oxigraph store holding `nt` in the default graph and again in the named graph server.store.GRAPH_IRI,
+    laid out as the in-memory store the workers used to build from the dump, so answers do not change."""
+    store = ox.Store(str(folder))
+    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_IRI))
+    store.flush()
+    del store  # closes the database before the folder is swapped in
 
 
 def _swap_in(staging: Path, target: Path) -> None:
