@@ -29,6 +29,9 @@ def register(sub) -> None:
     p.add_argument("--warmup", type=int, default=2, help="untimed runs first (default: 2)")
     p.add_argument("--published", help="folder of the built graph (default: published/)")
     p.add_argument("--peer-runs", type=int, default=1, help="validate: runs of the plain pySHACL peer (default: 1)")
+    p.add_argument("--municipalities", type=int, default=50, help="scale: synthetic municipalities (default: 50)")
+    p.add_argument("--home", help="scale: keep the synthetic project home in this folder (default: a scratch folder)")
+    p.add_argument("--reasoner", choices=["owlrl", "rules"], default="rules", help="scale: the build's reasoner")
     p.set_defaults(func=cmd_bench)
 
 
@@ -107,7 +110,13 @@ def bench_validate(args) -> int:
     return 0
 
 
-BENCHMARKS = {"sparql": bench_sparql, "validate": bench_validate}
+def bench_scale(args) -> int:
+    from server.scale.bench import bench_scale as run
+
+    return run(args)
+
+
+BENCHMARKS = {"sparql": bench_sparql, "validate": bench_validate, "scale": bench_scale}
 
 
 def _free_port() -> int:

@@ -1,4 +1,5 @@
-"""The build: load, infer, validate, publish. Nothing is published unless every step passes."""
+"""The build: load, infer, validate, publish, one part per plan (server.graph.parts). Nothing is published unless
+every step passes."""
 
 import time
 from dataclasses import dataclass, field
@@ -8,9 +9,7 @@ import rdflib
 
 from server import __version__
 from server.graph.dumps import write_dumps
-from server.graph.inference import materialise
-from server.graph.loading import load_files
-from server.graph.rules import apply_rules, schema_from
+from server.graph.parts import build_parts
 from server.graph.validation import ValidationResult, shapes_graph, validate
 from server.paths import ONTOLOGY_DIR, PUBLISHED_DIR, graph_input_files
 
@@ -20,8 +19,7 @@ STRUCTURE_SHAPES = "structure"
 class BuildFailed(Exception):
     """The graph does not conform to the structural shapes; nothing was published."""
 
-    def __init__(self, result: ValidationResult, messages: list[str]):
-        self.result = result
+    def __init__(self, messages: list[str]):
         self.messages = messages
         super().__init__(f"{len(messages)} structural violation(s); the published dumps were left as they were")
 
@@ -34,6 +32,7 @@ class BuildReport:
     seconds: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     target: Path | None = None
+    rebuilt: list[str] = field(default_factory=list)  # the parts (municipality codes) not taken from the cache
 
 
 def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -41,49 +40,48 @@ def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path]]:
     return schema, [f for f in files if f not in schema]
 
 
-def assemble(reasoner: str = "owlrl", files: list[Path] | None = None) -> tuple[rdflib.Graph, rdflib.Graph, dict]:
-    """Load the inputs and materialise them. Returns (asserted, materialised, timings)."""
-    files = graph_input_files() if files is None else files
-    timings = {}
-    t = time.perf_counter()
-    asserted = load_files(files)
-    timings["load"] = time.perf_counter() - t
-    t = time.perf_counter()
-    if reasoner == "owlrl":
-        materialised = materialise(asserted)
-    elif reasoner == "rules":
-        schema_files, data_files = split_inputs(files)
-        materialised = apply_rules(schema_from(load_files(schema_files)), load_files(data_files))
-    else:
-        raise ValueError(f"unknown reasoner {reasoner!r}")
-    timings["inference"] = time.perf_counter() - t
-    return asserted, materialised, timings
-
-
 def check_structure(graph: rdflib.Graph) -> ValidationResult:
     return validate(graph, shapes_graph(STRUCTURE_SHAPES))
 
 
-def build(target: Path | None = None, reasoner: str = "owlrl") -> BuildReport:
-    """Build and publish the dumps into `target` (published/ by default)."""
-    from server.graph.validation import describe_result
+def default_cache(target: Path) -> Path:
+    """Where finished parts are kept between builds: beside the published folder, never inside it."""
+    return Path(target).parent / ".fukushi-kg-parts" / Path(target).name
 
+
+def build(
+    target: Path | None = None,
+    reasoner: str = "rules",
+    cache: Path | bool = True,
+    workers: int | None = None,
+) -> BuildReport:
+    """Build and publish the dumps into `target` (published/ by default).
+
+    Each municipality's plan is a part, inferred and validated on its own (in parallel) and kept in the part
+    cache (server.graph.parts); a rebuild redoes only the parts whose inputs changed, then merges.
+    """
     target = Path(target) if target else PUBLISHED_DIR
-    asserted, graph, timings = assemble(reasoner)
+    cache_dir = default_cache(target) if cache is True else (Path(cache) if cache else None)
+    timings = {}
     t = time.perf_counter()
-    result = check_structure(graph)
-    timings["validation"] = time.perf_counter() - t
-    violations = [describe_result(result.report, r) for r in result.violations]
-    if violations:
-        raise BuildFailed(result, violations)
-    warnings = [describe_result(result.report, r) for r in result.results() if r not in result.violations]
+    parts = build_parts(graph_input_files(), reasoner=reasoner, cache_dir=cache_dir, workers=workers)
+    timings["parts"] = time.perf_counter() - t
+    if parts.violations:
+        raise BuildFailed(parts.violations)
     t = time.perf_counter()
     info = {
         "version": __version__,
         "reasoner": reasoner,
-        "asserted_triples": len(asserted),
-        "triples": len(graph),
+        "asserted_triples": parts.asserted,
+        "triples": len(parts.lines),
+        "parts": len(parts.parts),
     }
-    info = write_dumps(graph, target, info)
+    graphs = {code: _nt_bytes(part.lines) for code, part in parts.parts.items()}
+    graphs["shared"] = _nt_bytes(parts.base_lines)
+    info = write_dumps(_nt_bytes(parts.lines), target, info, parts.prefixes, graphs)
     timings["dumps"] = time.perf_counter() - t
-    return BuildReport(len(asserted), len(graph), info["files"], timings, warnings, target)
+    return BuildReport(parts.asserted, len(parts.lines), info["files"], timings, parts.warnings, target, parts.rebuilt)
+
+
+def _nt_bytes(lines: list[str]) -> bytes:
+    return "".join(line + "\n" for line in lines).encode("utf-8")
