@@ -9,10 +9,12 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 def cmd_build(args) -> int:
     from server.graph.build import BuildFailed, build
     from server.graph.loading import DataFileError
+    from server.graph.progress import Progress
+    from server.paths import InputsMissing
 
     try:
-        report = build(args.out, reasoner=args.reasoner)
-    except DataFileError as exc:
+        report = build(args.out, reasoner=args.reasoner, progress=Progress())
+    except (DataFileError, InputsMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except BuildFailed as exc:
@@ -30,11 +32,14 @@ def cmd_build(args) -> int:
 
 
 def main(argv=None) -> int:
+    from server import __version__
+
     parser = argparse.ArgumentParser(prog="fukushi-kg", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="load, infer, validate and write the dumps")
-    p.add_argument("--out", help="output folder (default: published/)")
+    p.add_argument("--out", help="output folder (default: published/, see `fukushi-kg paths`)")
     p.add_argument(
         "--reasoner",
         choices=["owlrl", "rules"],

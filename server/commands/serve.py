@@ -17,18 +17,22 @@ def cmd_serve(args) -> int:
     from werkzeug.serving import run_simple
 
     from server.app import create_app
+    from server.commands import build_if_needed
     from server.graph.build import BuildFailed
     from server.graph.loading import DataFileError
     from server.sparql import executor_of
     from server.store import GraphNotBuilt, ensure_dump
 
     app = create_app()
+    published, allowed = app.config["PUBLISHED_DIR"], bool(app.config.get("BUILD_IF_MISSING", True))
     try:
-        ensure_dump(app.config["PUBLISHED_DIR"], bool(app.config.get("BUILD_IF_MISSING", True)))
+        build_if_needed(published, allowed)
+        ensure_dump(published, allowed)
         executor_of(app).start()  # load the workers now rather than on the first query
-    except (GraphNotBuilt, BuildFailed, DataFileError) as exc:
+    except (GraphNotBuilt, BuildFailed, DataFileError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"SPARQL endpoint: http://{args.host}:{args.port}/sparql", file=sys.stderr)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"ready: open http://{host}:{args.port}/  (SPARQL endpoint: http://{host}:{args.port}/sparql)", file=sys.stderr)
     run_simple(args.host, args.port, app, threaded=True)
     return 0
