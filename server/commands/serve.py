@@ -33,6 +33,7 @@ def cmd_serve(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"ready: open http://{host}:{args.port}/  (SPARQL endpoint: http://{host}:{args.port}/sparql)", file=sys.stderr)
+    home = f"http://{host}:{args.port}/"
+    print(f"ready: open {home}  (SPARQL endpoint: {home}sparql)", file=sys.stderr)
     run_simple(args.host, args.port, app, threaded=True)
     return 0
