@@ -78,7 +78,9 @@ def query():
         "web/query.html",
         examples=load_examples(),
         endpoint=request.script_root + "/sparql",
-        default_query=DEFAULT_QUERY.format(fk=get_graph().ns.fk),
+        # /sparql?query=… asked for by a browser lands here (server.sparql.protocol): that query in the editor.
+        default_query=request.args.get("query") or DEFAULT_QUERY.format(fk=get_graph().ns.fk),
+        base=get_graph().ns.base,
         vendor=url_for("web.static", filename="vendor/yasgui/"),
     )
 

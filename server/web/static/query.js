@@ -46,5 +46,17 @@
       document.getElementById("editor-section").scrollIntoView();
     });
   });
+  // Result cells link our IRIs to w3id.org; send those clicks to this server's page for the resource instead
+  // (the same path under the local root), so browsing stays on the data being queried.
+  var base = root.dataset.base;
+  var local = new URL(root.dataset.local || "/", window.location.href).toString();
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!base || !link || link.href.indexOf(base) !== 0) {
+      return;
+    }
+    event.preventDefault();
+    window.location.href = local + link.href.slice(base.length);
+  });
   window.fukushiYasgui = yasgui; // for the browser test and for people poking at the page
 })();
