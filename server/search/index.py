@@ -9,6 +9,7 @@ The index is built from the published graph when the pages first need it and is 
 import json
 import sqlite3
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 
 from server.search.normalise import highlight, index_text, match_expression
@@ -44,6 +45,7 @@ LEVELS = (
 # Filters the URL may carry beyond the facets shown: `within` (a plan or element: everything below it), which
 # is how a plan tree is downloaded as a table.
 FILTERS = tuple(FACETS) + ("within",)
+COUNTED = tuple(k for k in FACETS if k != "municipality")  # counted by bit sets (municipality: by array)
 MOST_SPECIFIC_FIRST = ("PriorityInitiative",) + tuple(c for c in LEVELS if c != "PriorityInitiative")
 
 ELEMENTS = """
@@ -140,7 +142,27 @@ class SearchIndex:
             CREATE TABLE facets (doc INTEGER, facet TEXT, value TEXT);
             """
         )
+        # Facet counts: SQL's GROUP BY over a join with every hit is the slow part at national size (0.8 s for
+        # 60k hits), so counts come from a bit set per facet value ANDed with the hits' bit set (Python ints,
+        # popcount), and the single-valued municipality from an array; the facets table serves the filters.
+        self.municipality_of: list[str] = [""]  # by row id (ids start at 1)
+        self.members: dict[tuple, list[int]] = {}
+        self.bits: dict[tuple, int] | None = None
         self.add(docs)
+
+    def _bitsets(self) -> dict:
+        if self.bits is None:
+            self.bits = {key: _bitset(ids, len(self.municipality_of)) for key, ids in self.members.items()}
+        return self.bits
+
+    def _counts(self, ids: list[int]) -> list[tuple]:
+        hits = _bitset(ids, len(self.municipality_of))
+        out = [("municipality", code, n) for code, n in Counter(self.municipality_of[i] for i in ids).items()]
+        for (facet, value), bits in self._bitsets().items():
+            n = (bits & hits).bit_count()
+            if n:
+                out.append((facet, value, n))
+        return out
 
     def add(self, docs: list[Doc]) -> None:
         start = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0] + 1
@@ -153,11 +175,17 @@ class SearchIndex:
             )
             facets.extend((i, facet, value) for facet, values in d.facets.items() for value in values)
         with self.lock:
+            for i, d in enumerate(docs, start):
+                self.municipality_of.append(d.code)
+                for facet in COUNTED:
+                    for value in d.facets.get(facet, ()):
+                        self.members.setdefault((facet, value), []).append(i)
+            self.bits = None
             self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)", rows)
             self.db.executemany("INSERT INTO fts(rowid, label, description, source) VALUES (?, ?, ?, ?)", texts)
             self.db.executemany("INSERT INTO facets VALUES (?, ?, ?)", facets)
             self.db.execute("CREATE INDEX IF NOT EXISTS facets_by_value ON facets(facet, value, doc)")
-            self.db.execute("CREATE INDEX IF NOT EXISTS facets_by_doc ON facets(doc)")
+            self.db.execute("CREATE INDEX IF NOT EXISTS docs_in_order ON docs(sort)")
             self.db.commit()
 
     def source_lines(self, d: Doc) -> str:
@@ -192,20 +220,22 @@ class SearchIndex:
             where.append(f"id IN (SELECT doc FROM facets WHERE facet = ? AND value IN ({marks}))")
             params += [facet, *values]
         hits_sql = f"SELECT id, score FROM ({source})" + (" WHERE " + " AND ".join(where) if where else "")
+        page = max(1, page)
+        limit = "" if size is None else f" LIMIT {int(size)} OFFSET {(page - 1) * int(size)}"
+        if expression is not None:  # by relevance (bm25, computed once per hit), ties in tree order (row ids)
+            ordered = "SELECT d.data, h.score FROM (SELECT id, score FROM temp.hits ORDER BY score, id{limit}) h "
+            ordered += "JOIN docs d ON d.id = h.id ORDER BY h.score, h.id"
+        else:  # no words: tree order, walking the docs' sort index until the page is full
+            ordered = "SELECT d.data, 0.0 FROM docs d WHERE d.id IN (SELECT id FROM temp.hits) ORDER BY d.sort{limit}"
         with self.lock:
             self.db.execute("DROP TABLE IF EXISTS temp.hits")
-            self.db.execute(f"CREATE TEMP TABLE hits AS {hits_sql}", params)
-            total = self.db.execute("SELECT COUNT(*) FROM temp.hits").fetchone()[0]
-            page = max(1, page)
-            limit = "" if size is None else f" LIMIT {int(size)} OFFSET {(page - 1) * int(size)}"
-            rows = self.db.execute(
-                "SELECT d.data, h.score FROM temp.hits h JOIN docs d ON d.id = h.id ORDER BY h.score, d.sort" + limit
-            ).fetchall()
-            counts = self.db.execute(
-                "SELECT f.facet, f.value, COUNT(*) FROM facets f JOIN temp.hits h ON f.doc = h.id "
-                "GROUP BY f.facet, f.value"
-            ).fetchall()
+            self.db.execute("CREATE TEMP TABLE hits (id INTEGER PRIMARY KEY, score REAL)")
+            self.db.execute(f"INSERT INTO temp.hits {hits_sql}", params)
+            ids = [row[0] for row in self.db.execute("SELECT id FROM temp.hits")]
+            total = len(ids)
+            rows = self.db.execute(ordered.format(limit=limit)).fetchall()
             self.db.execute("DROP TABLE temp.hits")
+        counts = self._counts(ids)
         hits = [self._hit(json.loads(data), score, runs) for data, score in rows]
         pages = 1 if size is None else max(1, -(-total // int(size)))
         return Result(query, filters, total, hits, self._facets(counts, filters), page, pages, time.perf_counter() - t0)
@@ -256,6 +286,13 @@ class SearchIndex:
             highlight(d["label"], runs),
             -score,
         )
+
+
+def _bitset(ids: list[int], size: int) -> int:
+    bits = bytearray((size + 7) // 8)
+    for i in ids:
+        bits[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(bits, "little")
 
 
 def _doc_json(d: Doc) -> dict:

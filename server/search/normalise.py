@@ -11,6 +11,7 @@ letters and digits — the CJK bigram method of Lucene's CJKBigramFilter — so 
 characters is found as a phrase of bigrams, and a single character as a bigram prefix.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -86,6 +87,7 @@ def _substitute(norm: Normalised, pattern: re.Pattern, replace) -> Normalised:
     return Normalised("".join(text), spans)
 
 
+@functools.lru_cache(maxsize=65536)  # the same seed lines are highlighted over and over; callers never mutate
 def normalise(text: str) -> Normalised:
     chars, spans = [], []
     for m in _CLUSTER_RE.finditer(text):

@@ -106,3 +106,62 @@ def test_hostile_data_runs_no_script(browser, hostile_app):
         assert page.locator("h1").inner_text().startswith("<script>alert(1)</script>")
         watch.assert_clean()
         page.close()
+
+
+def test_query_answer_table_reads_japanese_labels(browser, app, example_queries, monkeypatch):
+    from playwright.sync_api import expect
+
+    monkeypatch.setitem(app.config, "QUERIES_DIR", str(example_queries))
+    with LiveServer(app) as live:
+        page = browser.new_page()
+        watch = Watch(page, live.url)
+        page.set_default_timeout(20_000)
+        page.goto(live.url + "/query")
+        page.locator("#example-municipalities a.result-table").click()
+        page.wait_for_url(live.url + "/query/municipalities")
+        table = page.locator("table#result")
+        expect(table.locator("tbody tr")).to_have_count(5)
+        # The ?municipality column holds IRIs; the reader sees each one's Japanese name, linked to its page here.
+        headers = table.locator("thead th").all_inner_texts()
+        column = headers.index("?municipality") + 1
+        cell = table.locator(f"tbody tr td:nth-child({column}) a", has_text="美祢市")
+        expect(cell).to_have_attribute("href", "/id/municipality/352136")
+        cell.click()
+        page.wait_for_url(live.url + "/id/municipality/352136")
+        expect(page.locator("h1")).to_contain_text("美祢市")
+        watch.assert_clean()
+        page.close()
+
+
+# Glyphs drawn on a canvas in the page's own font stack: distinct Japanese characters must draw distinct images,
+# none of them the box a missing glyph draws (U+0378 is unassigned, so no font has it). Widths alone cannot
+# tell: Chromium's missing-glyph box is one em wide, as a CJK glyph is.
+GLYPHS = """(chars) => {
+  const font = getComputedStyle(document.body).fontFamily;
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const ctx = canvas.getContext("2d");
+  ctx.font = "48px " + font;
+  const draw = (ch) => {
+    ctx.clearRect(0, 0, 64, 64);
+    ctx.fillText(ch, 4, 52);
+    return Array.from(ctx.getImageData(0, 0, 64, 64).data).join(",");
+  };
+  return {
+    font: font,
+    images: chars.map(draw),
+    missing: draw("\\u0378"),
+  };
+}"""
+
+
+def test_japanese_renders_without_tofu(browser, app):
+    with LiveServer(app) as live:
+        page = browser.new_page()
+        page.goto(live.url + "/")
+        chars = list("地域福祉計画美祢市")
+        found = page.evaluate(GLYPHS, chars)
+        page.close()
+    hint = f"Japanese glyphs render as boxes in {found['font']!r}: install a CJK font (fonts-noto-cjk)"
+    assert found["missing"] not in found["images"], hint
+    assert len(set(found["images"])) == len(chars), hint
