@@ -31,6 +31,19 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
+def cmd_paths(args) -> int:
+    """Where the inputs were found and where the published graph goes (settings included)."""
+    from server import paths
+    from server.config import DEFAULTS, from_environment
+
+    settings = {**DEFAULTS, **from_environment()}
+    print(f"inputs:    {paths.ROOT}  (found by: {paths.ROOT_FOUND_BY})")
+    for name in ("ONTOLOGY_DIR", "DATA_DIR", "SOURCES_DIR", "SHAPES_DIR", "QUERIES_DIR"):
+        print(f"  {name.lower().removesuffix('_dir'):<9} {getattr(paths, name)}")
+    print(f"published: {settings['PUBLISHED_DIR']}")
+    return EXIT_OK
+
+
 def main(argv=None) -> int:
     from server import __version__
 
@@ -47,6 +60,9 @@ def main(argv=None) -> int:
         help="owlrl (reference, default) or the compiled OWL 2 RL rule set (fast, same result)",
     )
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("paths", help="show where the inputs are found and where the build writes")
+    p.set_defaults(func=cmd_paths)
 
     for name, module in (
         ("serve", "server.commands.serve"),

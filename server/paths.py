@@ -6,9 +6,9 @@ Inputs (ontology/, data/, shapes/, queries/, the seed texts in data/sources/) ar
    top-level folders are the source of truth);
 3. in `server/_resources/`, the copy a wheel carries (setup.py copies the folders there at build time).
 
-Outputs (the published graph) go to FUKUSHI_KG_PUBLISHED when set; in a source checkout to `published/` at
-its root; otherwise to the user's data folder (platformdirs: ~/.local/share/fukushi-kg/published on Linux),
-never into site-packages.
+Outputs (the published graph) go to FUKUSHI_KG_PUBLISHED_DIR (or FUKUSHI_KG_PUBLISHED) when set; in a source
+checkout to `published/` at its root; otherwise to the user's data folder (platformdirs:
+~/.local/share/fukushi-kg/published on Linux), never into site-packages.
 """
 
 import os
@@ -37,8 +37,10 @@ def find_root() -> tuple[Path, str]:
 
 
 def default_published_dir(root: Path, found_by: str) -> Path:
-    if os.environ.get("FUKUSHI_KG_PUBLISHED"):
-        return Path(os.environ["FUKUSHI_KG_PUBLISHED"])
+    # FUKUSHI_KG_PUBLISHED_DIR is the app setting's own override (server.config); the CLI honours it too.
+    for name in ("FUKUSHI_KG_PUBLISHED_DIR", "FUKUSHI_KG_PUBLISHED"):
+        if os.environ.get(name):
+            return Path(os.environ[name])
     if found_by != "package":
         return root / "published"
     from platformdirs import user_data_path

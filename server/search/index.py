@@ -210,12 +210,18 @@ class SearchIndex:
         if query and query.strip() and expression is None:
             return Result(query, filters, 0, [], {}, 1, 0, time.perf_counter() - t0)
         where, params = [], []
+        remaining = dict(filters)
         if expression is not None:
             source = "SELECT rowid AS id, bm25(fts, 10.0, 3.0, 1.0) AS score FROM fts WHERE fts MATCH ?"
             params.append(expression)
+        elif remaining:  # no words: start from the first filter's members rather than scanning every row
+            facet, values = remaining.popitem()
+            marks = ", ".join("?" * len(values))
+            source = f"SELECT DISTINCT doc AS id, 0.0 AS score FROM facets WHERE facet = ? AND value IN ({marks})"
+            params += [facet, *values]
         else:
             source = "SELECT id, 0.0 AS score FROM docs"
-        for facet, values in filters.items():
+        for facet, values in remaining.items():
             marks = ", ".join("?" * len(values))
             where.append(f"id IN (SELECT doc FROM facets WHERE facet = ? AND value IN ({marks}))")
             params += [facet, *values]

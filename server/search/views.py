@@ -28,6 +28,7 @@ COLUMNS = [
     Column("iri", "IRI", "IRI"),
 ]
 OFFERS = ["text/html", "application/json", "text/csv"]
+JSON_PAGE_SIZE = 1000
 
 
 def _filters(graph) -> dict:
@@ -60,15 +61,26 @@ def search():
     fmt = _format()
     graph = get_graph()
     index = get_index(graph)
-    size = PAGE_SIZE if fmt == "html" else int(current_app.config.get("MAX_ROWS") or 10000)
-    result = index.search(q, _filters(graph), page if fmt == "html" else 1, size)
+    cap = int(current_app.config.get("MAX_ROWS") or 10000)
+    if fmt == "html":
+        size = PAGE_SIZE
+    elif fmt == "json":  # pages of `size` hits (1000 by default), `next` naming the following one
+        try:
+            size = max(1, min(cap, int(request.args.get("size", JSON_PAGE_SIZE))))
+        except ValueError:
+            abort(400, "size must be a whole number")
+    else:  # the CSV download: everything, up to the row cap
+        size, page = cap, 1
+    result = index.search(q, _filters(graph), page, size)
     if fmt == "json":
         response = jsonify(
             {
                 "query": q,
                 "filters": result.filters,
                 "total": result.total,
-                "truncated": result.total > len(result.hits),
+                "page": result.page,
+                "pages": result.pages,
+                "next": _url(page=str(result.page + 1)) if result.page < result.pages else None,
                 "hits": [_hit_json(h, graph.ns) for h in result.hits],
                 "facets": {
                     key: [{"value": v.key, "label": v.label.ja, "count": v.count, "selected": v.selected} for v in vs]

@@ -226,3 +226,11 @@ def test_unknown_format_and_empty_query(client):
     assert client.get("/search?q=x&format=xml").status_code == 400
     assert 'id="total">0 件' in client.get("/search?q=、。").text  # punctuation alone finds nothing …
     assert hits(client, q="、。") == []  # … and says so in JSON
+
+
+def test_json_pages(client):
+    everything = hits(client, q="見守り")
+    first = client.get("/search", query_string={"q": "見守り", "format": "json", "size": 20}).get_json()
+    assert first["pages"] == -(-len(everything) // 20) and len(first["hits"]) == 20
+    second = client.get(first["next"]).get_json()
+    assert [h["iri"] for h in first["hits"] + second["hits"]] == [h["iri"] for h in everything[:40]]
