@@ -14,7 +14,7 @@ def register(sub) -> None:
 
 
 def cmd_serve(args) -> int:
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
 
     from server.app import create_app
     from server.commands import build_if_needed
@@ -32,8 +32,14 @@ def cmd_serve(args) -> int:
     except (GraphNotBuilt, BuildFailed, DataFileError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    server = make_server(args.host, args.port, app, threaded=True)  # bound from here on: "ready" is true
     host = f"[{args.host}]" if ":" in args.host else args.host
-    home = f"http://{host}:{args.port}/"
+    home = f"http://{host}:{server.server_port}/"
     print(f"ready: open {home}  (SPARQL endpoint: {home}sparql)", file=sys.stderr)
-    run_simple(args.host, args.port, app, threaded=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
     return 0
