@@ -62,6 +62,11 @@ SELECT ?e ?plan ?m ?code ?p ?o WHERE {
 PLAN_TYPES = """
 SELECT ?plan ?t WHERE { ?plan a fk:Plan , ?t . ?t rdfs:subClassOf fk:Plan . FILTER(?t != fk:Plan) }
 """
+SOURCE_TEXTS = """
+SELECT DISTINCT ?src ?m ?code WHERE {
+  ?doc fk:textSource ?src ; fk:municipality ?m . OPTIONAL { ?m fk:localGovernmentCode ?code }
+}
+"""
 PAGE_SIZE = 50
 # 基本理念 and 基本的な視点 head a plan's tree although the data numbers them among the goals (as server.web.plans).
 HEAD_RANK = {"BasicPhilosophy": 0, "Perspective": 1}
@@ -129,6 +134,17 @@ class Result:
     seconds: float = 0.0
 
 
+@dataclass
+class SourceLine:
+    code: str
+    municipality: str
+    source: str
+    source_label: str
+    line: int
+    text: str
+    marked: list
+
+
 class SearchIndex:
     def __init__(self, docs: list[Doc], value_labels: dict, base: str):
         self.base = base
@@ -140,6 +156,9 @@ class SearchIndex:
             CREATE VIRTUAL TABLE fts USING fts5(label, description, source, tokenize='unicode61');
             CREATE TABLE docs (id INTEGER PRIMARY KEY, code TEXT, sort TEXT, data TEXT);
             CREATE TABLE facets (doc INTEGER, facet TEXT, value TEXT);
+            CREATE VIRTUAL TABLE lines USING fts5(text, tokenize='unicode61');
+            CREATE TABLE line_meta (id INTEGER PRIMARY KEY, code TEXT, municipality TEXT, source TEXT,
+                                    source_label TEXT, line INTEGER);
             """
         )
         # Facet counts: SQL's GROUP BY over a join with every hit is the slow part at national size (0.8 s for
@@ -187,6 +206,43 @@ class SearchIndex:
             self.db.execute("CREATE INDEX IF NOT EXISTS facets_by_value ON facets(facet, value, doc)")
             self.db.execute("CREATE INDEX IF NOT EXISTS docs_in_order ON docs(sort)")
             self.db.commit()
+
+    def add_source_lines(self, texts: list[tuple]) -> None:
+        """Every line of the seed texts, so that text no element cites is found too.
+        `texts`: (code, municipality, source IRI, source label) per seed text."""
+        meta, rows, i = [], [], 0
+        for code, municipality, source, label in texts:
+            for n, text in enumerate(read_lines(source, self.base) or [], 1):
+                if text.strip():
+                    i += 1
+                    meta.append((i, code, municipality, source, label, n))
+                    rows.append((i, index_text(text)))
+        with self.lock:
+            self.db.executemany("INSERT INTO line_meta VALUES (?, ?, ?, ?, ?, ?)", meta)
+            self.db.executemany("INSERT INTO lines(rowid, text) VALUES (?, ?)", rows)
+            self.db.commit()
+
+    def search_lines(self, query: str, municipalities=(), limit: int = 20) -> tuple[int, list]:
+        """(how many seed-text lines match, the first `limit` of them in document order) as SourceLine."""
+        expression, runs = match_expression(query or "")
+        if expression is None:
+            return 0, []
+        sql = "FROM lines JOIN line_meta m ON m.id = lines.rowid WHERE lines MATCH ?"
+        params = [expression]
+        if municipalities:
+            sql += f" AND m.code IN ({', '.join('?' * len(municipalities))})"
+            params += list(municipalities)
+        with self.lock:
+            total = self.db.execute(f"SELECT COUNT(*) {sql}", params).fetchone()[0]
+            rows = self.db.execute(
+                f"SELECT m.code, m.municipality, m.source, m.source_label, m.line {sql} ORDER BY m.id LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+        out = []
+        for code, municipality, source, label, n in rows:
+            text = (read_lines(source, self.base) or [""] * n)[n - 1]
+            out.append(SourceLine(code, municipality, source, label, n, text, highlight(text, runs)))
+        return total, out
 
     def source_lines(self, d: Doc) -> str:
         text = read_lines(d.source, self.base) if d.source else None
@@ -415,5 +471,17 @@ def get_index(graph: Graph) -> SearchIndex:
     index = graph.cache.get(CACHE_KEY)
     if index is None:
         docs, value_labels = documents(graph)
-        index = graph.cache[CACHE_KEY] = SearchIndex(docs, value_labels, graph.ns.base)
+        index = SearchIndex(docs, value_labels, graph.ns.base)
+        labeller = Labeller(graph)
+        texts = [
+            (
+                r["code"].value if "code" in r else "",
+                labeller(r["m"].value).ja,
+                r["src"].value,
+                labeller(r["src"].value).ja,
+            )
+            for r in graph.select(SOURCE_TEXTS)
+        ]
+        index.add_source_lines(sorted(set(texts)))
+        graph.cache[CACHE_KEY] = index
     return index

@@ -29,6 +29,7 @@ COLUMNS = [
 ]
 OFFERS = ["text/html", "application/json", "text/csv"]
 JSON_PAGE_SIZE = 1000
+LINES_SHOWN = 20
 
 
 def _filters(graph) -> dict:
@@ -72,6 +73,11 @@ def search():
     else:  # the CSV download: everything, up to the row cap
         size, page = cap, 1
     result = index.search(q, _filters(graph), page, size)
+    # Seed-text lines (no element cites some of them): only a municipality facet applies to a line.
+    line_filters_apply = set(result.filters) <= {"municipality"}
+    line_total, lines = (
+        index.search_lines(q, result.filters.get("municipality", ()), LINES_SHOWN) if line_filters_apply else (0, [])
+    )
     if fmt == "json":
         response = jsonify(
             {
@@ -82,6 +88,19 @@ def search():
                 "pages": result.pages,
                 "next": _url(page=str(result.page + 1)) if result.page < result.pages else None,
                 "hits": [_hit_json(h, graph.ns) for h in result.hits],
+                "source_lines": {
+                    "total": line_total,
+                    "lines": [
+                        {
+                            "code": x.code,
+                            "municipality": x.municipality,
+                            "source": x.source,
+                            "line": x.line,
+                            "text": x.text,
+                        }
+                        for x in lines
+                    ],
+                },
                 "facets": {
                     key: [{"value": v.key, "label": v.label.ja, "count": v.count, "selected": v.selected} for v in vs]
                     for key, vs in result.facets.items()
@@ -103,6 +122,8 @@ def search():
         page_url=_page_url,
         downloads=[(fmt.upper(), _url(format=fmt, page=None)) for fmt in ("csv", "json")],
         indexed=len(index),
+        line_total=line_total,
+        lines=lines,
     )
 
 

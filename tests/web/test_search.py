@@ -234,3 +234,23 @@ def test_json_pages(client):
     assert first["pages"] == -(-len(everything) // 20) and len(first["hits"]) == 20
     second = client.get(first["next"]).get_json()
     assert [h["iri"] for h in first["hits"] + second["hits"]] == [h["iri"] for h in everything[:40]]
+
+
+def test_seed_text_lines_are_searched_too(client, app):
+    from server.web.graph import get_graph
+
+    with app.app_context():
+        graph = get_graph()
+        texts = graph.select(
+            "SELECT DISTINCT ?src ?code WHERE { ?d fk:textSource ?src ; fk:municipality ?m . "
+            "?m fk:localGovernmentCode ?code }"
+        )
+    want = {}
+    for r in texts:
+        lines = paths.source_text_path(r["src"].value).read_text(encoding="utf-8").splitlines()
+        want[r["code"].value] = [n for n, line in enumerate(lines, 1) if "地域共生社会" in line]
+    body = client.get("/search", query_string={"q": "地域共生社会", "format": "json"}).get_json()
+    assert body["source_lines"]["total"] == sum(len(v) for v in want.values()) > body["total"]
+    narrowed = client.get("/search", query_string={"q": "地域共生社会", "municipality": "082368", "format": "json"})
+    got = narrowed.get_json()["source_lines"]
+    assert [x["line"] for x in got["lines"]] == want["082368"][:20] and got["total"] == len(want["082368"])
