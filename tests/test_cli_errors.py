@@ -2,6 +2,7 @@
 `validate`), Turtle syntax errors that show the offending line as text, and build progress as it happens."""
 
 import io
+import os
 import subprocess
 import sys
 
@@ -59,3 +60,14 @@ def test_progress_bar_on_a_terminal():
     p.done("load", "2 files")
     text = out.getvalue()
     assert "[████████████░░░░░░░░░░░░] 1/2 a.ttl" in text and text.rstrip().endswith("s)")
+
+
+def test_build_without_inputs_fails_instead_of_publishing_an_empty_graph(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FUKUSHI_KG_")}
+    env.update(FUKUSHI_KG_HOME=str(tmp_path / "nothing-here"), FUKUSHI_KG_PUBLISHED_DIR=str(tmp_path / "out"))
+    run = subprocess.run(
+        [sys.executable, "-m", "server.cli", "build"], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 2
+    assert run.stderr.startswith("error: no ontology or data files under ") and "FUKUSHI_KG_HOME" in run.stderr
+    assert not (tmp_path / "out").exists()
