@@ -81,6 +81,7 @@ def test_home_query_and_measure_page(browser, app, example_queries, monkeypatch)
         table = page.locator(".yasr table")
         for name in ("小美玉市", "相模原市", "小田原市", "美祢市", "久留米市"):
             expect(table).to_contain_text(name)
+        assert "@ja" not in table.inner_text()  # literals without language tags or datatypes (compact view)
 
         page.goto(live.url + MEASURE)
         expect(page.locator("h1")).to_contain_text("福祉総合相談支援体制の整備")

@@ -11,6 +11,12 @@
   // one but its own server.
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
 
+  // The table plugin's "compact" view: literals without their datatype or language tag, IRIs without <>.
+  var yasrPlugins = (Yasgui.Yasr && Yasgui.Yasr.defaults && Yasgui.Yasr.defaults.plugins) || {};
+  if (yasrPlugins.table) {
+    yasrPlugins.table.dynamicConfig = Object.assign({}, yasrPlugins.table.dynamicConfig, { compact: true });
+  }
+
   var endpoint = new URL(root.dataset.endpoint, window.location.href).toString();
   var yasgui = new Yasgui(root, {
     autofocus: false, // focusing the editor would scroll past the examples
