@@ -9,6 +9,7 @@ The index is built from the published graph when the pages first need it and is 
 import json
 import sqlite3
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -257,7 +258,6 @@ class SearchIndex:
         """Hits for `query` (every run of letters must occur, 表記ゆれ folded) narrowed by `filters` (facet key ->
         values: several values of one facet are alternatives, different facets must all hold). An empty query
         lists everything the filters allow. `size=None` returns every hit (downloads)."""
-        import time
 
         t0 = time.perf_counter()
         filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items() if k in FILTERS}

@@ -10,7 +10,7 @@ import io
 import json
 from dataclasses import dataclass
 
-from flask import Response, request
+from flask import Response
 
 
 @dataclass(frozen=True)
@@ -58,23 +58,6 @@ def table_response(fmt: str, name: str, columns: list[Column], rows: list[dict],
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     response.headers["Vary"] = "Accept"
     return response
-
-
-def download_links(fmt_param: str = "format") -> list[tuple[str, str]]:
-    """(label, href) for each format of the current page's table: the page's own URL with format=…"""
-    args = request.args.to_dict(flat=False)
-    out = []
-    for fmt in FORMATS:
-        args[fmt_param] = [fmt]
-        query = "&".join(f"{_q(k)}={_q(v)}" for k, vs in args.items() for v in vs)
-        out.append((fmt.upper(), f"{request.path}?{query}"))
-    return out
-
-
-def _q(value: str) -> str:
-    from urllib.parse import quote
-
-    return quote(value, safe="")
 
 
 def _cell(value) -> str:
