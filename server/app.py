@@ -4,6 +4,7 @@ from flask import Flask
 
 from server.compliance.views import bp as compliance_bp
 from server.config import DEFAULTS, from_environment
+from server.search import init_app as init_search
 from server.sparql import init_app as init_sparql
 from server.web import init_app as init_web
 
@@ -20,5 +21,6 @@ def create_app(test_config=None) -> Flask:
     # Blueprints are registered here, one per concern.
     init_sparql(app)
     init_web(app)
+    init_search(app)
     app.register_blueprint(compliance_bp)
     return app

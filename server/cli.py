@@ -9,10 +9,14 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 def cmd_build(args) -> int:
     from server.graph.build import BuildFailed, build
     from server.graph.loading import DataFileError
+    from server.graph.progress import Progress
+    from server.paths import InputsMissing
 
     try:
-        report = build(args.out, reasoner=args.reasoner, cache=not args.no_cache, workers=args.workers)
-    except DataFileError as exc:
+        report = build(
+            args.out, reasoner=args.reasoner, cache=not args.no_cache, workers=args.workers, progress=Progress()
+        )
+    except (DataFileError, InputsMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except BuildFailed as exc:
@@ -31,12 +35,28 @@ def cmd_build(args) -> int:
     return EXIT_OK
 
 
+def cmd_paths(args) -> int:
+    """Where the inputs were found and where the published graph goes (settings included)."""
+    from server import paths
+    from server.config import DEFAULTS, from_environment
+
+    settings = {**DEFAULTS, **from_environment()}
+    print(f"inputs:    {paths.ROOT}  (found by: {paths.ROOT_FOUND_BY})")
+    for name in ("ONTOLOGY_DIR", "DATA_DIR", "SOURCES_DIR", "SHAPES_DIR", "QUERIES_DIR"):
+        print(f"  {name.lower().removesuffix('_dir'):<9} {getattr(paths, name)}")
+    print(f"published: {settings['PUBLISHED_DIR']}")
+    return EXIT_OK
+
+
 def main(argv=None) -> int:
+    from server import __version__
+
     parser = argparse.ArgumentParser(prog="fukushi-kg", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="load, infer, validate and write the dumps")
-    p.add_argument("--out", help="output folder (default: published/)")
+    p.add_argument("--out", help="output folder (default: published/, see `fukushi-kg paths`)")
     p.add_argument(
         "--reasoner",
         choices=["owlrl", "rules"],
@@ -46,6 +66,9 @@ def main(argv=None) -> int:
     p.add_argument("--no-cache", action="store_true", help="rebuild every part instead of reusing unchanged ones")
     p.add_argument("--workers", type=int, help="processes for the parts (default: one per core)")
     p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("paths", help="show where the inputs are found and where the build writes")
+    p.set_defaults(func=cmd_paths)
 
     for name, module in (
         ("serve", "server.commands.serve"),

@@ -32,6 +32,9 @@ def register(sub) -> None:
     p.add_argument("--municipalities", type=int, default=50, help="scale: synthetic municipalities (default: 50)")
     p.add_argument("--home", help="scale: keep the synthetic project home in this folder (default: a scratch folder)")
     p.add_argument("--reasoner", choices=["owlrl", "rules"], default="rules", help="scale: the build's reasoner")
+    p.add_argument(
+        "--national", action="store_true", help="search: also time a synthetic national-scale index (in memory)"
+    )
     p.set_defaults(func=cmd_bench)
 
 
@@ -116,7 +119,13 @@ def bench_scale(args) -> int:
     return run(args)
 
 
-BENCHMARKS = {"sparql": bench_sparql, "validate": bench_validate, "scale": bench_scale}
+def bench_search(args) -> int:
+    from server.search.bench import bench_search as run
+
+    return run(args)
+
+
+BENCHMARKS = {"sparql": bench_sparql, "validate": bench_validate, "scale": bench_scale, "search": bench_search}
 
 
 def _free_port() -> int:

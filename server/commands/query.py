@@ -25,11 +25,25 @@ def register(sub) -> None:
 
 
 def cmd_query(args) -> int:
-    text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    from server.graph.build import BuildFailed
+    from server.graph.loading import DataFileError
+    from server.store import GraphNotBuilt
+
+    try:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        print(f"error: no such query file: {args.file}", file=sys.stderr)
+        return 2
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"error: cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
     try:
         body = remote(text, args.endpoint, args.format) if args.endpoint else local(text, args.format, args.published)
-    except QueryFailed as exc:
+    except (QueryFailed, GraphNotBuilt, DataFileError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BuildFailed as exc:
+        print(f"error: the graph could not be built: {exc}", file=sys.stderr)
         return 2
     sys.stdout.buffer.write(body)
     sys.stdout.flush()
@@ -42,6 +56,7 @@ class QueryFailed(Exception):
 
 def local(text: str, fmt: str, published=None) -> bytes:
     """Answer from the published N-Triples dump (built first if missing), with no row cap and no timeout."""
+    from server.commands import build_if_needed
     from server.paths import BASE_IRI, PUBLISHED_DIR
     from server.sparql import safety
     from server.sparql.executor import Job, execute
@@ -52,7 +67,9 @@ def local(text: str, fmt: str, published=None) -> bytes:
     except safety.Refused as exc:
         raise QueryFailed(exc.message) from exc
     solutions, graph = FORMATS[fmt]
-    store = load_store(ensure_dump(Path(published) if published else PUBLISHED_DIR))
+    published = Path(published) if published else PUBLISHED_DIR
+    build_if_needed(published)
+    store = load_store(ensure_dump(published))
     answer = execute(store, Job(text, base_iri=BASE_IRI, solutions_format=solutions, graph_format=graph))
     if answer.status != 200:
         raise QueryFailed(answer.body.decode("utf-8").strip())

@@ -14,21 +14,32 @@ def register(sub) -> None:
 
 
 def cmd_serve(args) -> int:
-    from werkzeug.serving import run_simple
+    from werkzeug.serving import make_server
 
     from server.app import create_app
+    from server.commands import build_if_needed
     from server.graph.build import BuildFailed
     from server.graph.loading import DataFileError
     from server.sparql import executor_of
     from server.store import GraphNotBuilt, ensure_dump
 
     app = create_app()
+    published, allowed = app.config["PUBLISHED_DIR"], bool(app.config.get("BUILD_IF_MISSING", True))
     try:
-        ensure_dump(app.config["PUBLISHED_DIR"], bool(app.config.get("BUILD_IF_MISSING", True)))
+        build_if_needed(published, allowed)
+        ensure_dump(published, allowed)
         executor_of(app).start()  # load the workers now rather than on the first query
-    except (GraphNotBuilt, BuildFailed, DataFileError) as exc:
+    except (GraphNotBuilt, BuildFailed, DataFileError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    print(f"SPARQL endpoint: http://{args.host}:{args.port}/sparql", file=sys.stderr)
-    run_simple(args.host, args.port, app, threaded=True)
+    server = make_server(args.host, args.port, app, threaded=True)  # bound from here on: "ready" is true
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    home = f"http://{host}:{server.server_port}/"
+    print(f"ready: open {home}  (SPARQL endpoint: {home}sparql)", file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
     return 0

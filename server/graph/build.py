@@ -10,6 +10,7 @@ import rdflib
 from server import __version__
 from server.graph.dumps import write_dumps
 from server.graph.parts import build_parts
+from server.graph.progress import Progress, Quiet
 from server.graph.validation import ValidationResult, shapes_graph, validate
 from server.paths import ONTOLOGY_DIR, PUBLISHED_DIR, graph_input_files
 
@@ -54,21 +55,25 @@ def build(
     reasoner: str = "rules",
     cache: Path | bool = True,
     workers: int | None = None,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """Build and publish the dumps into `target` (published/ by default).
 
     Each municipality's plan is a part, inferred and validated on its own (in parallel) and kept in the part
-    cache (server.graph.parts); a rebuild redoes only the parts whose inputs changed, then merges.
+    cache (server.graph.parts); a rebuild redoes only the parts whose inputs changed, then merges. `progress`
+    reports each phase as it ends (the CLI passes one; the default prints nothing).
     """
+    progress = progress or Quiet()
     target = Path(target) if target else PUBLISHED_DIR
     cache_dir = default_cache(target) if cache is True else (Path(cache) if cache else None)
     timings = {}
     t = time.perf_counter()
-    parts = build_parts(graph_input_files(), reasoner=reasoner, cache_dir=cache_dir, workers=workers)
+    parts = build_parts(graph_input_files(), reasoner=reasoner, cache_dir=cache_dir, workers=workers, progress=progress)
     timings["parts"] = time.perf_counter() - t
     if parts.violations:
         raise BuildFailed(parts.violations)
     t = time.perf_counter()
+    progress.start("dumps")
     info = {
         "version": __version__,
         "reasoner": reasoner,
@@ -80,6 +85,7 @@ def build(
     graphs["shared"] = _nt_bytes(parts.base_lines)
     info = write_dumps(_nt_bytes(parts.lines), target, info, parts.prefixes, graphs)
     timings["dumps"] = time.perf_counter() - t
+    progress.done("dumps", f"{len(info['files'])} files and {len(graphs)} plan graphs written to {target}")
     return BuildReport(parts.asserted, len(parts.lines), info["files"], timings, parts.warnings, target, parts.rebuilt)
 
 

@@ -1,6 +1,7 @@
 """Parsing data files into a graph, with errors that name the file and line."""
 
 import json
+import unicodedata
 from pathlib import Path
 
 import rdflib
@@ -37,7 +38,7 @@ def parse_file(path: Path, graph: rdflib.Graph | None = None) -> rdflib.Graph:
     try:
         scratch.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
     except BadSyntax as exc:
-        raise DataFileError(path, exc.lines + 1, exc.message) from exc
+        raise DataFileError(path, exc.lines + 1, _bad_syntax_message(exc, text)) from exc
     except json.JSONDecodeError as exc:
         raise DataFileError(path, exc.lineno, exc.msg) from exc
     except Exception as exc:  # rdflib raises many types for bad input; all mean the same to a user
@@ -49,6 +50,29 @@ def parse_file(path: Path, graph: rdflib.Graph | None = None) -> rdflib.Graph:
     return graph
 
 
+def _bad_syntax_message(exc: BadSyntax, text: str) -> str:
+    """The parser's reason, then the offending line as text with a caret under the column.
+
+    rdflib's own message prints the document as a Python byte string (escaped UTF-8, unreadable for Japanese);
+    BadSyntax keeps the reason and the character offset in private attributes, read here with a fallback.
+    """
+    why = getattr(exc, "_why", None) or "bad syntax"
+    offset = getattr(exc, "_i", None)
+    lines = text.splitlines()
+    if not 0 <= exc.lines < len(lines):
+        return f"bad syntax ({why})"
+    line = lines[exc.lines]
+    column = None
+    if isinstance(offset, int) and 0 <= offset <= len(text):
+        column = offset - (text.rfind("\n", 0, offset) + 1)
+    shown = f"bad syntax ({why}):\n    {line}"
+    if column is not None and 0 <= column <= len(line):
+        # East Asian wide characters take two terminal columns.
+        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line[:column])
+        shown += "\n    " + " " * width + "^"
+    return shown
+
+
 def _line_of(exc: Exception) -> int | None:
     for attr in ("lineno", "line"):
         value = getattr(exc, attr, None)
@@ -57,8 +81,12 @@ def _line_of(exc: Exception) -> int | None:
     return None
 
 
-def load_files(paths) -> rdflib.Graph:
+def load_files(paths, progress=None, phase: str = "load") -> rdflib.Graph:
+    """Parse every file into one graph; `progress` (server.graph.progress.Progress) sees each file."""
+    paths = list(paths)
     graph = rdflib.Graph()
-    for path in paths:
+    for i, path in enumerate(paths, 1):
         parse_file(path, graph)
+        if progress is not None:
+            progress.step(phase, i, len(paths), Path(path).name)
     return graph

@@ -201,8 +201,14 @@ def build_parts(
     cache_dir: Path | None = None,
     workers: int | None = None,
     data_dir: Path = DATA_DIR,
+    progress=None,
 ) -> PartsBuild:
-    """Infer and validate every part of `files` (from the cache where its inputs are unchanged), then merge them."""
+    """Infer and validate every part of `files` (from the cache where its inputs are unchanged), then merge them.
+    `progress` (server.graph.progress.Progress) sees each phase and each plan as it is done."""
+    from server.graph.progress import Quiet
+
+    progress = progress or Quiet()
+    progress.start("load")
     schema_files, units, shared_inputs = split_files(files, data_dir)
     schema = load_files(schema_files)
     schema_nt = "\n".join(nt_lines_any(schema)) + "\n"
@@ -217,9 +223,14 @@ def build_parts(
         (owned.setdefault(code, rdflib.Graph()).add(triple) if code else common.add(triple))
     shared_nt = "\n".join(nt_lines(common)) + "\n"
 
+    progress.done("load", f"schema and shared data, {len(schema) + len(shared):,} triples; {len(units)} plans")
+    progress.start("base")
     base_closed = close(reasoner, schema_nt, rdflib.Graph() + common)
     base_violations, base_warnings = check(base_closed, shapes_nt)
     base_lines = nt_lines_any(base_closed)
+    progress.done(
+        "base", f"{len(base_lines):,} triples after OWL 2 RL ({reasoner}), {len(base_violations)} violation(s)"
+    )
 
     unknown = sorted(set(owned) - set(units))
     for code in unknown:  # triples about a municipality that has no plan files: they still get built
@@ -250,12 +261,19 @@ def build_parts(
                 },
             )
         )
-    for digest, part in zip((d for d, _ in tasks), _run([t for _, t in tasks], workers), strict=True):
+    progress.start("plans")
+    built = _run([t for _, t in tasks], workers)
+    for i, (digest, part) in enumerate(zip((d for d, _ in tasks), built, strict=True), start=1):
         results[part.key] = part
         if cache:
             cache.put(digest, part)
+        progress.step("plans", i, len(tasks), part.key)
+    failing = sum(1 for part in results.values() if part.violations)
+    progress.done("plans", f"{len(tasks)} built, {len(results) - len(tasks)} from the cache, {failing} with violations")
+    progress.start("merge")
 
     merged = [line for line, _ in _unique(heapq.merge(base_lines, *(results[k].lines for k in sorted(results))))]
+    progress.done("merge", f"{len(merged):,} triples")
     violations = base_violations + [v for k in sorted(results) for v in results[k].violations]
     warnings = base_warnings + [w for k in sorted(results) for w in results[k].warnings]
     return PartsBuild(
@@ -282,12 +300,14 @@ def _prefixes(files: list[Path]) -> dict[str, str]:
     return dict(sorted((prefix, ns) for ns, prefix in by_namespace.items()))
 
 
-def _run(tasks: list[dict], workers: int | None) -> list[PartResult]:
+def _run(tasks: list[dict], workers: int | None):
+    """The parts' results in task order, each as soon as it and those before it are done."""
     workers = min(len(tasks), workers or os.cpu_count() or 1)
     if workers <= 1:
-        return [_build_part(t) for t in tasks]
+        yield from (_build_part(t) for t in tasks)
+        return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_build_part, tasks, chunksize=max(1, len(tasks) // (workers * 8))))
+        yield from pool.map(_build_part, tasks, chunksize=max(1, len(tasks) // (workers * 8)))
 
 
 def _unique(lines):

@@ -7,10 +7,10 @@ with a 4xx and a plain-text message; the message is the parser's own where there
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, redirect, request
 
 from server.sparql import negotiation, results, safety, service_description
 from server.sparql.executor import Executor, Job, NoWorkerFree, QueryTimeout, WorkerFailed
@@ -75,12 +75,36 @@ def create_blueprint(executor: Executor, settings: Settings) -> Blueprint:
 
     @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
     def sparql():
+        if _browser_wants_page():  # a person following a link: the query page, with the query in the editor
+            target = request.script_root + "/query"
+            return redirect(
+                target + ("?" + urlencode({"query": request.args["query"]}) if "query" in request.args else ""), 303
+            )
         try:
             return _answer(executor, settings)
         except ProtocolError as exc:
             return _error(exc.status, exc.message, exc.headers)
 
     return bp
+
+
+def _browser_wants_page() -> bool:
+    """A browser's GET (no `format`, text/html named in Accept) that would otherwise get no page a person can
+    read: the bare endpoint, when text/html ranks above every RDF and result type, or a query for which Accept
+    admits no result format at all (which would be a 406). SPARQL clients never name text/html."""
+    if request.method != "GET" or "format" in request.args:
+        return False
+    accept = request.accept_mimetypes
+    if not any(value == "text/html" for value, _ in accept):
+        return False
+    offers = results.offers(results.SOLUTION_FORMATS) + results.offers(results.GRAPH_FORMATS)
+    if "query" not in request.args:
+        best_data = max((q for value, q in accept if value in {m for m, _ in offers}), default=0)
+        return accept["text/html"] > best_data
+    header = request.headers.get("Accept")
+    return not any(
+        negotiation.choose(header, results.offers(kind)) for kind in (results.SOLUTION_FORMATS, results.GRAPH_FORMATS)
+    )
 
 
 def _answer(executor: Executor, settings: Settings) -> Response:

@@ -6,14 +6,14 @@ description and dumps, the query page and the comparison page.
 
 from flask import Blueprint, request
 
-from server.web import dataset, ontology, pages, resources
+from server.web import dataset, ontology, pages, queries, resources
 from server.web.errors import register_errors
 from server.web.graph import init_graph
 
 # Templates live in templates/web/ so their names cannot collide with other blueprints' templates.
 assets = Blueprint("web", __name__, static_folder="static", static_url_path="/static/web", template_folder="templates")
 
-OUR_BLUEPRINTS = {"web", "pages", "resources", "ontology", "dataset"}
+OUR_BLUEPRINTS = {"web", "pages", "resources", "ontology", "dataset", "search", "queries"}
 # Scripts and styles only from this server (the vendored YASGUI included); fetches only to it, i.e. /sparql.
 # 'unsafe-inline' styles: CodeMirror and DataTables set style attributes from script.
 CSP = (
@@ -35,7 +35,7 @@ def filesize(n) -> str:
 def init_app(app) -> None:
     init_graph(app)
     app.register_blueprint(assets)
-    for module in (pages, resources, ontology, dataset):
+    for module in (pages, queries, resources, ontology, dataset):
         app.register_blueprint(module.bp)
     register_errors(app)
     app.jinja_env.filters["filesize"] = filesize

@@ -1,5 +1,10 @@
 """Comparison across municipalities: how many plan elements address each target group and each 重層 function.
 
+Raw counts mislead: the plans differ in size by two orders of magnitude (美祢市's full plan lists hundreds of
+directions, measures and roles; 小美玉市's summary edition none below 施策の方向), so a large count may say more
+about the document than about the city's attention. The page therefore offers each count as a share of the
+municipality's own elements of the level compared (the default), beside the raw count, and says why.
+
 Charts are drawn on the server as SVG (geometry here, markup in the template), so the page needs no script
 and every label goes through the template's escaping.
 """
@@ -13,6 +18,11 @@ LEVELS = {
     "action": ("ActionElement", "施策の方向・取組・役割", "directions, measures and roles"),
     "measure": ("Measure", "具体的な取組のみ", "measures only"),
 }
+SCALES = {
+    # key: (Japanese, English)
+    "share": ("計画の要素数に占める割合（%）", "share of the municipality's elements (%)"),
+    "count": ("要素数", "number of elements"),
+}
 DIMENSIONS = {
     "target-group": ("targetGroup", "対象者別", "By target group"),
     "function": ("realisesFunction", "重層的支援の機能別", "By multilayered-support function"),
@@ -23,6 +33,12 @@ SELECT ?m ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {
   ?e a ?cls ; ?prop ?c ; fk:partOf ?plan .
   ?plan a fk:Plan ; fk:municipality ?m .
 } GROUP BY ?m ?c
+"""
+ELEMENTS = """
+SELECT ?m (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  ?e a ?cls ; fk:partOf ?plan .
+  ?plan a fk:Plan ; fk:municipality ?m .
+} GROUP BY ?m
 """
 MUNICIPALITIES = "SELECT ?m ?code WHERE { ?m a fk:Municipality . OPTIONAL { ?m fk:localGovernmentCode ?code } }"
 FUNCTIONS = """
@@ -45,14 +61,16 @@ class Segment:
     width: float
     colour: str
     city: Value
-    value: int
+    value: float
+    y: float = 0.0  # offset within the row
+    height: float = BAR_HEIGHT
 
 
 @dataclass
 class ChartRow:
     concept: Value
     y: float
-    total: int
+    total: float | None
     segments: list = field(default_factory=list)
     end: float = LABEL_WIDTH  # where the bar stops and its total is written
 
@@ -67,11 +85,16 @@ class Chart:
     width: int
     height: int
     ticks: list  # (x, value)
-    totals: list  # per city
+    totals: list  # per city: elements annotated (count) or elements of the level (share)
     label_x: int = LABEL_WIDTH - 8
+    scale: str = "count"
+    elements: list = field(default_factory=list)  # per city: elements of the level, the share's denominator
+    counts: list = field(default_factory=list)  # (concept Value, [raw count per city]) for the downloads
 
 
-def chart(describer: Describer, dimension: str, level: str) -> Chart:
+def chart(describer: Describer, dimension: str, level: str, scale: str = "count") -> Chart:
+    """Counts (stacked bars, one segment per city) or shares (one bar per city side by side: shares of
+    different denominators do not add up)."""
     graph = describer.graph
     fk = graph.ns.fk
     prop, title_ja, title_en = DIMENSIONS[dimension]
@@ -95,28 +118,49 @@ def chart(describer: Describer, dimension: str, level: str) -> Chart:
     else:
         keys = sorted(concepts, key=lambda c: (-sum(counts.get((c, m), 0) for m, _ in cities), c))
 
+    elements = {r["m"].value: int(r["n"].value) for r in graph.select(ELEMENTS, cls=fk + cls)}
+    denominators = [elements.get(m, 0) for m, _ in cities]
     totals = {c: sum(counts.get((c, m), 0) for m, _ in cities) for c in keys}
-    top = max(totals.values(), default=0) or 1
-    step = _tick_step(top)
-    scale_max = -(-top // step) * step
-    scale = BAR_AREA / scale_max
+    raw = [(describer.iri_value(c), [counts.get((c, m), 0) for m, _ in cities]) for c in keys]
+    if scale == "share":
+        values = {
+            (c, m): (100.0 * counts.get((c, m), 0) / d if d else 0.0)
+            for c in keys
+            for (m, _), d in zip(cities, denominators, strict=True)
+        }
+        top = max(values.values(), default=0.0)
+        row_height = max(ROW_HEIGHT, 6 * len(cities) + 8)
+        bar = max(3.0, (row_height - 8) / max(1, len(cities)))
+    else:
+        values = {(c, m): float(counts.get((c, m), 0)) for c in keys for m, _ in cities}
+        top = max(totals.values(), default=0)
+        row_height, bar = ROW_HEIGHT, float(BAR_HEIGHT)
+    step = _tick_step(-(-top // 1) or 1)
+    scale_max = int(-(-(top or 1) // step) * step)
+    px = BAR_AREA / scale_max
     rows, matrix = [], []
     for i, c in enumerate(keys):
         concept = describer.iri_value(c)
-        row = ChartRow(concept, TOP + i * ROW_HEIGHT, totals[c])
+        row = ChartRow(concept, TOP + i * row_height, totals[c] if scale != "share" else None)
         x = float(LABEL_WIDTH)
         per_city = []
-        for (m, _), (city, colour) in zip(cities, city_values, strict=True):
-            n = counts.get((c, m), 0)
-            per_city.append(n)
-            if n:
-                row.segments.append(Segment(x, n * scale, colour, city, n))
-                x += n * scale
-        row.end = x
+        for j, ((m, _), (city, colour)) in enumerate(zip(cities, city_values, strict=True)):
+            v = values[(c, m)]
+            per_city.append(round(v, 1) if scale == "share" else int(v))
+            if not v:
+                continue
+            if scale == "share":
+                row.segments.append(Segment(LABEL_WIDTH, v * px, colour, city, round(v, 1), 1 + j * bar, bar - 1))
+                row.end = max(row.end, LABEL_WIDTH + v * px)
+            else:
+                row.segments.append(Segment(x, v * px, colour, city, int(v), 1.0, float(BAR_HEIGHT)))
+                x += v * px
+        if scale != "share":
+            row.end = x
         rows.append(row)
         matrix.append((concept, per_city, totals[c]))
-    height = TOP + len(keys) * ROW_HEIGHT + 24
-    ticks = [(LABEL_WIDTH + v * scale, v) for v in range(0, scale_max + 1, step)]
+    height = TOP + len(keys) * row_height + 24
+    ticks = [(LABEL_WIDTH + v * px, v) for v in range(0, scale_max + 1, step)]
     city_totals = [sum(counts.get((c, m), 0) for c in keys) for m, _ in cities]
     return Chart(
         dimension,
@@ -128,6 +172,9 @@ def chart(describer: Describer, dimension: str, level: str) -> Chart:
         height,
         ticks,
         city_totals,
+        scale=scale,
+        elements=denominators,
+        counts=raw,
     )
 
 

@@ -1,4 +1,8 @@
-"""The competency queries (queries/*.rq), read at request time so new ones show without a restart."""
+"""The competency queries (queries/*.rq), read at request time so new ones show without a restart.
+
+Each file opens with `# Question: …` (English) and, under it, `# 問い: …` (Japanese); the page shows the
+Japanese question first.
+"""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,13 +12,22 @@ from flask import current_app
 from server import paths
 
 QUESTION = "# Question:"
+QUESTION_JA = "# 問い:"
 
 
 @dataclass
 class Example:
     name: str
-    title: str
+    title: str  # the English question (or the file name)
     text: str
+    title_ja: str = ""
+
+    @property
+    def kind(self) -> str:
+        """SELECT, ASK, CONSTRUCT or DESCRIBE: only SELECT answers are shown as tables."""
+        from server.sparql.safety import query_form
+
+        return query_form(self.text) or "SELECT"
 
 
 def queries_dir() -> Path:
@@ -29,7 +42,14 @@ def load_examples(folder: Path | None = None) -> list[Example]:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue  # one unreadable file should not take the page down
-        first = text.splitlines()[0].strip() if text.strip() else ""
-        title = first[len(QUESTION) :].strip() if first.startswith(QUESTION) else path.stem
-        out.append(Example(path.stem, title or path.stem, text))
+        header = text.splitlines()[:3]
+        title = _after(header, QUESTION) or path.stem
+        out.append(Example(path.stem, title, text, _after(header, QUESTION_JA)))
     return out
+
+
+def _after(lines: list[str], marker: str) -> str:
+    for line in lines:
+        if line.strip().startswith(marker):
+            return line.strip()[len(marker) :].strip()
+    return ""

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from server.web.compare import DIMENSIONS, LEVELS, chart
+from server.web.compare import DIMENSIONS, LEVELS, SCALES, chart
 from server.web.describe import Describer
 from server.web.dumps import DUMPS, dump_sizes
 from server.web.examples import load_examples
@@ -78,7 +78,9 @@ def query():
         "web/query.html",
         examples=load_examples(),
         endpoint=request.script_root + "/sparql",
-        default_query=DEFAULT_QUERY.format(fk=get_graph().ns.fk),
+        # /sparql?query=… asked for by a browser lands here (server.sparql.protocol): that query in the editor.
+        default_query=request.args.get("query") or DEFAULT_QUERY.format(fk=get_graph().ns.fk),
+        base=get_graph().ns.base,
         vendor=url_for("web.static", filename="vendor/yasgui/"),
     )
 
@@ -89,6 +91,48 @@ def compare():
     level = request.args.get("level", "action")
     if level not in LEVELS:
         level = "action"
+    scale = request.args.get("scale", "share")
+    if scale not in SCALES:
+        scale = "share"
     d = Describer(graph)
-    charts = [chart(d, dimension, level) for dimension in DIMENSIONS]
-    return render_template("web/compare.html", charts=charts, levels=LEVELS, level=level)
+    charts = [chart(d, dimension, level, scale) for dimension in DIMENSIONS]
+    fmt = request.args.get("format", "html")
+    if fmt in ("csv", "json"):
+        return compare_download(fmt, charts, level)
+    return render_template("web/compare.html", charts=charts, levels=LEVELS, level=level, scales=SCALES, scale=scale)
+
+
+def compare_download(fmt: str, charts: list, level: str):
+    """Every chart's table in one long table: a row per municipality, dimension and concept, with the raw
+    count, the municipality's elements of the level, and the share."""
+    from server.web.download import CODE, MUNICIPALITY, Column, table_response
+
+    graph = get_graph()
+    codes = {r["m"].value: r["code"].value for r in graph.select(MUNICIPALITIES) if "code" in r}
+    columns = [
+        CODE,
+        MUNICIPALITY,
+        Column("dimension", "観点", "Dimension"),
+        Column("concept", "概念", "Concept"),
+        Column("concept_iri", "概念 (IRI)", "Concept (IRI)"),
+        Column("count", "要素数", "Elements annotated"),
+        Column("elements", "比較する階層の要素数", "Elements of the level"),
+        Column("share", "割合（%）", "Share (%)"),
+    ]
+    rows = []
+    for c in charts:
+        for concept, per_city in c.counts:
+            for (city, _), n, total in zip(c.cities, per_city, c.elements, strict=True):
+                rows.append(
+                    {
+                        "code": codes.get(city.value, ""),
+                        "municipality": city.label.ja,
+                        "dimension": c.title[0],
+                        "concept": concept.label.ja,
+                        "concept_iri": concept.value,
+                        "count": n,
+                        "elements": total,
+                        "share": round(100.0 * n / total, 1) if total else None,
+                    }
+                )
+    return table_response(fmt, f"fukushi-kg-compare-{level}", columns, rows, level=level)

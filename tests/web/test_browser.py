@@ -1,6 +1,7 @@
 """A real browser (Debian's headless Chromium, driven by Playwright) on a live server: the home page, an
-example query run in the YASGUI editor with its result table, a measure page with its source excerpt, and
-pages of hostile data that must not run a single script."""
+example query run in the YASGUI editor with its result table, a measure page with its source excerpt, the
+query's answer as a table of Japanese names, pages of hostile data that must not run a single script, and
+Japanese text drawn with real glyphs (no tofu)."""
 
 from pathlib import Path
 
@@ -80,6 +81,7 @@ def test_home_query_and_measure_page(browser, app, example_queries, monkeypatch)
         table = page.locator(".yasr table")
         for name in ("小美玉市", "相模原市", "小田原市", "美祢市", "久留米市"):
             expect(table).to_contain_text(name)
+        assert "@ja" not in table.inner_text()  # literals without language tags or datatypes (compact view)
 
         page.goto(live.url + MEASURE)
         expect(page.locator("h1")).to_contain_text("福祉総合相談支援体制の整備")
@@ -90,6 +92,21 @@ def test_home_query_and_measure_page(browser, app, example_queries, monkeypatch)
         page.locator("#source figcaption a").click()
         page.wait_for_url("**/id/source/004_cbbcddac45a49502#L909")
         expect(page.locator("#L909")).to_contain_text("福祉総合相談支援体制の整備")
+
+        # The same question as a table of names: the reader sees Japanese, not IRIs.
+        page.goto(live.url + "/query")
+        page.locator("#example-municipalities a.result-table").click()
+        page.wait_for_url(live.url + "/query/municipalities")
+        table = page.locator("table#result")
+        expect(table.locator("tbody tr")).to_have_count(5)
+        # The ?municipality column holds IRIs; the reader sees each one's Japanese name, linked to its page here.
+        headers = table.locator("thead th").all_inner_texts()
+        column = headers.index("?municipality") + 1
+        cell = table.locator(f"tbody tr td:nth-child({column}) a", has_text="美祢市")
+        expect(cell).to_have_attribute("href", "/id/municipality/352136")
+        cell.click()
+        page.wait_for_url(live.url + "/id/municipality/352136")
+        expect(page.locator("h1")).to_contain_text("美祢市")
         watch.assert_clean()
         page.close()
 
@@ -106,3 +123,37 @@ def test_hostile_data_runs_no_script(browser, hostile_app):
         assert page.locator("h1").inner_text().startswith("<script>alert(1)</script>")
         watch.assert_clean()
         page.close()
+
+
+# Glyphs drawn on a canvas in the page's own font stack: distinct Japanese characters must draw distinct images,
+# none of them the box a missing glyph draws (U+0378 is unassigned, so no font has it). Widths alone cannot
+# tell: Chromium's missing-glyph box is one em wide, as a CJK glyph is.
+GLYPHS = """(chars) => {
+  const font = getComputedStyle(document.body).fontFamily;
+  const canvas = document.createElement("canvas");
+  canvas.width = canvas.height = 64;
+  const ctx = canvas.getContext("2d");
+  ctx.font = "48px " + font;
+  const draw = (ch) => {
+    ctx.clearRect(0, 0, 64, 64);
+    ctx.fillText(ch, 4, 52);
+    return Array.from(ctx.getImageData(0, 0, 64, 64).data).join(",");
+  };
+  return {
+    font: font,
+    images: chars.map(draw),
+    missing: draw("\\u0378"),
+  };
+}"""
+
+
+def test_japanese_renders_without_tofu(browser, app):
+    with LiveServer(app) as live:
+        page = browser.new_page()
+        page.goto(live.url + "/")
+        chars = list("地域福祉計画美祢市")
+        found = page.evaluate(GLYPHS, chars)
+        page.close()
+    hint = f"Japanese glyphs render as boxes in {found['font']!r}: install a CJK font (fonts-noto-cjk)"
+    assert found["missing"] not in found["images"], hint
+    assert len(set(found["images"])) == len(chars), hint

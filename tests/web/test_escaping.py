@@ -15,6 +15,9 @@ HOSTILE_PAGES = [
     "/compare",
     "/compare?level=measure",
     "/query",
+    "/query/hostile",
+    "/search?q=alert",
+    "/search?q=cited",
     "/.well-known/void",
 ]
 

@@ -11,6 +11,12 @@
   // one but its own server.
   Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
 
+  // The table plugin's "compact" view: literals without their datatype or language tag, IRIs without <>.
+  var yasrPlugins = (Yasgui.Yasr && Yasgui.Yasr.defaults && Yasgui.Yasr.defaults.plugins) || {};
+  if (yasrPlugins.table) {
+    yasrPlugins.table.dynamicConfig = Object.assign({}, yasrPlugins.table.dynamicConfig, { compact: true });
+  }
+
   var endpoint = new URL(root.dataset.endpoint, window.location.href).toString();
   var yasgui = new Yasgui(root, {
     autofocus: false, // focusing the editor would scroll past the examples
@@ -45,6 +51,18 @@
       tab.query();
       document.getElementById("editor-section").scrollIntoView();
     });
+  });
+  // Result cells link our IRIs to w3id.org; send those clicks to this server's page for the resource instead
+  // (the same path under the local root), so browsing stays on the data being queried.
+  var base = root.dataset.base;
+  var local = new URL(root.dataset.local || "/", window.location.href).toString();
+  root.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[href]");
+    if (!base || !link || link.href.indexOf(base) !== 0) {
+      return;
+    }
+    event.preventDefault();
+    window.location.href = local + link.href.slice(base.length);
   });
   window.fukushiYasgui = yasgui; // for the browser test and for people poking at the page
 })();

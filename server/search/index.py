@@ -1,0 +1,487 @@
+"""The search index: every plan element in an SQLite FTS5 table, with its facets beside it.
+
+One row per element (label, description, the seed lines it cites), tokenised as normalised character bigrams
+(server.search.normalise); facet values in a plain table joined on the row id, so counts are one GROUP BY.
+The index is built from the published graph when the pages first need it and is rebuilt with the graph
+(it lives in Graph.cache). SQLite ships with Python; FTS5 is compiled into Debian's and python.org's builds.
+"""
+
+import json
+import sqlite3
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from server.search.normalise import highlight, index_text, match_expression
+from server.web.graph import Graph
+from server.web.labels import Label, Labeller, local_name
+from server.web.source import read_lines
+
+CACHE_KEY = "search-index"
+
+# Facet key (URL parameter) -> (property of the element, or a derived facet; Japanese; English).
+FACETS = {
+    "municipality": (None, "市町村", "Municipality"),
+    "plan_type": (None, "計画の種類", "Plan type"),
+    "level": (None, "階層", "Level"),
+    "target_group": ("targetGroup", "対象者", "Target group"),
+    "function": ("realisesFunction", "重層的支援の機能", "Multilayered-support function"),
+    "priority": ("addressesPriority", "再犯防止の重点課題", "Recidivism-prevention priority"),
+    "actor": ("carriedOutBy", "担い手・担当課", "Actor / department"),
+    "tier": ("tier", "自助・互助・共助・公助", "Support tier"),
+}
+# The element classes, from the top of a plan's tree down; an element's level is its most specific one.
+LEVELS = (
+    "BasicPhilosophy",
+    "Perspective",
+    "BasicGoal",
+    "Policy",
+    "PriorityInitiative",
+    "Direction",
+    "MeasureGroup",
+    "Measure",
+    "Role",
+)
+# Filters the URL may carry beyond the facets shown: `within` (a plan or element: everything below it), which
+# is how a plan tree is downloaded as a table.
+FILTERS = tuple(FACETS) + ("within",)
+COUNTED = tuple(k for k in FACETS if k != "municipality")  # counted by bit sets (municipality: by array)
+MOST_SPECIFIC_FIRST = ("PriorityInitiative",) + tuple(c for c in LEVELS if c != "PriorityInitiative")
+
+ELEMENTS = """
+SELECT ?e ?plan ?m ?code ?p ?o WHERE {
+  ?e a fk:PlanElement ; fk:partOf ?plan .
+  ?plan a fk:Plan ; fk:municipality ?m .
+  OPTIONAL { ?m fk:localGovernmentCode ?code }
+  ?e ?p ?o .
+  VALUES ?p { rdfs:label dcterms:description fk:note fk:number fk:levelLabel fk:sourceFile fk:startLine fk:endLine
+              fk:parent fk:order rdf:type fk:targetGroup fk:realisesFunction fk:addressesPriority fk:carriedOutBy
+              fk:tier fk:partOf }
+}
+"""
+PLAN_TYPES = """
+SELECT ?plan ?t WHERE { ?plan a fk:Plan , ?t . ?t rdfs:subClassOf fk:Plan . FILTER(?t != fk:Plan) }
+"""
+SOURCE_TEXTS = """
+SELECT DISTINCT ?src ?m ?code WHERE {
+  ?doc fk:textSource ?src ; fk:municipality ?m . OPTIONAL { ?m fk:localGovernmentCode ?code }
+}
+"""
+PAGE_SIZE = 50
+# 基本理念 and 基本的な視点 head a plan's tree although the data numbers them among the goals (as server.web.plans).
+HEAD_RANK = {"BasicPhilosophy": 0, "Perspective": 1}
+
+
+@dataclass
+class Doc:
+    iri: str
+    code: str = ""
+    municipality: str = ""
+    plans: list = field(default_factory=list)
+    label: str = ""
+    label_en: str = ""
+    description: list = field(default_factory=list)
+    number: str = ""
+    level: str = ""
+    level_label: str = ""
+    source: str = ""
+    start: int = 0
+    end: int = 0
+    parent: str = ""
+    order: int = 0
+    facets: dict = field(default_factory=dict)  # facet key -> set of value keys
+    path: list = field(default_factory=list)
+    sort: str = ""
+
+
+@dataclass
+class Hit:
+    iri: str
+    label: str
+    label_en: str
+    code: str
+    municipality: str
+    plans: list  # [(iri, label)]
+    level: str
+    level_label: str
+    number: str
+    path: list  # [(iri, label)] from the plan's top down to the parent
+    source: str
+    start: int
+    end: int
+    lines: list  # [(number, text, [(piece, marked)])] the cited lines that match (all cited lines if none do)
+    label_marked: list
+    score: float
+
+
+@dataclass
+class FacetValue:
+    key: str
+    label: Label
+    count: int
+    selected: bool
+
+
+@dataclass
+class Result:
+    query: str
+    filters: dict
+    total: int
+    hits: list
+    facets: dict  # facet key -> [FacetValue]
+    page: int
+    pages: int
+    seconds: float = 0.0
+
+
+@dataclass
+class SourceLine:
+    code: str
+    municipality: str
+    source: str
+    source_label: str
+    line: int
+    text: str
+    marked: list
+
+
+class SearchIndex:
+    def __init__(self, docs: list[Doc], value_labels: dict, base: str):
+        self.base = base
+        self.value_labels = value_labels  # (facet, key) -> Label
+        self.db = sqlite3.connect(":memory:", check_same_thread=False)
+        self.lock = threading.Lock()  # one connection, shared by the server's threads
+        self.db.executescript(
+            """
+            CREATE VIRTUAL TABLE fts USING fts5(label, description, source, tokenize='unicode61');
+            CREATE TABLE docs (id INTEGER PRIMARY KEY, code TEXT, sort TEXT, data TEXT);
+            CREATE TABLE facets (doc INTEGER, facet TEXT, value TEXT);
+            CREATE VIRTUAL TABLE lines USING fts5(text, tokenize='unicode61');
+            CREATE TABLE line_meta (id INTEGER PRIMARY KEY, code TEXT, municipality TEXT, source TEXT,
+                                    source_label TEXT, line INTEGER);
+            """
+        )
+        # Facet counts: SQL's GROUP BY over a join with every hit is the slow part at national size (0.8 s for
+        # 60k hits), so counts come from a bit set per facet value ANDed with the hits' bit set (Python ints,
+        # popcount), and the single-valued municipality from an array; the facets table serves the filters.
+        self.municipality_of: list[str] = [""]  # by row id (ids start at 1)
+        self.members: dict[tuple, list[int]] = {}
+        self.bits: dict[tuple, int] | None = None
+        self.add(docs)
+
+    def _bitsets(self) -> dict:
+        if self.bits is None:
+            self.bits = {key: _bitset(ids, len(self.municipality_of)) for key, ids in self.members.items()}
+        return self.bits
+
+    def _counts(self, ids: list[int]) -> list[tuple]:
+        hits = _bitset(ids, len(self.municipality_of))
+        out = [("municipality", code, n) for code, n in Counter(self.municipality_of[i] for i in ids).items()]
+        for (facet, value), bits in self._bitsets().items():
+            n = (bits & hits).bit_count()
+            if n:
+                out.append((facet, value, n))
+        return out
+
+    def add(self, docs: list[Doc]) -> None:
+        start = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0] + 1
+        rows, texts, facets = [], [], []
+        for i, d in enumerate(docs, start):
+            lines = self.source_lines(d)
+            rows.append((i, d.code, d.sort or f"{d.code}\t{d.iri}", json.dumps(_doc_json(d), ensure_ascii=False)))
+            texts.append(
+                (i, index_text(f"{d.label} {d.label_en}"), index_text(" ".join(d.description)), index_text(lines))
+            )
+            facets.extend((i, facet, value) for facet, values in d.facets.items() for value in values)
+        with self.lock:
+            for i, d in enumerate(docs, start):
+                self.municipality_of.append(d.code)
+                for facet in COUNTED:
+                    for value in d.facets.get(facet, ()):
+                        self.members.setdefault((facet, value), []).append(i)
+            self.bits = None
+            self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)", rows)
+            self.db.executemany("INSERT INTO fts(rowid, label, description, source) VALUES (?, ?, ?, ?)", texts)
+            self.db.executemany("INSERT INTO facets VALUES (?, ?, ?)", facets)
+            self.db.execute("CREATE INDEX IF NOT EXISTS facets_by_value ON facets(facet, value, doc)")
+            self.db.execute("CREATE INDEX IF NOT EXISTS docs_in_order ON docs(sort)")
+            self.db.commit()
+
+    def add_source_lines(self, texts: list[tuple]) -> None:
+        """Every line of the seed texts, so that text no element cites is found too.
+        `texts`: (code, municipality, source IRI, source label) per seed text."""
+        meta, rows, i = [], [], 0
+        for code, municipality, source, label in texts:
+            for n, text in enumerate(read_lines(source, self.base) or [], 1):
+                if text.strip():
+                    i += 1
+                    meta.append((i, code, municipality, source, label, n))
+                    rows.append((i, index_text(text)))
+        with self.lock:
+            self.db.executemany("INSERT INTO line_meta VALUES (?, ?, ?, ?, ?, ?)", meta)
+            self.db.executemany("INSERT INTO lines(rowid, text) VALUES (?, ?)", rows)
+            self.db.commit()
+
+    def search_lines(self, query: str, municipalities=(), limit: int = 20) -> tuple[int, list]:
+        """(how many seed-text lines match, the first `limit` of them in document order) as SourceLine."""
+        expression, runs = match_expression(query or "")
+        if expression is None:
+            return 0, []
+        sql = "FROM lines JOIN line_meta m ON m.id = lines.rowid WHERE lines MATCH ?"
+        params = [expression]
+        if municipalities:
+            sql += f" AND m.code IN ({', '.join('?' * len(municipalities))})"
+            params += list(municipalities)
+        with self.lock:
+            total = self.db.execute(f"SELECT COUNT(*) {sql}", params).fetchone()[0]
+            rows = self.db.execute(
+                f"SELECT m.code, m.municipality, m.source, m.source_label, m.line {sql} ORDER BY m.id LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+        out = []
+        for code, municipality, source, label, n in rows:
+            text = (read_lines(source, self.base) or [""] * n)[n - 1]
+            out.append(SourceLine(code, municipality, source, label, n, text, highlight(text, runs)))
+        return total, out
+
+    def source_lines(self, d: Doc) -> str:
+        text = read_lines(d.source, self.base) if d.source else None
+        if not text or not d.start:
+            return ""
+        return "\n".join(text[d.start - 1 : d.end or d.start])
+
+    def __len__(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+
+    def search(self, query: str, filters: dict | None = None, page: int = 1, size: int | None = PAGE_SIZE) -> Result:
+        """Hits for `query` (every run of letters must occur, 表記ゆれ folded) narrowed by `filters` (facet key ->
+        values: several values of one facet are alternatives, different facets must all hold). An empty query
+        lists everything the filters allow. `size=None` returns every hit (downloads)."""
+
+        t0 = time.perf_counter()
+        filters = {k: [v for v in vs if v] for k, vs in (filters or {}).items() if k in FILTERS}
+        filters = {k: vs for k, vs in filters.items() if vs}
+        expression, runs = match_expression(query or "")
+        if query and query.strip() and expression is None:
+            return Result(query, filters, 0, [], {}, 1, 0, time.perf_counter() - t0)
+        where, params = [], []
+        remaining = dict(filters)
+        if expression is not None:
+            source = "SELECT rowid AS id, bm25(fts, 10.0, 3.0, 1.0) AS score FROM fts WHERE fts MATCH ?"
+            params.append(expression)
+        elif remaining:  # no words: start from the first filter's members rather than scanning every row
+            facet, values = remaining.popitem()
+            marks = ", ".join("?" * len(values))
+            source = f"SELECT DISTINCT doc AS id, 0.0 AS score FROM facets WHERE facet = ? AND value IN ({marks})"
+            params += [facet, *values]
+        else:
+            source = "SELECT id, 0.0 AS score FROM docs"
+        for facet, values in remaining.items():
+            marks = ", ".join("?" * len(values))
+            where.append(f"id IN (SELECT doc FROM facets WHERE facet = ? AND value IN ({marks}))")
+            params += [facet, *values]
+        hits_sql = f"SELECT id, score FROM ({source})" + (" WHERE " + " AND ".join(where) if where else "")
+        page = max(1, page)
+        limit = "" if size is None else f" LIMIT {int(size)} OFFSET {(page - 1) * int(size)}"
+        if expression is not None:  # by relevance (bm25, computed once per hit), ties in tree order (row ids)
+            ordered = "SELECT d.data, h.score FROM (SELECT id, score FROM temp.hits ORDER BY score, id{limit}) h "
+            ordered += "JOIN docs d ON d.id = h.id ORDER BY h.score, h.id"
+        else:  # no words: tree order, walking the docs' sort index until the page is full
+            ordered = "SELECT d.data, 0.0 FROM docs d WHERE d.id IN (SELECT id FROM temp.hits) ORDER BY d.sort{limit}"
+        with self.lock:
+            self.db.execute("DROP TABLE IF EXISTS temp.hits")
+            self.db.execute("CREATE TEMP TABLE hits (id INTEGER PRIMARY KEY, score REAL)")
+            self.db.execute(f"INSERT INTO temp.hits {hits_sql}", params)
+            ids = [row[0] for row in self.db.execute("SELECT id FROM temp.hits")]
+            total = len(ids)
+            rows = self.db.execute(ordered.format(limit=limit)).fetchall()
+            self.db.execute("DROP TABLE temp.hits")
+        counts = self._counts(ids)
+        hits = [self._hit(json.loads(data), score, runs) for data, score in rows]
+        pages = 1 if size is None else max(1, -(-total // int(size)))
+        return Result(query, filters, total, hits, self._facets(counts, filters), page, pages, time.perf_counter() - t0)
+
+    def _facets(self, counts, filters) -> dict:
+        out = {key: [] for key in FILTERS}
+        seen = set()
+        for facet, value, n in counts:
+            out[facet].append(FacetValue(value, self.label_of(facet, value), n, value in filters.get(facet, ())))
+            seen.add((facet, value))
+        for facet, values in filters.items():  # a selected value stays visible (to unselect) even at zero
+            out[facet] += [FacetValue(v, self.label_of(facet, v), 0, True) for v in values if (facet, v) not in seen]
+        for facet, values in out.items():
+            if facet == "level":
+                values.sort(key=lambda v: (LEVELS.index(v.key) if v.key in LEVELS else 99, v.key))
+            elif facet == "municipality":
+                values.sort(key=lambda v: v.key)
+            else:
+                values.sort(key=lambda v: (-v.count, v.label.ja))
+        return out
+
+    def label_of(self, facet: str, key: str) -> Label:
+        return self.value_labels.get((facet, key)) or Label(key)
+
+    def _hit(self, d: dict, score: float, runs: list) -> Hit:
+        cited = read_lines(d["source"], self.base) if d["source"] else None
+        lines = []
+        if cited and d["start"]:
+            numbered = [(n, cited[n - 1]) for n in range(d["start"], (d["end"] or d["start"]) + 1) if n <= len(cited)]
+            marked = [(n, text, highlight(text, runs)) for n, text in numbered]
+            matching = [line for line in marked if any(m for _, m in line[2])]
+            lines = matching or marked[:1]
+        return Hit(
+            d["iri"],
+            d["label"],
+            d["label_en"],
+            d["code"],
+            d["municipality"],
+            d["plans"],
+            d["level"],
+            d["level_label"],
+            d["number"],
+            d["path"],
+            d["source"],
+            d["start"],
+            d["end"],
+            lines,
+            highlight(d["label"], runs),
+            -score,
+        )
+
+
+def _bitset(ids: list[int], size: int) -> int:
+    bits = bytearray((size + 7) // 8)
+    for i in ids:
+        bits[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _doc_json(d: Doc) -> dict:
+    return {
+        "iri": d.iri,
+        "label": d.label,
+        "label_en": d.label_en,
+        "code": d.code,
+        "municipality": d.municipality,
+        "plans": d.plans,
+        "level": d.level,
+        "level_label": d.level_label,
+        "number": d.number,
+        "path": d.path,
+        "source": d.source,
+        "start": d.start,
+        "end": d.end,
+    }
+
+
+def facet_key(iri: str, graph: Graph) -> str:
+    """A short, stable URL value for a concept or actor IRI: its path below id/ (whatever the base)."""
+    return iri[len(graph.ns.id) :] if iri.startswith(graph.ns.id) else iri
+
+
+def documents(graph: Graph) -> tuple[list[Doc], dict]:
+    """Every plan element with what the index and the facets need, and the facet values' labels."""
+    fk, rdf, rdfs = graph.ns.fk, "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "http://www.w3.org/2000/01/rdf-schema#"
+    labeller = Labeller(graph)
+    docs: dict[str, Doc] = {}
+    value_labels: dict = {}
+    plan_types: dict[str, set] = {}
+    for r in graph.select(PLAN_TYPES):
+        plan_types.setdefault(r["plan"].value, set()).add(r["t"].value)
+    prop_facets = {fk + p: key for key, (p, _, _) in FACETS.items() if p}
+    for r in graph.select(ELEMENTS):
+        iri, plan, m = r["e"].value, r["plan"].value, r["m"].value
+        d = docs.get(iri)
+        if d is None:
+            d = docs[iri] = Doc(iri, facets={key: set() for key in FILTERS})
+        code = r["code"].value if "code" in r else local_name(m)
+        if not d.code:
+            d.code, d.municipality = code, labeller(m).ja
+            d.facets["municipality"].add(code)
+            value_labels[("municipality", code)] = labeller(m)
+        if all(p[0] != plan for p in d.plans):
+            d.plans.append((plan, labeller(plan).ja))
+            for t in plan_types.get(plan, ()):
+                d.facets["plan_type"].add(local_name(t))
+                value_labels[("plan_type", local_name(t))] = labeller(t)
+        p, o = r["p"].value, r["o"]
+        if p == rdfs + "label":
+            if (o.language or "ja") == "ja" and not d.label:
+                d.label = o.value
+            elif o.language == "en":
+                d.label_en = o.value
+        elif p.endswith("/description") or p == fk + "note":
+            if o.value not in d.description:
+                d.description.append(o.value)
+        elif p == fk + "number":
+            d.number = o.value
+        elif p == fk + "levelLabel":
+            d.level_label = o.value
+        elif p == fk + "sourceFile":
+            d.source = o.value
+        elif p == fk + "startLine":
+            d.start = d.start and min(d.start, int(o.value)) or int(o.value)
+        elif p == fk + "endLine":
+            d.end = max(d.end, int(o.value))
+        elif p == fk + "parent":
+            d.parent = o.value
+        elif p == fk + "order":
+            d.order = int(o.value)
+        elif p == rdf + "type" and o.value.startswith(fk):
+            name = o.value[len(fk) :]
+            if name in LEVELS:
+                d.facets["level"].add(name)
+        elif p == fk + "partOf":
+            d.facets["within"].add(facet_key(o.value, graph))
+        elif p in prop_facets:
+            key = facet_key(o.value, graph)
+            d.facets[prop_facets[p]].add(key)
+            value_labels.setdefault((prop_facets[p], key), labeller(o.value))
+    for d in docs.values():
+        levels = d.facets["level"]
+        d.level = next((c for c in MOST_SPECIFIC_FIRST if c in levels), "")
+        d.facets["level"] = {d.level} if d.level else set()
+        if d.level:
+            value_labels.setdefault(("level", d.level), labeller(fk + d.level))
+        d.path = _path(d, docs, labeller)
+        # Tree order (plan, then fk:order down the chain), for listings without a query and tree downloads.
+        chain = [docs[a] for a, _ in d.path[1:] if a in docs] + [d]
+        keys = [f"{HEAD_RANK.get(x.level, 2)}{x.order:06d}" for x in chain]
+        d.sort = "\t".join([d.code, d.path[0][0] if d.path else d.iri, *keys])
+    for d in docs.values():
+        for key in d.facets["within"]:
+            if ("within", key) not in value_labels:
+                value_labels[("within", key)] = labeller(graph.ns.id + key)
+    return sorted(docs.values(), key=lambda d: (d.code, d.iri)), value_labels
+
+
+def _path(d: Doc, docs: dict, labeller: Labeller) -> list:
+    chain, seen, current = [], {d.iri}, d.parent
+    while current and current not in seen:
+        seen.add(current)
+        parent = docs.get(current)
+        chain.append((current, parent.label if parent and parent.label else labeller(current).ja))
+        current = parent.parent if parent else ""
+    return list(reversed(chain))
+
+
+def get_index(graph: Graph) -> SearchIndex:
+    """The index of this graph, built on first use (about a second on the bundled data)."""
+    index = graph.cache.get(CACHE_KEY)
+    if index is None:
+        docs, value_labels = documents(graph)
+        index = SearchIndex(docs, value_labels, graph.ns.base)
+        labeller = Labeller(graph)
+        texts = [
+            (
+                r["code"].value if "code" in r else "",
+                labeller(r["m"].value).ja,
+                r["src"].value,
+                labeller(r["src"].value).ja,
+            )
+            for r in graph.select(SOURCE_TEXTS)
+        ]
+        index.add_source_lines(sorted(set(texts)))
+        graph.cache[CACHE_KEY] = index
+    return index

@@ -1,0 +1,163 @@
+"""Japanese text normalisation for search, keeping each normalised character's place in the original text.
+
+Index and queries go through the same steps, so spelling variants (表記ゆれ) meet:
+1. NFKC: 全角/半角 (ＡＢＣ１２３ → abc123, ｶﾞ → ガ), then case folding;
+2. katakana → hiragana (ササエアイ and ささえあい are one word);
+3. a table of common variant spellings in welfare plans (障がい/障碍 → 障害, こども/子供 → 子ども …) and the
+   okurigana rule "kanji + kana + あい → 合い" (支えあい → 支え合い, 助けあい → 助け合い).
+
+Words are not split (Japanese has no spaces): the index stores overlapping character bigrams of each run of
+letters and digits — the CJK bigram method of Lucene's CJKBigramFilter — so any substring of two or more
+characters is found as a phrase of bigrams, and a single character as a bigram prefix.
+"""
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Variant → canonical, written after steps 1–2 (so in hiragana where the word has kana). Longest match wins.
+VARIANTS = {
+    "障がい": "障害",
+    "障碍": "障害",
+    "こども": "子ども",
+    "子供": "子ども",
+    "取り組み": "取組",
+    "取組み": "取組",
+    "取り組": "取組",
+    "引きこもり": "ひきこもり",
+    "引き籠り": "ひきこもり",
+    "引き篭り": "ひきこもり",
+    "繋がり": "つながり",
+    "繋がる": "つながる",
+    "町づくり": "まちづくり",
+    "街づくり": "まちづくり",
+    "まち作り": "まちづくり",
+    "街作り": "まちづくり",
+    "町作り": "まちづくり",
+    "触れ合い": "ふれあい",
+    "触れあい": "ふれあい",
+    "みまもり": "見守り",
+    "ささえあい": "支え合い",
+    "たすけあい": "助け合い",
+    "寄りそ": "寄り添",
+    "よりそ": "寄り添",
+    "すまい": "住まい",
+    "生き甲斐": "生きがい",
+    "いきがい": "生きがい",
+}
+_VARIANT_RE = re.compile("|".join(sorted(map(re.escape, VARIANTS), key=len, reverse=True)))
+# 支えあい, 助けあう, 話しあえる …: okurigana あ after kanji + kana is the verb 合う written in kana.
+_AI_RE = re.compile(r"(?<=[\u4e00-\u9fff\u3005][\u3041-\u3093])あ(?=[いうえわっ])")
+# Letters and digits of any script; the rest (punctuation, spaces, symbols) separates runs.
+RUN_RE = re.compile(r"[^\W_]+")
+# A base character with the (half-width or combining) sound marks that NFKC folds into it.
+_CLUSTER_RE = re.compile(r".[\u3099\u309a\uff9e\uff9f\u0300-\u036f]*", re.S)
+
+
+@dataclass
+class Normalised:
+    text: str
+    spans: list  # per character of `text`: (start, end) of the original characters it came from
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        return self.spans[start][0], self.spans[end - 1][1]
+
+
+def _fold(ch: str) -> str:
+    out = []
+    for c in unicodedata.normalize("NFKC", ch).casefold():
+        code = ord(c)
+        out.append(chr(code - 0x60) if 0x30A1 <= code <= 0x30F6 else c)  # katakana → hiragana
+    return "".join(out)
+
+
+def _substitute(norm: Normalised, pattern: re.Pattern, replace) -> Normalised:
+    text, spans, last = [], [], 0
+    for m in pattern.finditer(norm.text):
+        text.append(norm.text[last : m.start()])
+        spans.extend(norm.spans[last : m.start()])
+        new = replace(m)
+        span = norm.original_span(m.start(), m.end())
+        text.append(new)
+        spans.extend([span] * len(new))
+        last = m.end()
+    text.append(norm.text[last:])
+    spans.extend(norm.spans[last:])
+    return Normalised("".join(text), spans)
+
+
+@functools.lru_cache(maxsize=65536)  # the same seed lines are highlighted over and over; callers never mutate
+def normalise(text: str) -> Normalised:
+    chars, spans = [], []
+    for m in _CLUSTER_RE.finditer(text):
+        folded = _fold(m.group())
+        chars.append(folded)
+        spans.extend([(m.start(), m.end())] * len(folded))
+    norm = Normalised("".join(chars), spans)
+    norm = _substitute(norm, _VARIANT_RE, lambda m: VARIANTS[m.group()])
+    return _substitute(norm, _AI_RE, lambda m: "合")
+
+
+def runs(text: str) -> list[str]:
+    """The normalised runs of letters and digits in `text`."""
+    return RUN_RE.findall(normalise(text).text)
+
+
+def bigrams(run: str) -> list[str]:
+    if len(run) < 2:
+        return [run] if run else []
+    # The last character again on its own, so a one-character query finds it at the end of a run too.
+    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+
+
+def index_text(text: str) -> str:
+    """What the full-text index stores for `text`: space-separated bigrams of each normalised run."""
+    return " ".join(token for run in runs(text) for token in bigrams(run))
+
+
+def match_expression(query: str) -> tuple[str | None, list[str]]:
+    """An FTS5 MATCH expression for a user's query (every run must occur), and the normalised runs (for
+    highlighting). None when the query has no letters or digits. Tokens are quoted: nothing a user types is
+    FTS5 syntax."""
+    found = runs(query)
+    if not found:
+        return None, []
+    parts = []
+    for run in found:
+        if len(run) == 1:
+            parts.append(f'"{run}"*')
+        else:
+            parts.append('"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"')
+    return " AND ".join(parts), found
+
+
+def highlight(text: str, query_runs: list[str]) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, matched) segments: where any query run occurs in its normalised form."""
+    if not text:
+        return []
+    norm = normalise(text)
+    marks = []
+    for run in query_runs:
+        start = norm.text.find(run)
+        while start != -1:
+            marks.append(norm.original_span(start, start + len(run)))
+            start = norm.text.find(run, start + 1)
+    if not marks:
+        return [(text, False)]
+    marks.sort()
+    merged = [list(marks[0])]
+    for s, e in marks[1:]:
+        if s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    out, last = [], 0
+    for s, e in merged:
+        if s > last:
+            out.append((text[last:s], False))
+        out.append((text[s:e], True))
+        last = e
+    if last < len(text):
+        out.append((text[last:], False))
+    return out

@@ -1,0 +1,192 @@
+"""/search: the form and results page, and the same results as JSON or CSV.
+
+The URL holds the whole state (q, each selected facet value, page), so a search can be shared. JSON comes with
+`format=json` or `Accept: application/json`, CSV with `format=csv` or `Accept: text/csv`.
+"""
+
+from urllib.parse import urlencode
+
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
+
+from server.search.index import FACETS, FILTERS, PAGE_SIZE, Hit, facet_key, get_index
+from server.web.describe import local_href
+from server.web.download import CODE, MUNICIPALITY, Column, table_response
+from server.web.graph import get_graph
+
+bp = Blueprint("search", __name__, template_folder="templates")
+
+COLUMNS = [
+    CODE,
+    MUNICIPALITY,
+    Column("plan", "計画", "Plan"),
+    Column("level", "階層", "Level"),
+    Column("number", "番号", "Number"),
+    Column("label", "要素", "Element"),
+    Column("path", "計画内の位置", "Place in the plan"),
+    Column("lines", "出典の行", "Source lines"),
+    Column("text", "該当する行", "Matching line"),
+    Column("iri", "IRI", "IRI"),
+]
+OFFERS = ["text/html", "application/json", "text/csv"]
+JSON_PAGE_SIZE = 1000
+LINES_SHOWN = 20
+
+
+def _filters(graph) -> dict:
+    """The selected facet values from the URL; a full IRI is accepted where the short key is expected."""
+    out = {}
+    for key in FILTERS:
+        values = [facet_key(v, graph) for v in request.args.getlist(key) if v]
+        if values:
+            out[key] = values
+    return out
+
+
+def _format() -> str:
+    fmt = request.args.get("format")
+    if fmt:
+        if fmt not in ("html", "json", "csv"):
+            abort(400, f"unknown format {fmt!r}: use html, json or csv")
+        return fmt
+    best = request.accept_mimetypes.best_match(OFFERS, default="text/html")
+    return {"application/json": "json", "text/csv": "csv"}.get(best, "html")
+
+
+@bp.route("/search")
+def search():
+    q = request.args.get("q", "").strip()
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    fmt = _format()
+    graph = get_graph()
+    index = get_index(graph)
+    cap = int(current_app.config.get("MAX_ROWS") or 10000)
+    if fmt == "html":
+        size = PAGE_SIZE
+    elif fmt == "json":  # pages of `size` hits (1000 by default), `next` naming the following one
+        try:
+            size = max(1, min(cap, int(request.args.get("size", JSON_PAGE_SIZE))))
+        except ValueError:
+            abort(400, "size must be a whole number")
+    else:  # the CSV download: everything, up to the row cap
+        size, page = cap, 1
+    result = index.search(q, _filters(graph), page, size)
+    # Seed-text lines (no element cites some of them): only a municipality facet applies to a line.
+    line_filters_apply = set(result.filters) <= {"municipality"}
+    line_total, lines = (
+        index.search_lines(q, result.filters.get("municipality", ()), LINES_SHOWN) if line_filters_apply else (0, [])
+    )
+    if fmt == "json":
+        response = jsonify(
+            {
+                "query": q,
+                "filters": result.filters,
+                "total": result.total,
+                "page": result.page,
+                "pages": result.pages,
+                "next": _url(page=str(result.page + 1)) if result.page < result.pages else None,
+                "hits": [_hit_json(h, graph.ns) for h in result.hits],
+                "source_lines": {
+                    "total": line_total,
+                    "lines": [
+                        {
+                            "code": x.code,
+                            "municipality": x.municipality,
+                            "source": x.source,
+                            "line": x.line,
+                            "text": x.text,
+                        }
+                        for x in lines
+                    ],
+                },
+                "facets": {
+                    key: [{"value": v.key, "label": v.label.ja, "count": v.count, "selected": v.selected} for v in vs]
+                    for key, vs in result.facets.items()
+                },
+            }
+        )
+        response.headers["Vary"] = "Accept"
+        return response
+    if fmt == "csv":
+        return table_response("csv", "fukushi-kg-search", COLUMNS, [_hit_row(h) for h in result.hits])
+    return render_template(
+        "search/search.html",
+        q=q,
+        result=result,
+        facets=[(key, ja, en, result.facets.get(key, [])) for key, (_, ja, en) in FACETS.items()],
+        columns=COLUMNS,
+        href=lambda iri: local_href(iri, graph.ns),
+        toggle=_toggle_url,
+        page_url=_page_url,
+        downloads=[(fmt.upper(), _url(format=fmt, page=None)) for fmt in ("csv", "json")],
+        indexed=len(index),
+        line_total=line_total,
+        lines=lines,
+    )
+
+
+def _url(**changes) -> str:
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in changes]
+    args += [(k, v) for k, v in changes.items() if v is not None]
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def _toggle_url(facet: str, value: str) -> str:
+    """This search with `value` of `facet` added, or removed when it is already selected; back to page 1."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "format")]
+    if (facet, value) in args:
+        args.remove((facet, value))
+    else:
+        args.append((facet, value))
+    return request.path + ("?" + urlencode(args) if args else "")
+
+
+def _page_url(page: int) -> str:
+    return _url(page=str(page), format=None)
+
+
+def _lines(h: Hit) -> str:
+    if not h.start:
+        return ""
+    return f"{h.start}" if h.end in (0, h.start) else f"{h.start}–{h.end}"
+
+
+def _hit_row(h: Hit) -> dict:
+    return {
+        "code": h.code,
+        "municipality": h.municipality,
+        "plan": " / ".join(label for _, label in h.plans),
+        "level": h.level_label,
+        "number": h.number,
+        "label": h.label,
+        "path": " > ".join(label for _, label in h.path),
+        "lines": _lines(h),
+        "text": " / ".join(text.strip() for _, text, _ in h.lines),
+        "iri": h.iri,
+    }
+
+
+def _hit_json(h: Hit, ns) -> dict:
+    return {
+        "iri": h.iri,
+        "label": h.label,
+        "label_en": h.label_en or None,
+        "code": h.code,
+        "municipality": h.municipality,
+        "plans": [{"iri": iri, "label": label} for iri, label in h.plans],
+        "level": h.level,
+        "level_label": h.level_label,
+        "number": h.number or None,
+        "path": [{"iri": iri, "label": label} for iri, label in h.path],
+        "source": {
+            "iri": h.source,
+            "start_line": h.start,
+            "end_line": h.end,
+            "lines": [{"line": n, "text": text} for n, text, _ in h.lines],
+        }
+        if h.source
+        else None,
+        "score": round(h.score, 4),
+    }

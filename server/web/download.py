@@ -1,0 +1,68 @@
+"""Tables as downloads: the CSV and JSON behind every list and table the pages show.
+
+Columns come in the order a spreadsheet user expects: 全国地方公共団体コード, 地方公共団体名, then the rest (the
+first two named as in the 自治体標準オープンデータセット). CSV is UTF-8 with a byte-order mark, which Excel
+needs to read Japanese; JSON is {"columns": [...], "rows": [{key: value}]} with English keys.
+"""
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+
+from flask import Response
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # JSON key (English)
+    ja: str  # CSV header and table heading
+    en: str
+
+
+CODE = Column("code", "全国地方公共団体コード", "Local government code")
+MUNICIPALITY = Column("municipality", "地方公共団体名", "Municipality")
+FORMATS = ("csv", "json")
+
+
+def spreadsheet_order(columns: list[Column]) -> list[Column]:
+    """Code first, municipality second, the rest as given."""
+    first = [c for c in (CODE, MUNICIPALITY) if any(x.key == c.key for x in columns)]
+    keys = {c.key for c in first}
+    return [next(x for x in columns if x.key == c.key) for c in first] + [c for c in columns if c.key not in keys]
+
+
+def csv_bytes(columns: list[Column], rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([c.ja for c in columns])
+    for row in rows:
+        writer.writerow([_cell(row.get(c.key)) for c in columns])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def json_bytes(columns: list[Column], rows: list[dict], **extra) -> bytes:
+    body = {**extra, "columns": [{"key": c.key, "ja": c.ja, "en": c.en} for c in columns]}
+    body["rows"] = [{c.key: row.get(c.key) for c in columns} for row in rows]
+    return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def table_response(fmt: str, name: str, columns: list[Column], rows: list[dict], **extra) -> Response:
+    """The table as a download named `name`.csv / .json."""
+    columns = spreadsheet_order(columns)
+    if fmt == "csv":
+        body, media_type = csv_bytes(columns, rows), "text/csv; charset=utf-8"
+    else:
+        body, media_type = json_bytes(columns, rows, **extra), "application/json"
+    response = Response(body, content_type=media_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    return str(value)
