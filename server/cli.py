@@ -48,6 +48,7 @@ def main(argv=None) -> int:
         ("validate", "server.commands.validate"),
         ("query", "server.commands.query"),
         ("bench", "server.commands.bench"),
+        ("annotations", "server.commands.annotations"),
     ):
         _register_optional(sub, name, module)
 
