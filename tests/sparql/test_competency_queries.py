@@ -205,10 +205,14 @@ def test_plan_structure(ask):
         # 久留米市: 6 取組項目, directions only; the first plan has only its philosophy
         "402036/cwp4": (0, 6, 0),
         "402036/plan1": (0, 0, 0),
+        # the 地域福祉活動計画 made together with it as one プラン (line 25) shares the whole structure
+        "402036/cwap7": (0, 6, 0),
         # 美祢市: 3 基本目標, 8 基本施策, 208 具体的取組 (goal1 91, goal2 73, goal3 44); the 再犯防止推進計画 is
         # 施策③ of 基本施策3 (line 1243) with its 22 具体的取組 (2 社協 + 20 行政)
         "352136/cwp3": (3, 8, 208),
         "352136/rpp": (0, 0, 22),
+        # the 地域福祉活動計画 is made together with it in one structure (lines 232-234: 「2つの計画を一体的につくる」)
+        "352136/cwap3": (3, 8, 208),
     }
 
 
