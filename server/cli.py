@@ -11,7 +11,7 @@ def cmd_build(args) -> int:
     from server.graph.loading import DataFileError
 
     try:
-        report = build(args.out, reasoner=args.reasoner)
+        report = build(args.out, reasoner=args.reasoner, cache=not args.no_cache, workers=args.workers)
     except DataFileError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -24,6 +24,8 @@ def cmd_build(args) -> int:
         print(line, file=sys.stderr)
     timing = ", ".join(f"{k} {v:.1f}s" for k, v in report.seconds.items())
     print(f"built {report.triples} triples ({report.input_triples} asserted) into {report.target} [{timing}]")
+    shown = ", ".join(report.rebuilt[:10]) + (", …" if len(report.rebuilt) > 10 else "")
+    print(f"  plans rebuilt: {len(report.rebuilt)} ({shown or 'none: all from the cache'})")
     for name, size in sorted(report.files.items()):
         print(f"  {name}: {size} bytes")
     return EXIT_OK
@@ -38,9 +40,11 @@ def main(argv=None) -> int:
     p.add_argument(
         "--reasoner",
         choices=["owlrl", "rules"],
-        default="owlrl",
-        help="owlrl (reference, default) or the compiled OWL 2 RL rule set (fast, same result)",
+        default="rules",
+        help="the compiled OWL 2 RL rule set (default: fast, tested equal to owlrl) or owlrl (the reference)",
     )
+    p.add_argument("--no-cache", action="store_true", help="rebuild every part instead of reusing unchanged ones")
+    p.add_argument("--workers", type=int, help="processes for the parts (default: one per core)")
     p.set_defaults(func=cmd_build)
 
     for name, module in (
@@ -48,6 +52,7 @@ def main(argv=None) -> int:
         ("validate", "server.commands.validate"),
         ("query", "server.commands.query"),
         ("bench", "server.commands.bench"),
+        ("publish", "server.commands.publish"),
         ("annotations", "server.commands.annotations"),
     ):
         _register_optional(sub, name, module)

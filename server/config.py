@@ -13,6 +13,7 @@ DEFAULTS = {
     "SERVICE_ALLOWLIST": [],  # SERVICE endpoints a query may call; empty = SERVICE refused
     "BASE_IRI": BASE_IRI,  # the IRI prefix the server answers for (Linked Data)
     "QUERY_WORKERS": 2,
+    "SPARQL_BACKEND": "",  # a SPARQL 1.1 endpoint URL to answer /sparql from instead of the local workers
     "QUERIES_DIR": str(QUERIES_DIR),  # the example queries the query page offers
     "DATASET_LICENSE": "https://creativecommons.org/licenses/by/4.0/",  # stated in the VoID/DCAT description
 }

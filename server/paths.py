@@ -16,9 +16,14 @@ ONTOLOGY_NS = BASE_IRI + "ontology#"
 SOURCE_NS = BASE_IRI + "id/source/"
 
 
+DECISIONS_FILE = DATA_DIR / "annotations" / "decisions.tsv"
+
+
 def graph_input_files() -> list[Path]:
-    """Every Turtle file that makes up the graph, in a stable order."""
-    return sorted(ONTOLOGY_DIR.glob("*.ttl")) + sorted(DATA_DIR.rglob("*.ttl"))
+    """Every file that makes up the graph, in a stable order: the Turtle files, and the table of annotation
+    decisions (server.annotations.decisions reads it into the annotations and their records)."""
+    decisions = [DECISIONS_FILE] if DECISIONS_FILE.exists() else []
+    return sorted(ONTOLOGY_DIR.glob("*.ttl")) + sorted(DATA_DIR.rglob("*.ttl")) + decisions
 
 
 def source_text_path(source_iri: str) -> Path:

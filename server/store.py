@@ -4,6 +4,7 @@ rdflib, owlrl and pyshacl build the graph; answering queries is pyoxigraph's job
 too slow for an endpoint). The store is loaded from the N-Triples dump the build writes.
 """
 
+import os
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,6 +16,7 @@ from server.rebase import normalise_base, rebase_iri, rebase_quads
 # named-graph-uri have a graph of ours to name (nothing is ever fetched for them).
 GRAPH_IRI = BASE_IRI + "graph"
 NT_DUMP = "fukushi-kg.nt"  # server.graph.dumps.DUMP_NAMES["nt"], not imported: it would pull rdflib into workers
+STORE = "store"  # the Oxigraph on-disk store the build writes beside the dump (server.graph.dumps.write_store)
 
 
 class GraphNotBuilt(Exception):
@@ -53,13 +55,27 @@ def ensure_dump(published_dir, build_if_missing: bool = True) -> Path:
     return path
 
 
-def load_store(nt_path, base: str | None = None) -> ox.Store:
-    """An in-memory store with the dump in the default graph and again in GRAPH_IRI (~0.15 s for 20k triples).
+def in_memory_limit() -> int:
+    """Dumps up to this many bytes are served from memory (FUKUSHI_KG_IN_MEMORY_LIMIT, default 256 MiB)."""
+    return int(os.environ.get("FUKUSHI_KG_IN_MEMORY_LIMIT", 256 << 20))
 
-    Under an operator's `base` every canonical IRI is rewritten as it is loaded (server.rebase), so the
-    pages and the SPARQL workers, which both load through here, name resources alike.
+
+def load_store(nt_path, base: str | None = None, memory_limit: int | None = None) -> ox.Store:
+    """The published graph as a store: the dump in the default graph and again in GRAPH_IRI.
+
+    A dump larger than `memory_limit` bytes (about 1.5 million triples by default) is served from the Oxigraph
+    on-disk store the build writes beside it (server.graph.dumps.write_store), opened read-only: in milliseconds
+    at any size, and every process that opens it shares the operating system's page cache instead of holding its
+    own copy. A smaller one is loaded into memory, where queries run 2–10× faster than on RocksDB (measured on
+    the bundled data) and loading costs well under a second. Under an operator's `base`, whose IRIs the store on
+    disk does not have, the dump is always loaded, every canonical IRI rewritten as it is loaded (server.rebase),
+    so the pages and the SPARQL workers, which both load through here, name resources alike.
     """
     base = normalise_base(base)
+    on_disk = Path(nt_path).parent / STORE
+    limit = in_memory_limit() if memory_limit is None else memory_limit
+    if base == BASE_IRI and on_disk.is_dir() and Path(nt_path).stat().st_size > limit:
+        return ox.Store.read_only(str(on_disk))
     store = ox.Store()
     if base == BASE_IRI:
         store.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)

@@ -17,7 +17,11 @@ from server.paths import graph_input_files
 
 
 def _digest(folder):
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_dumps_hold_the_same_graph(published_dir):
@@ -113,3 +117,36 @@ def test_bundled_data_conforms_to_the_structural_shapes(published_dir):
     result = check_structure(rdflib.Graph().parse(published_dir / DUMP_NAMES["nt"], format="nt"))
     assert result.conforms, result.text
     assert result.violations == []
+
+
+def test_the_store_on_disk_holds_the_dump_and_opens_read_only(published_dir):
+    import pyoxigraph as ox
+
+    from server.store import GRAPH_IRI, load_store
+
+    store = load_store(published_dir / DUMP_NAMES["nt"], memory_limit=0)  # served from disk above the limit
+    count = "SELECT (COUNT(*) AS ?n) WHERE { %s }"
+    in_default = int(next(iter(store.query(count % "?s ?p ?o")))["n"].value)
+    in_named = int(next(iter(store.query(count % f"GRAPH <{GRAPH_IRI}> {{ ?s ?p ?o }}")))["n"].value)
+    assert in_default == in_named == read_build_info(published_dir)["triples"]
+    with pytest.raises(RuntimeError, match="read-write"):  # opened read-only: the server cannot change it
+        store.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    memory = ox.Store()
+    memory.bulk_load(path=str(published_dir / DUMP_NAMES["nt"]), format=ox.RdfFormat.N_TRIPLES)
+
+    def ground(source):  # blank-node labels differ between stores; everything else must be equal
+        quads = list(source.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        return len(quads), {q for q in quads if not any(isinstance(t, ox.BlankNode) for t in q.triple)}
+
+    assert ground(store) == ground(memory)
+
+
+def test_a_small_dump_is_served_from_memory(published_dir):
+    from server.store import load_store
+
+    with pytest.raises(RuntimeError, match="read-write"):
+        load_store(published_dir / DUMP_NAMES["nt"], memory_limit=0).update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    in_memory = load_store(published_dir / DUMP_NAMES["nt"])  # 3 MB, under the default limit
+    in_memory.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")  # a private copy: writable, and nobody else sees it
+    ask = "ASK { <urn:a> <urn:b> <urn:c> }"
+    assert in_memory.query(ask) and not load_store(published_dir / DUMP_NAMES["nt"], memory_limit=0).query(ask)

@@ -21,13 +21,11 @@ from rdflib.namespace import RDF
 from server.annotations.annotator import Proposal, element_texts, propose_elements
 from server.annotations.lexicon import FK, SCHEME_PROPERTY, Lexicon, load_lexicon
 from server.graph.loading import DataFileError
-from server.paths import BASE_IRI, DATA_DIR, ONTOLOGY_NS
+from server.paths import BASE_IRI, DECISIONS_FILE, ONTOLOGY_NS
 
-DECISIONS_FILE = DATA_DIR / "annotations" / "decisions.tsv"
 COLUMNS = ("element", "property", "concept", "verdict", "via", "evidence", "reason")
 VERDICTS = ("accepted", "rejected", "added")
 ID_NS = BASE_IRI + "id/"
-DECISION_NS = BASE_IRI + "id/annotation-decision/"
 # Short forms used in the file: properties by local name, concepts by scheme prefix.
 PREFIXES = {"fk": ONTOLOGY_NS} | {
     {"target-group": "tg", "multilayered-function": "fn", "recidivism-priority": "rp", "topic": "tp"}[
@@ -54,8 +52,11 @@ class Decision:
 
     @property
     def iri(self) -> str:
+        """id/<code>/annotation/<hash of the key>: under the element's municipality, so that the record goes into
+        that municipality's part of the build (server.graph.parts)."""
         digest = hashlib.sha1("\t".join(self.key).encode("utf-8")).hexdigest()[:16]
-        return DECISION_NS + digest
+        code = self.element.removeprefix(ID_NS).split("/", 1)[0]
+        return f"{ID_NS}{code}/annotation/{digest}"
 
 
 def expand(short: str) -> str:
@@ -137,14 +138,11 @@ def annotation_graph(decisions: list[Decision]) -> rdflib.Graph:
 
 
 def decision_records(decisions: list[Decision]) -> rdflib.Graph:
-    """One fk:AnnotationDecision per row. They are added after inference: nothing in the ontology reasons over
-    them, and typing them rdf:Statement here (fk:AnnotationDecision's superclass) gives the same closure as
-    OWL RL would, at a fraction of the time (the records are a quarter of the asserted triples)."""
+    """One fk:AnnotationDecision (a reified rdf:Statement) per row."""
     graph = rdflib.Graph()
     for d in decisions:
         node = rdflib.URIRef(d.iri)
         graph.add((node, RDF.type, FK.AnnotationDecision))
-        graph.add((node, RDF.type, RDF.Statement))
         graph.add((node, RDF.subject, rdflib.URIRef(d.element)))
         graph.add((node, RDF.predicate, rdflib.URIRef(d.property)))
         graph.add((node, RDF.object, rdflib.URIRef(d.concept)))

@@ -41,7 +41,7 @@ def bench_validate(repeats: int = 5, workers: int = 2, files=None, quiet: bool =
         "median_load_and_inference_seconds": statistics.median(loads),
         "median_validation_seconds": statistics.median(checks),
         "seconds": totals,
-        "statuses": {key: cell.status for key, cell in matrix.rows[0].cells.items()} if matrix.rows else {},
+        "verdicts": {key: cell.verdict for key, cell in matrix.rows[0].cells.items()} if matrix.rows else {},
     }
     if not quiet:
         print(

@@ -1,29 +1,60 @@
-"""A validation run: the structural and compliance shapes on one materialised graph, turned into a
-matrix of documents (rows) × requirements (columns) with the evidence for each cell.
+"""A validation run: every document × requirement read from the documents' own text.
+
+The rules are those stated in shapes/compliance/_common.ttl; the requirements themselves are data
+(server/compliance/requirements.py). The structural shapes (shapes/structure/) still run through
+pySHACL, and their results are listed per document beside the matrix.
 """
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
 from server.compliance import requirements as reqs
 from server.compliance import shacl
-from server.compliance.evidence import FK, Evidence, EvidenceFinder
-from server.compliance.requirements import local_name
+from server.compliance.requirements import FK, local_name
+from server.paths import SOURCE_NS, source_text_path
 
+PRESENT, PARTIAL, ABSENT, UNDETERMINABLE, NOT_APPLICABLE = (
+    "present",
+    "partial",
+    "absent",
+    "undeterminable",
+    "not-applicable",
+)
+VERDICTS = (PRESENT, PARTIAL, ABSENT, UNDETERMINABLE, NOT_APPLICABLE)
+VIOLATION, WARNING, INFO = "violation", "warning", "info"
+SEVERITIES = (VIOLATION, WARNING, INFO)
 KANA = re.compile("[\u3040-\u30ff]")
-SATISFIED, PARTLY, MISSING, NOT_APPLICABLE = "satisfied", "partly", "missing", "not-applicable"
-STATUSES = (SATISFIED, PARTLY, MISSING, NOT_APPLICABLE)
-RANK = {SATISFIED: 0, NOT_APPLICABLE: 0, PARTLY: 1, MISSING: 2}
 ID_NS = "https://w3id.org/fukushi-kg/id/"
 ORG_UNIT_OF = rdflib.URIRef("http://www.w3.org/ns/org#unitOf")
+DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
+QUOTE_MARGIN = 30  # characters kept either side of a signal in a quote
+TEXT_PROPS = (RDFS.label, DCTERMS.description, FK.subtitle)
+# What a reviewer must not misread, added to every reason of such a requirement.
+ADDRESSEE_NOTE = {
+    "municipality": (
+        "これは計画の記載事項ではなく市町村（長）が行う事務であり、関連事項として示します。",
+        " This is the municipality's own duty, not content the plan must hold: shown as related content.",
+    )
+}
+DUTY_NOTE = {
+    "take-into-account": (
+        "国の基本計画の事項は勘案を求められるもので、個々の記載を法律が義務づけるものではありません。",
+        " The Act asks the municipality to take the national plan into account; it does not require each item.",
+    ),
+    "recommendation": (
+        "指針による推奨であり、義務ではありません。",
+        " A recommendation of a national guideline, not a duty.",
+    ),
+}
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One result of the SHACL report."""
+    """One result of the structural SHACL report."""
 
     focus: str
     shape: str
@@ -43,32 +74,45 @@ class Finding:
         }
 
 
-@dataclass
-class ItemResult:
-    item: reqs.Item
-    met: bool
-    evidence: list
-    finding: Finding | None = None
-
-
-@dataclass
-class PlanResult:
-    plan: str
+@dataclass(frozen=True)
+class Evidence:
+    element: str
     label: str
-    status: str
-    items: list
-    partly_evidence: list = field(default_factory=list)
+    kind: str
+    item: str  # the item label (ja) the element shows
+    signal: str
+    source_file: str | None
+    start_line: int | None
+    end_line: int | None
+    quote: str
+    partial: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "element": self.element,
+            "label": self.label,
+            "class": self.kind,
+            "item": self.item,
+            "signal": self.signal,
+            "source_file": self.source_file,
+            "start_line": self.start_line,
+            "end_line": self.end_line,
+            "quote": self.quote,
+            "partial": self.partial,
+        }
 
 
 @dataclass
 class Cell:
     requirement: reqs.Requirement
-    status: str
-    plans: list = field(default_factory=list)  # PlanResult, one per plan the requirement applies to
-    findings: list = field(default_factory=list)  # the structure cell: its results
-
-    def missing_items(self) -> list:
-        return [r.item for p in self.plans for r in p.items if not r.met]
+    verdict: str
+    severity: str
+    reason_ja: str
+    reason_en: str
+    evidence: list = field(default_factory=list)
+    missing: list = field(default_factory=list)  # item labels (ja) the text does not show
+    unsupported_tags: list = field(default_factory=list)  # {element, label, tag, note}
+    plans: list = field(default_factory=list)  # (iri, label) of the plans the requirement applies to
 
 
 @dataclass
@@ -78,8 +122,10 @@ class Row:
     municipality: str | None
     code: str | None
     municipality_label: dict
+    completeness: dict  # {"iri", "label", "concludesAbsence", "source_file", "start_line", "end_line"}
     plans: list  # (iri, label, class local name)
-    cells: dict  # requirement key -> Cell
+    cells: dict  # requirement id -> Cell
+    structure: list  # structural findings about this document
 
 
 @dataclass
@@ -88,47 +134,338 @@ class Matrix:
     requirements: tuple
     rows: list
     report: rdflib.Graph
-    findings: list  # every result
-    unattributed: list  # results that belong to no row
-
-    def shown_findings(self) -> list:
-        mine = [f for row in self.rows for f in row.cells[structure_key(self)].findings] if self.rows else []
-        compliance = [
-            f
-            for row in self.rows
-            for cell in row.cells.values()
-            for p in cell.plans
-            for r in p.items
-            if r.finding is not None
-            for f in [r.finding]
-        ]
-        return mine + compliance + self.unattributed
+    findings: list
+    unattributed: list
 
     def exit_code(self, fail_on: str = "violation") -> int:
-        """0 when no shown result is a sh:Violation (or, with fail_on="warning", a sh:Warning either)."""
-        failing = {"Violation"} if fail_on == "violation" else {"Violation", "Warning"}
-        return 1 if any(f.severity in failing for f in self.shown_findings()) else 0
+        """1 when a cell is a violation or a structural sh:Violation is shown (with fail_on="warning",
+        also when a cell is a warning or a structural sh:Warning is shown); 0 otherwise."""
+        cells = {VIOLATION} if fail_on == "violation" else {VIOLATION, WARNING}
+        shacl_levels = {"Violation"} if fail_on == "violation" else {"Violation", "Warning"}
+        if any(c.severity in cells for row in self.rows for c in row.cells.values()):
+            return 1
+        shown = [f for row in self.rows for f in row.structure] + self.unattributed
+        return 1 if any(f.severity in shacl_levels for f in shown) else 0
 
     def only(self, code: str) -> "Matrix":
         rows = [r for r in self.rows if r.code == code]
         return Matrix(self.source, self.requirements, rows, self.report, self.findings, self.unattributed)
 
 
-def structure_key(matrix: Matrix) -> str:
-    return next(r.key for r in matrix.requirements if r.is_structure)
+class NothingToCheck(Exception):
+    pass
+
+
+# --- the text of elements ---
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+@lru_cache(maxsize=16)
+def _seed_lines(source_iri: str) -> tuple:
+    try:
+        return tuple(source_text_path(source_iri).read_text(encoding="utf-8").splitlines())
+    except (OSError, ValueError):
+        return ()
+
+
+def _source_name(source) -> str | None:
+    if source is None:
+        return None
+    text = str(source)
+    return f"{text.removeprefix(SOURCE_NS)}.txt" if text.startswith(SOURCE_NS) else text
+
+
+class Texts:
+    """The own text of every element of a graph (labels, descriptions, subtitles) and its ancestors."""
+
+    def __init__(self, graph: rdflib.Graph):
+        self.graph = graph
+        self._text: dict = {}
+
+    def text(self, node) -> str:
+        if node not in self._text:
+            # A plan's own label names the plan ("再犯防止推進計画"), which says nothing of its content.
+            props = TEXT_PROPS[1:] if (node, RDF.type, FK.Plan) in self.graph else TEXT_PROPS
+            parts = [str(o) for p in props for o in self.graph.objects(node, p)]
+            self._text[node] = _norm("\n".join(parts))
+        return self._text[node]
+
+    def ancestors_text(self, node) -> str:
+        out, seen, todo = [], set(), list(self.graph.objects(node, FK.parent))
+        while todo:
+            n = todo.pop()
+            if n in seen:
+                continue
+            seen.add(n)
+            out.append(self.text(n))
+            todo.extend(self.graph.objects(n, FK.parent))
+        return "".join(out)
+
+    def label(self, node, lang="ja") -> str:
+        labels = list(self.graph.objects(node, RDFS.label))
+        for lit in labels:
+            if getattr(lit, "language", None) == lang:
+                return str(lit)
+        return str(labels[0]) if labels else local_name(node)
+
+    def kind(self, node) -> str:
+        kinds = [local_name(c) for c in self.graph.objects(node, RDF.type) if str(c).startswith(str(FK))]
+        for preferred in ("Measure", "Role", "MeasureGroup", "Direction", "PriorityInitiative", "Policy"):
+            if preferred in kinds:
+                return preferred
+        return sorted(kinds)[0] if kinds else ""
+
+    def quote(self, node, signal: str) -> tuple:
+        """(source file, start, end, quote): the seed line(s) within the element's cited lines that
+        hold the signal, cut to the signal and a margin; without seed lines, the element's own text."""
+        g = self.graph
+        source, start, end = g.value(node, FK.sourceFile), g.value(node, FK.startLine), g.value(node, FK.endLine)
+        if source is not None and start is not None:
+            lines = _seed_lines(str(source))
+            first, last = int(start), int(end if end is not None else start)
+            for n in range(first, min(last, len(lines)) + 1):
+                line = lines[n - 1]
+                at = line.find(signal)
+                if at >= 0:
+                    cut = line[max(0, at - QUOTE_MARGIN) : at + len(signal) + QUOTE_MARGIN].strip()
+                    return _source_name(source), n, n, cut
+            if lines:
+                # The signal runs over a line break or a table cell: quote the cited lines whole.
+                joined = " ".join(line.strip() for line in lines[first - 1 : last])
+                if signal in _norm(joined):
+                    return _source_name(source), first, last, joined
+        own = self.text(node)
+        at = own.find(signal)
+        return (
+            _source_name(source),
+            int(start) if start is not None else None,
+            int(end) if end is not None else None,
+            own[max(0, at - QUOTE_MARGIN) : at + len(signal) + QUOTE_MARGIN],
+        )
+
+
+# --- scope ---
+
+
+def document_plans(graph, document) -> list:
+    return sorted(graph.objects(document, FK.embodies))
+
+
+def scope(graph, plans) -> list:
+    """Whatever the document prints for its plans: the elements of each (fk:partOf), the activities
+    recorded for each (fk:forPlan), and each plan's own description."""
+    nodes = set(plans)
+    for plan in plans:
+        nodes |= set(graph.subjects(FK.partOf, plan)) | set(graph.subjects(FK.forPlan, plan))
+    return sorted(nodes)
+
+
+def _narrower_or_self(graph, concept) -> set:
+    seen, todo = {concept}, [concept]
+    while todo:
+        for c in graph.subjects(rdflib.URIRef("http://www.w3.org/2004/02/skos/core#broader"), todo.pop()):
+            if c not in seen:
+                seen.add(c)
+                todo.append(c)
+    return seen
+
+
+# --- one cell ---
+
+
+def _match(texts: Texts, node, item: reqs.Item, signals) -> str | None:
+    own = texts.text(node)
+    signal = next((s for s in signals if _norm(s) in own), None)
+    if signal is None:
+        return None
+    if item.context and not any(c in own or c in texts.ancestors_text(node) for c in item.context):
+        return None
+    return signal
+
+
+def find_evidence(texts: Texts, nodes, item: reqs.Item) -> tuple:
+    """(full evidence, partial evidence, unsupported tags) of one item among the nodes in scope."""
+    full, partial, unsupported = [], [], []
+    tagged = set()
+    if item.tag is not None and item.tag_property is not None:
+        concepts = _narrower_or_self(texts.graph, item.tag)
+        tagged = {n for n in nodes if any(c in concepts for c in texts.graph.objects(n, item.tag_property))}
+    if item.evidence_class is not None:
+        nodes = [n for n in nodes if (n, RDF.type, item.evidence_class) in texts.graph]
+    for node in nodes:
+        signal = _match(texts, node, item, item.signals)
+        is_partial = False
+        if signal is None and item.partial_signals:
+            signal = _match(texts, node, item, item.partial_signals)
+            is_partial = signal is not None
+        if signal is None:
+            if node in tagged:
+                unsupported.append(
+                    {
+                        "element": str(node),
+                        "label": texts.label(node),
+                        "tag": str(item.tag),
+                        "note": "tag not supported by the text",
+                        "note_ja": "注記を本文が裏付けない",
+                    }
+                )
+            continue
+        source, start, end, quote = texts.quote(node, signal)
+        ev = Evidence(
+            element=str(node),
+            label=texts.label(node),
+            kind=texts.kind(node),
+            item=item.label.get("ja", ""),
+            signal=signal,
+            source_file=source,
+            start_line=start,
+            end_line=end,
+            quote=quote,
+            partial=is_partial,
+        )
+        (partial if is_partial else full).append(ev)
+    order = lambda e: (e.source_file or "", e.start_line or 0, e.element)  # noqa: E731
+    return sorted(full, key=order), sorted(partial, key=order), unsupported
+
+
+def severity(duty: str, addressee: str, verdict: str, concludes_absence: bool) -> str:
+    """Only a mandatory duty on plan content, absent from a document that can show absence, is a
+    violation; effort duties and recommendations never are; the municipality's own duties outside
+    the plan are related content (info)."""
+    if addressee == "municipality" or verdict not in (ABSENT, PARTIAL) or not concludes_absence:
+        return INFO
+    if duty == "mandatory" and addressee == "plan-content" and verdict == ABSENT:
+        return VIOLATION
+    if duty in ("mandatory", "effort"):
+        return WARNING
+    return INFO
+
+
+def _reasons(req, verdict, found, missing, completeness, why=None) -> tuple:
+    name_ja, name_en = req.label.get("ja", req.key), req.label.get("en", req.key)
+    comp_ja, comp_en = (
+        completeness.get("label", {}).get("ja", "不明"),
+        completeness.get("label", {}).get("en", "unknown"),
+    )
+    if verdict == NOT_APPLICABLE:
+        return (
+            f"この文書は{name_ja}の対象となる計画を含まないため対象外です。",
+            f"Not applicable: the document embodies no plan that {name_en} applies to.",
+        )
+    if why == "type-unknown":
+        return (
+            "本文が計画の種類（法定計画かどうか）を示さないため、この要件が適用されるか判断できません。",
+            "Cannot be determined: the text does not say what kind of plan this is, "
+            "so whether the requirement applies is unknown.",
+        )
+    if verdict == PRESENT:
+        return (
+            f"本文に{len(found)}件の記載があり、{name_ja}の事項がすべて示されています。",
+            f"Present: {len(found)} passage(s) of the text show every matter of {name_en}.",
+        )
+    if verdict == PARTIAL and not missing:
+        return (
+            "この文書で示せる事項には記載があります。",
+            "Partial: what this document can show is present.",
+        )
+    if verdict == PARTIAL:
+        gap_ja = "、".join(missing) if missing else "記載が一部にとどまる事項"
+        tail_ja = "" if completeness.get("concludesAbsence") else f"（{comp_ja}のため残りは本文から判断できません）"
+        tail_en = "" if completeness.get("concludesAbsence") else f" ({comp_en}: the rest cannot be judged from it)"
+        return (
+            f"一部のみ記載があります。本文に見当たらないもの：{gap_ja}{tail_ja}。",
+            f"Partial: the text shows only part; not found: {', '.join(missing) or 'the matter in full'}{tail_en}.",
+        )
+    if verdict == UNDETERMINABLE:
+        return (
+            f"この文書は{comp_ja}であり、記載がないことから計画に欠けているとは言えません。",
+            f"Cannot be determined from this document ({comp_en}): silence does not show the plan lacks it.",
+        )
+    return (
+        f"{comp_ja}の本文に{name_ja}の記載が見当たりません。",
+        f"Absent: the document ({comp_en}) nowhere mentions {name_en}.",
+    )
+
+
+def evaluate_cell(
+    texts: Texts, document, plans_typed: dict, req: reqs.Requirement, completeness: dict, nodes=None
+) -> Cell:
+    """One document × requirement. plans_typed: plan IRI -> set of its classes; nodes: the document's
+    scope, when the caller has it already."""
+    g = texts.graph
+    applicable = [p for p, types in plans_typed.items() if types & set(req.applies_to)]
+    concludes = bool(completeness.get("concludesAbsence"))
+    base = dict(plans=[(str(p), texts.label(p)) for p in applicable])
+    if not applicable:
+        untyped = [p for p in plans_typed if (p, FK.unstated, RDF.type) in g]
+        verdict = UNDETERMINABLE if untyped else NOT_APPLICABLE
+        ja, en = _reasons(req, verdict, [], [], completeness, "type-unknown" if untyped else None)
+        return Cell(req, verdict, INFO, ja, en, **base)
+    if nodes is None:
+        nodes = scope(g, list(plans_typed))  # one rule for every requirement: the whole document
+    is_draft = (document, FK.draftStatus, None) in g
+    evidence, missing, undetermined, unsupported, any_partial = [], [], [], [], False
+    found_items = 0
+    for item in req.items:
+        full, partial, tags = find_evidence(texts, nodes, item)
+        unsupported += tags
+        if full:
+            found_items += 1
+            evidence += full
+        elif item.after_adoption and (is_draft or not concludes):
+            undetermined.append(item.label.get("ja", ""))
+        else:
+            missing.append(item.label.get("ja", ""))
+            if partial:
+                any_partial = True
+                evidence += partial
+    if found_items == len(req.items):
+        verdict = PRESENT
+    elif found_items or any_partial:
+        verdict = PARTIAL
+    else:
+        verdict = ABSENT if concludes and not undetermined else UNDETERMINABLE
+    ja, en = _reasons(req, verdict, evidence, missing, completeness)
+    ja, en = (
+        ja + ADDRESSEE_NOTE.get(req.addressee.code, ("", ""))[0],
+        en + ADDRESSEE_NOTE.get(req.addressee.code, ("", ""))[1],
+    )
+    ja, en = ja + DUTY_NOTE.get(req.duty.code, ("", ""))[0], en + DUTY_NOTE.get(req.duty.code, ("", ""))[1]
+    if undetermined:
+        ja += f"（{'、'.join(undetermined)}は策定後にしか示せないため、この文書からは判断できません。）"
+        en += f" ({', '.join(item.label.get('en', '') for item in req.items if item.after_adoption)}: only a plan "
+        en += "already made can show it, so this document cannot.)"
+    sev = severity(req.duty.code, req.addressee.code, verdict, concludes) if missing or verdict == ABSENT else INFO
+    return Cell(
+        req,
+        verdict,
+        sev,
+        ja,
+        en,
+        evidence=evidence,
+        missing=missing if verdict != PRESENT else [],
+        unsupported_tags=unsupported,
+        **base,
+    )
+
+
+# --- the run ---
 
 
 def read_findings(report: rdflib.Graph) -> list:
     nested = set(report.objects(None, SH.detail))  # sh:node's inner results; the outer one counts
     out = []
     for r in set(report.subjects(RDF.type, SH.ValidationResult)) - nested:
-        severity = report.value(r, SH.resultSeverity)
+        sev = report.value(r, SH.resultSeverity)
         path, value = report.value(r, SH.resultPath), report.value(r, SH.value)
         out.append(
             Finding(
                 focus=str(report.value(r, SH.focusNode)),
                 shape=str(report.value(r, SH.sourceConstraint) or report.value(r, SH.sourceShape)),
-                severity=local_name(severity) if severity is not None else "Violation",
+                severity=local_name(sev) if sev is not None else "Violation",
                 message=_messages(report, r),
                 path=str(path) if isinstance(path, rdflib.URIRef) else None,
                 value=str(value) if value is not None else None,
@@ -139,7 +476,7 @@ def read_findings(report: rdflib.Graph) -> list:
 
 def _messages(report: rdflib.Graph, result) -> dict:
     """Messages by language. pySHACL drops the language tag of a message whose {?var} it filled in,
-    so an untagged one is Japanese when it has kana (every Japanese sentence does) and English if not."""
+    so an untagged one is Japanese when it has kana and English if not."""
     out = {}
     for lit in report.objects(result, SH.resultMessage):
         lang = getattr(lit, "language", None) or ("ja" if KANA.search(str(lit)) else "en")
@@ -147,90 +484,56 @@ def _messages(report: rdflib.Graph, result) -> dict:
     return out
 
 
+def completeness_of(graph, texts: Texts, document) -> dict:
+    node = graph.value(document, FK.completeness)
+    if node is None:
+        return {"iri": None, "label": {"ja": "完全性不明", "en": "Completeness unknown"}, "concludesAbsence": False}
+    flag = graph.value(node, FK.concludesAbsence)
+    return {
+        "iri": str(node),
+        "label": reqs.texts(graph, node, RDFS.label),
+        "concludesAbsence": bool(flag.toPython()) if flag is not None else False,
+    }
+
+
 def evaluate(graph: rdflib.Graph, source: str, workers: int = 1) -> Matrix:
-    """Validate a materialised graph and build the matrix. Raises NothingToCheck without documents."""
-    shapes, requirements = reqs.load()
-    report = shacl.validate(graph, reqs.structure_shapes(), reqs.compliance_shapes(), workers)
-    findings = read_findings(report)
+    """Check every document of a materialised graph. Raises NothingToCheck without documents."""
+    requirements = reqs.requirements()
     documents = sorted(graph.subjects(RDF.type, FK.PlanDocument))
     if not documents:
         raise NothingToCheck(
             "no fk:PlanDocument: a plan is checked through the document that embodies it (fk:embodies)"
         )
-    finder = EvidenceFinder(graph)
-    # A requirement's SPARQL constraint reports each missing item as sh:value of a result on the plan.
-    constraints = {str(c): req for req in requirements if not req.is_structure for c in _constraints(shapes, req)}
-    by_plan_item = {(f.focus, constraints[f.shape].key, f.value): f for f in findings if f.shape in constraints}
-    structural = [f for f in findings if f.shape not in constraints]
-    owners = _owners(graph, documents, finder)
-
+    report = shacl.validate(graph, reqs.structure_shapes(), workers)
+    findings = read_findings(report)
+    texts = Texts(graph)
+    owners = _owners(graph, documents)
     rows, attributed = [], set()
     for document in documents:
-        cells = {}
-        for req in requirements:
-            if req.is_structure:
-                mine = [f for f in structural if owners.get(f.focus) == document or _by_iri(f.focus, graph, document)]
-                attributed.update(id(f) for f in mine)
-                cells[req.key] = _structure_cell(req, mine)
-            else:
-                plans = [p for p in finder.document_plans(document) if (p, RDF.type, req.applies_to) in graph]
-                cells[req.key] = _cell(req, plans, by_plan_item, finder)
-        rows.append(_row(graph, document, finder, cells))
+        plans_typed = {p: set(graph.objects(p, RDF.type)) for p in document_plans(graph, document)}
+        completeness = completeness_of(graph, texts, document)
+        nodes = scope(graph, list(plans_typed))
+        cells = {r.key: evaluate_cell(texts, document, plans_typed, r, completeness, nodes) for r in requirements}
+        mine = [f for f in findings if owners.get(f.focus) == document or _by_iri(f.focus, graph, document)]
+        attributed.update(id(f) for f in mine)
+        rows.append(_row(graph, texts, document, completeness, plans_typed, cells, mine))
     rows.sort(key=lambda r: (r.code or "", r.document))
-    unattributed = [f for f in structural if id(f) not in attributed]
+    unattributed = [f for f in findings if id(f) not in attributed]
     if len(rows) == 1 and unattributed:  # a draft: whatever is wrong in it belongs to its one document
-        cell = rows[0].cells[next(r.key for r in requirements if r.is_structure)]
-        rows[0].cells[cell.requirement.key] = _structure_cell(cell.requirement, cell.findings + unattributed)
+        rows[0].structure += unattributed
         unattributed = []
     return Matrix(source, requirements, rows, report, findings, unattributed)
 
 
-class NothingToCheck(Exception):
-    pass
-
-
-def _constraints(shapes: rdflib.Graph, req) -> list:
-    """The requirement shape and its SPARQL constraints: what a result names as its source."""
-    return [req.iri, *shapes.objects(req.iri, SH.sparql)]
-
-
-def _cell(req, plans, by_plan_item, finder) -> Cell:
-    if not plans:
-        return Cell(req, NOT_APPLICABLE)
-    results = []
-    for plan in plans:
-        items = []
-        for item in req.items:
-            finding = by_plan_item.get((str(plan), req.key, str(item.value)))
-            items.append(ItemResult(item, finding is None, finder.for_item(item, plan), finding))
-        met = sum(r.met for r in items)
-        partly = finder.partly(req.partly_query, plan) if req.partly_query and met == 0 else []
-        if met == len(items):
-            status = SATISFIED
-        elif met or partly:
-            status = PARTLY
-        else:
-            status = MISSING
-        results.append(PlanResult(str(plan), finder.label(plan), status, items, partly))
-    worst = max((p.status for p in results), key=RANK.get)
-    return Cell(req, worst, results)
-
-
-def _structure_cell(req, findings) -> Cell:
-    failing = any(f.severity == "Violation" for f in findings)
-    return Cell(req, MISSING if failing else SATISFIED, findings=sorted(findings, key=lambda f: (f.focus, f.shape)))
-
-
-def _owners(graph: rdflib.Graph, documents, finder) -> dict:
+def _owners(graph: rdflib.Graph, documents) -> dict:
     """Which document each node belongs to, for placing structural results in a row."""
     owner = {}
     for document in documents:
-        plans = set(finder.document_plans(document))
+        plans = set(document_plans(graph, document))
         plans |= {q for p in plans for q in graph.objects(p, FK.previousPlan)}
-        nodes = {document} | plans | finder.elements_of(plans)
+        nodes = {document} | set(scope(graph, sorted(plans)))
         for p in plans:
-            nodes |= set(graph.subjects(FK.forPlan, p)) | set(graph.subjects(FK.indicatorOf, p))
-            nodes |= set(graph.objects(p, FK.period))
+            nodes |= set(graph.subjects(FK.indicatorOf, p)) | set(graph.objects(p, FK.period))
         municipality = graph.value(document, FK.municipality)
         if municipality is not None:
             nodes |= {municipality} | set(graph.subjects(FK.municipality, municipality))
@@ -240,36 +543,32 @@ def _owners(graph: rdflib.Graph, documents, finder) -> dict:
     return owner
 
 
+def _code(graph, document) -> str | None:
+    municipality = graph.value(document, FK.municipality)
+    code = graph.value(municipality, FK.localGovernmentCode) if municipality is not None else None
+    return str(code) if code is not None else None
+
+
 def _by_iri(focus: str, graph: rdflib.Graph, document) -> bool:
     """Bundled data names everything of a municipality under https://w3id.org/fukushi-kg/id/<code>/."""
     code = _code(graph, document)
     return bool(code) and focus.startswith(f"{ID_NS}{code}/")
 
 
-def _code(graph, document) -> str | None:
-    municipality = graph.value(document, FK.municipality)
-    if municipality is None:
-        return None
-    code = graph.value(municipality, FK.localGovernmentCode)
-    return str(code) if code is not None else None
-
-
-def _row(graph, document, finder, cells) -> Row:
+def _row(graph, texts, document, completeness, plans_typed, cells, structure) -> Row:
     municipality = graph.value(document, FK.municipality)
     plans = []
-    for plan in finder.document_plans(document):
-        kinds = [local_name(c) for c in graph.objects(plan, RDF.type) if str(c).startswith(str(FK))]
-        kind = next((k for k in kinds if k != "Plan"), "Plan")
-        plans.append((str(plan), finder.label(plan), kind))
+    for plan, types in sorted(plans_typed.items()):
+        kinds = sorted(local_name(c) for c in types if str(c).startswith(str(FK)) and local_name(c) != "Plan")
+        plans.append((str(plan), texts.label(plan), kinds[0] if kinds else "Plan"))
     return Row(
         document=str(document),
-        label=finder.label(document),
+        label=texts.label(document),
         municipality=str(municipality) if municipality is not None else None,
         code=_code(graph, document),
         municipality_label=reqs.texts(graph, municipality, RDFS.label) if municipality is not None else {},
+        completeness=completeness,
         plans=plans,
         cells=cells,
+        structure=sorted(structure, key=lambda f: (f.focus, f.shape)),
     )
-
-
-__all__ = ["Evidence", "Matrix", "Row", "Cell", "evaluate", "NothingToCheck", "STATUSES"]

@@ -1,7 +1,8 @@
-"""Report formats of a validation run: text, Markdown, JSON, Turtle (the SHACL report) and HTML.
+"""Report formats of a validation run: text, Markdown, JSON, Turtle (the structural SHACL report) and HTML.
 
-Every format is made from to_dict(), so they cannot disagree; text and Markdown show Japanese
-and English side by side, as the matrix is read by prefectural and municipal staff alike.
+Every format is made from to_dict(), so they cannot disagree. Each cell shows its verdict, the duty
+and the source of the requirement (the legend says how); text and Markdown give Japanese and English
+side by side, as the matrix is read by prefectural and municipal staff alike.
 """
 
 import json
@@ -12,92 +13,122 @@ import rdflib
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib.namespace import RDF, SH
 
-from server.compliance.evaluate import MISSING, NOT_APPLICABLE, PARTLY, SATISFIED, Matrix
+from server.compliance.evaluate import (
+    ABSENT,
+    INFO,
+    NOT_APPLICABLE,
+    PARTIAL,
+    PRESENT,
+    UNDETERMINABLE,
+    VIOLATION,
+    WARNING,
+    Matrix,
+)
 
 FORMATS = ("text", "md", "json", "ttl", "html")
-STATUS = {
-    SATISFIED: {"symbol": "○", "ja": "充足", "en": "satisfied"},
-    PARTLY: {"symbol": "△", "ja": "一部充足", "en": "partly"},
-    MISSING: {"symbol": "×", "ja": "未充足", "en": "missing"},
+VERDICT = {
+    PRESENT: {"symbol": "○", "ja": "記載あり", "en": "present"},
+    PARTIAL: {"symbol": "△", "ja": "一部記載", "en": "partial"},
+    ABSENT: {"symbol": "×", "ja": "記載なし", "en": "absent"},
+    UNDETERMINABLE: {
+        "symbol": "？",
+        "ja": "この文書からは判断できない",
+        "en": "cannot be determined from this document",
+    },
     NOT_APPLICABLE: {"symbol": "－", "ja": "対象外", "en": "not applicable"},
+}
+SEVERITY = {
+    VIOLATION: {"symbol": "!", "ja": "違反", "en": "violation"},
+    WARNING: {"symbol": "*", "ja": "要確認", "en": "warning"},
+    INFO: {"symbol": "", "ja": "参考", "en": "info"},
 }
 TEMPLATES = Path(__file__).parent / "templates"
 
 
+def _code(code) -> dict:
+    return {"code": code.code, "symbol": code.symbol, "label": code.label}
+
+
+def legend(requirements) -> dict:
+    """What the symbols of a cell mean: verdict, then duty, then source, then a severity mark."""
+    duties, sources = {}, {}
+    for r in requirements:
+        duties[r.duty.code] = _code(r.duty)
+        sources[r.source.code] = _code(r.source)
+    return {"verdicts": VERDICT, "severities": SEVERITY, "duties": duties, "sources": sources}
+
+
+def cell_dict(row, cell) -> dict:
+    """One object of the JSON contract ({"cells": [...]})."""
+    req = cell.requirement
+    return {
+        "municipality": row.code,
+        "document": row.document,
+        "requirement": req.key,
+        "provision": req.provision.iri,
+        "provision_label": req.provision.label,
+        "egov_law_id": req.provision.law_id,
+        "egov_url": req.provision.url,
+        "source": req.source.code,
+        "basis": req.basis or None,
+        "addressee": req.addressee.code,
+        "duty": req.duty.code,
+        "verdict": cell.verdict,
+        "severity": cell.severity,
+        "reason_ja": cell.reason_ja,
+        "reason_en": cell.reason_en,
+        "evidence": [e.as_dict() for e in cell.evidence],
+        "missing": list(cell.missing),
+        "fix_ja": req.fix.get("ja", "") if cell.verdict not in (PRESENT, NOT_APPLICABLE) else "",
+        "fix_en": req.fix.get("en", "") if cell.verdict not in (PRESENT, NOT_APPLICABLE) else "",
+        "unsupported_tags": list(cell.unsupported_tags),
+        "plans": [{"iri": iri, "label": label} for iri, label in cell.plans],
+        "completeness": row.completeness.get("iri"),
+    }
+
+
 def to_dict(matrix: Matrix, fail_on: str = "violation") -> dict:
     """The machine-readable report (the JSON format and the model of the HTML page)."""
-    structure = next(r.key for r in matrix.requirements if r.is_structure)
     return {
         "source": matrix.source,
         "exitCode": matrix.exit_code(fail_on),
         "conforms": matrix.exit_code("violation") == 0,
-        "statuses": STATUS,
+        "legend": legend(matrix.requirements),
         "requirements": [
             {
                 "id": r.key,
-                "iri": str(r.iri),
                 "label": r.label,
                 "shortLabel": r.short,
-                "provisions": [str(p) for p in r.provisions],
-                "guidelineLevel": r.guideline_level,
-                "appliesTo": str(r.applies_to) if r.applies_to else None,
-                "items": [
-                    {
-                        "id": i.key,
-                        "iri": str(i.iri),
-                        "label": i.label,
-                        "severity": _local(i.severity),
-                        "provisions": [str(p) for p in i.provisions],
-                    }
-                    for i in r.items
-                ],
+                "provision": r.provision.iri,
+                "provision_label": r.provision.label,
+                "egov_law_id": r.provision.law_id,
+                "egov_url": r.provision.url,
+                "source": r.source.code,
+                "basis": r.basis or None,
+                "addressee": r.addressee.code,
+                "duty": r.duty.code,
+                "appliesTo": [str(c) for c in r.applies_to],
+                "items": [{"iri": str(i.iri), "label": i.label, "signals": list(i.signals)} for i in r.items],
+                "checked": list(r.checked),
+                "checkedNote": r.checked_note or None,
             }
             for r in matrix.requirements
         ],
-        "rows": [
+        "documents": [
             {
-                "document": {"iri": row.document, "label": row.label},
-                "municipality": {"iri": row.municipality, "code": row.code, "label": row.municipality_label},
+                "document": row.document,
+                "label": row.label,
+                "municipality": row.code,
+                "municipality_label": row.municipality_label,
+                "completeness": row.completeness,
                 "plans": [{"iri": iri, "label": label, "class": kind} for iri, label, kind in row.plans],
-                "cells": {key: _cell(cell, key == structure) for key, cell in row.cells.items()},
+                "structure": [f.as_dict() for f in row.structure],
             }
             for row in matrix.rows
         ],
+        "cells": [cell_dict(row, row.cells[r.key]) for row in matrix.rows for r in matrix.requirements],
         "unattributed": [f.as_dict() for f in matrix.unattributed],
     }
-
-
-def _cell(cell, is_structure: bool) -> dict:
-    out = {"status": cell.status}
-    if is_structure:
-        out["findings"] = [f.as_dict() for f in cell.findings]
-        return out
-    out["plans"] = [
-        {
-            "iri": p.plan,
-            "label": p.label,
-            "status": p.status,
-            "items": [
-                {
-                    "id": r.item.key,
-                    "label": r.item.label,
-                    "met": r.met,
-                    "severity": _local(r.item.severity),
-                    "evidence": [e.as_dict() for e in r.evidence],
-                    "missing": None if r.met else (r.finding.message if r.finding else r.item.message),
-                }
-                for r in p.items
-            ],
-            "partlyEvidence": [e.as_dict() for e in p.partly_evidence],
-            "partlyLabel": cell.requirement.partly_label if p.partly_evidence else None,
-        }
-        for p in cell.plans
-    ]
-    return out
-
-
-def _local(iri) -> str:
-    return str(iri).rsplit("#", 1)[-1]
 
 
 def render(matrix: Matrix, fmt: str, fail_on: str = "violation") -> str:
@@ -115,11 +146,13 @@ def render(matrix: Matrix, fmt: str, fail_on: str = "violation") -> str:
     raise ValueError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 
-# --- Turtle: the SHACL validation report, restricted to the rows shown ---
+# --- Turtle: the structural SHACL report, restricted to the rows shown ---
 
 
 def report_turtle(matrix: Matrix) -> str:
-    shown = {(f.focus, f.shape) for f in matrix.shown_findings()}
+    shown = {(f.focus, f.shape) for row in matrix.rows for f in row.structure} | {
+        (f.focus, f.shape) for f in matrix.unattributed
+    }
     report = matrix.report
     out = rdflib.Graph()
     for prefix, ns in report.namespaces():
@@ -155,12 +188,19 @@ def _copy_tree(src, dst, node, seen=None):
 # --- text and Markdown ---
 
 
-def _status(status: str) -> str:
-    s = STATUS[status]
-    return f"{s['symbol']} {s['ja']} {s['en']}"
+def mark(cell: dict, data: dict) -> str:
+    """A cell in three or four characters: verdict, duty, source, then ! for a violation or * for a warning."""
+    lg = data["legend"]
+    return (
+        VERDICT[cell["verdict"]]["symbol"]
+        + lg["duties"][cell["duty"]]["symbol"]
+        + lg["sources"][cell["source"]]["symbol"]
+        + SEVERITY[cell["severity"]]["symbol"]
+    )
 
 
-def _both(texts: dict) -> str:
+def _both(texts: dict | None) -> str:
+    texts = texts or {}
     ja, en = texts.get("ja", ""), texts.get("en", "")
     return f"{ja} / {en}" if ja and en else ja or en or texts.get("", "")
 
@@ -173,118 +213,127 @@ def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - _width(text))
 
 
-def _row_name(row: dict) -> str:
-    label = row["municipality"]["label"]
-    name = " ".join(x for x in (row["municipality"]["code"], label.get("ja"), label.get("en")) if x)
-    return name or row["document"]["label"]
+def _doc_name(doc: dict) -> str:
+    label = doc["municipality_label"]
+    return " ".join(x for x in (doc["municipality"], label.get("ja"), label.get("en")) if x) or doc["label"]
+
+
+def legend_lines(data: dict) -> list:
+    lg = data["legend"]
+    out = ["凡例 Legend — 各セルは「判定・義務・出典・重大度」の順 / each cell reads verdict, duty, source, severity:"]
+    out.append("  判定 Verdict: " + "   ".join(f"{v['symbol']} {v['ja']} {v['en']}" for v in VERDICT.values()))
+    out.append("  義務 Duty: " + "   ".join(f"{d['symbol']} {_both(d['label'])}" for d in lg["duties"].values()))
+    out.append("  出典 Source: " + "   ".join(f"{s['symbol']} {_both(s['label'])}" for s in lg["sources"].values()))
+    out.append(
+        "  重大度 Severity: ! 違反 violation（義務の計画記載事項が完全な文書にない）"
+        "   * 要確認 warning   （なし none）参考 info"
+    )
+    return out
 
 
 def _evidence_line(ev: dict) -> str:
     where = ""
-    if ev["source"]:
-        lines = ev["startLine"] if ev["startLine"] == ev["endLine"] else f"{ev['startLine']}-{ev['endLine']}"
-        where = f" {ev['source']}:{lines}"
-    concepts = ", ".join(c["label"] for c in ev["concepts"])
-    kind = f" [{ev['class']}]" if ev["class"] else ""
-    return f"{ev['label']}{kind}{where}" + (f" ({concepts})" if concepts else "")
+    if ev["source_file"]:
+        lines = ev["start_line"] if ev["start_line"] == ev["end_line"] else f"{ev['start_line']}-{ev['end_line']}"
+        where = f" {ev['source_file']}:{lines}"
+    part = " (一部 partial)" if ev["partial"] else ""
+    return f"{ev['label']} [{ev['class']}]{where} 「{ev['quote']}」{part}"
 
 
-def _legend() -> str:
-    return "凡例 Legend: " + "   ".join(_status(s) for s in STATUS)
+def _details(cell: dict, req: dict) -> list:
+    v = VERDICT[cell["verdict"]]
+    lines = [
+        f"{v['symbol']} {v['ja']} {v['en']} — {_both(req['label'])}",
+        f"    条項 Provision: {_both(req['provision_label'])} {req['egov_url'] or ''}".rstrip(),
+        f"    出典・名宛・義務 Source, addressee, duty: {req['source']}, {req['addressee']}, {req['duty']}; "
+        f"重大度 severity: {cell['severity']}",
+        f"    理由 Reason: {cell['reason_ja']} / {cell['reason_en']}",
+    ]
+    lines += [f"    根拠 Evidence: {_evidence_line(ev)}" for ev in cell["evidence"]]
+    if cell["missing"]:
+        lines.append(f"    不足 Missing: {'、'.join(cell['missing'])}")
+    if cell["fix_ja"]:
+        lines.append(f"    追加すべき事項 Fix: {cell['fix_ja']} / {cell['fix_en']}")
+    for t in cell["unsupported_tags"]:
+        lines.append(f"    注記 Tag: {t['label']} <{t['element']}> {t['tag']} — {t['note_ja']} / {t['note']}")
+    return lines
 
 
 def render_text(data: dict) -> str:
     reqs = data["requirements"]
-    out = ["コンプライアンス・マトリクス / Compliance matrix", f"出典 Source: {data['source']}", _legend(), ""]
+    out = [
+        "コンプライアンス・マトリクス / Compliance matrix",
+        f"出典 Source: {data['source']}",
+        *legend_lines(data),
+        "",
+    ]
     out.append("列 Columns:")
     for n, r in enumerate(reqs, 1):
         out.append(f"  [{n}] {_both(r['shortLabel'])} — {_both(r['label'])}")
     out.append("")
-    names = [_row_name(row) for row in data["rows"]]
+    by_doc = _cells_by_doc(data)
+    names = [_doc_name(d) for d in data["documents"]]
     width = max([_width("市町村 Municipality")] + [_width(n) for n in names]) + 2
-    out.append(_pad("市町村 Municipality", width) + " ".join(f"[{n}]" for n in range(1, len(reqs) + 1)))
-    for name, row in zip(names, data["rows"], strict=True):
-        cells = [STATUS[row["cells"][r["id"]]["status"]]["symbol"] for r in reqs]
-        out.append(_pad(name, width) + " ".join(_pad(f" {c}", 3) for c in cells))
+    out.append(_pad("市町村 Municipality", width) + " ".join(_pad(f"[{n}]", 5) for n in range(1, len(reqs) + 1)))
+    for name, doc in zip(names, data["documents"], strict=True):
+        cells = by_doc[doc["document"]]
+        out.append(_pad(name, width) + " ".join(_pad(mark(cells[r["id"]], data), 5) for r in reqs))
     out.append("")
-    for name, row in zip(names, data["rows"], strict=True):
-        out += _text_details(name, row, reqs)
+    for name, doc in zip(names, data["documents"], strict=True):
+        out.append(f"■ {name} — {doc['label']}")
+        out.append(f"  文書の完全性 Completeness: {_both(doc['completeness']['label'])}")
+        for n, r in enumerate(reqs, 1):
+            details = _details(by_doc[doc["document"]][r["id"]], r)
+            out.append(f"  [{n}] " + details[0])
+            out += ["  " + line for line in details[1:]]
+        for f in doc["structure"]:
+            out.append(f"  構造 Structure [{f['severity']}] {f['focusNode']}: {_both(f['message'])}")
+        out.append("")
     if data["unattributed"]:
         out.append("■ どの文書にも属さない結果 / Results that belong to no document")
         out += [f"    [{f['severity']}] {f['focusNode']}: {_both(f['message'])}" for f in data["unattributed"]]
-    verdict = (
-        "適合（sh:Violation なし） / conforms (no sh:Violation)"
-        if data["conforms"]
-        else "不適合（sh:Violation あり） / does not conform (sh:Violation found)"
-    )
+    verdict = "違反なし / no violation" if data["conforms"] else "違反あり / violations found"
     out.append(f"結果 Result: {verdict}; exit {data['exitCode']}")
     return "\n".join(out) + "\n"
 
 
-def _text_details(name: str, row: dict, reqs: list) -> list:
-    out = [f"■ {name} — {row['document']['label']}"]
-    for n, r in enumerate(reqs, 1):
-        cell = row["cells"][r["id"]]
-        out.append(f"  [{n}] {_status(cell['status'])} — {_both(r['label'])}")
-        for f in cell.get("findings", []):
-            out.append(f"      [{f['severity']}] {f['focusNode']}: {_both(f['message'])}")
-        for plan in cell.get("plans", []):
-            out.append(f"      計画 Plan: {plan['label']} ({_status(plan['status'])})")
-            for item in plan["items"]:
-                mark = STATUS[SATISFIED if item["met"] else MISSING]["symbol"]
-                out.append(f"      {mark} {_both(item['label'])}")
-                for ev in item["evidence"]:
-                    out.append(f"          根拠 Evidence: {_evidence_line(ev)}")
-                if not item["met"]:
-                    out.append(f"          不足 Missing: {_both(item['missing'])}")
-            for ev in plan["partlyEvidence"]:
-                why = _both(plan["partlyLabel"])
-                out.append(f"          一部充足の根拠 Partly met by ({why}): {_evidence_line(ev)}")
-    out.append("")
+def _cells_by_doc(data: dict) -> dict:
+    out: dict = {}
+    for cell in data["cells"]:
+        out.setdefault(cell["document"], {})[cell["requirement"]] = cell
     return out
 
 
-def _md(text: str) -> str:
+def _md(text) -> str:
     """Markdown table cells and list items: no pipes, no line breaks, no raw HTML."""
     return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
 
 
 def render_markdown(data: dict) -> str:
     reqs = data["requirements"]
-    out = [
-        "# コンプライアンス・マトリクス / Compliance matrix",
-        "",
-        f"出典 Source: `{_md(data['source'])}`",
-        "",
-        _legend(),
-        "",
-    ]
+    out = ["# コンプライアンス・マトリクス / Compliance matrix", "", f"出典 Source: `{_md(data['source'])}`", ""]
+    out += [f"- {_md(line.strip())}" for line in legend_lines(data)]
+    out.append("")
     out.append("| 市町村 Municipality | " + " | ".join(_md(_both(r["shortLabel"])) for r in reqs) + " |")
     out.append("|---|" + "---|" * len(reqs))
-    for row in data["rows"]:
-        cells = [_md(_status(row["cells"][r["id"]]["status"])) for r in reqs]
-        out.append(f"| {_md(_row_name(row))} | " + " | ".join(cells) + " |")
+    by_doc = _cells_by_doc(data)
+    for doc in data["documents"]:
+        cells = [_md(mark(by_doc[doc["document"]][r["id"]], data)) for r in reqs]
+        out.append(f"| {_md(_doc_name(doc))} | " + " | ".join(cells) + " |")
     out.append("")
-    for row in data["rows"]:
-        out.append(f"## {_md(_row_name(row))} — {_md(row['document']['label'])}")
+    for doc in data["documents"]:
+        out.append(f"## {_md(_doc_name(doc))} — {_md(doc['label'])}")
+        out.append("")
+        out.append(f"文書の完全性 Completeness: {_md(_both(doc['completeness']['label']))}")
         out.append("")
         for r in reqs:
-            cell = row["cells"][r["id"]]
-            out.append(f"### {_md(_both(r['label']))}: {_md(_status(cell['status']))}")
+            details = _details(by_doc[doc["document"]][r["id"]], r)
+            out.append(f"### {_md(details[0])}")
             out.append("")
-            for f in cell.get("findings", []):
-                out.append(f"- [{f['severity']}] `{_md(f['focusNode'])}`: {_md(_both(f['message']))}")
-            for plan in cell.get("plans", []):
-                out.append(f"- 計画 Plan: {_md(plan['label'])} ({_md(_status(plan['status']))})")
-                for item in plan["items"]:
-                    mark = STATUS[SATISFIED if item["met"] else MISSING]["symbol"]
-                    out.append(f"  - {mark} {_md(_both(item['label']))}")
-                    out += [f"    - 根拠 Evidence: {_md(_evidence_line(ev))}" for ev in item["evidence"]]
-                    if not item["met"]:
-                        out.append(f"    - 不足 Missing: {_md(_both(item['missing']))}")
-                for ev in plan["partlyEvidence"]:
-                    out.append(f"  - 一部充足の根拠 Partly met by: {_md(_evidence_line(ev))}")
+            out += [f"- {_md(line.strip())}" for line in details[1:]]
             out.append("")
+        for f in doc["structure"]:
+            out.append(f"- 構造 Structure [{f['severity']}] `{_md(f['focusNode'])}`: {_md(_both(f['message']))}")
     if data["unattributed"]:
         out.append("## どの文書にも属さない結果 / Results that belong to no document")
         out += [
@@ -303,9 +352,18 @@ def environment() -> Environment:
     global _env
     if _env is None:
         _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
-        _env.filters["both"] = _both
+        install_filters(_env)
     return _env
 
 
-def render_html(data: dict) -> str:
-    return environment().get_template("compliance/matrix.html").render(data=data)
+def install_filters(env) -> None:
+    env.filters["both"] = _both
+    env.globals["compliance_mark"] = mark
+    env.globals["compliance_cells"] = _cells_by_doc
+    env.globals["compliance_verdicts"] = VERDICT
+    env.globals["compliance_severities"] = SEVERITY
+
+
+def render_html(data: dict, href=None) -> str:
+    """The standalone page (`validate --format html`); the web app renders the same body in its layout."""
+    return environment().get_template("compliance/page.html").render(data=data, href=href or (lambda iri: iri))

@@ -1,64 +1,79 @@
-"""The requirements of the compliance matrix, read from the shapes in shapes/compliance/.
+"""The legal model of the compliance matrix, read from the Turtle in shapes/compliance/.
 
-The shape files are the single statement of what each law asks: the evaluator, the evidence
-finder and the renderers all read the requirements from them instead of keeping their own list.
+The files there are the single statement of what each law, national plan or guideline asks (see
+shapes/compliance/_common.ttl for the vocabulary and the rules); the evaluator and the renderers read
+requirements from here and keep no list of their own.
 """
 
 from dataclasses import dataclass
 from functools import lru_cache
 
 import rdflib
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import RDF, RDFS
 
 from server.graph.validation import shape_files, shapes_graph
 
 FKS = rdflib.Namespace("https://w3id.org/fukushi-kg/shapes#")
+FK = rdflib.Namespace("https://w3id.org/fukushi-kg/ontology#")
 DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
+SCHEMA = rdflib.Namespace("https://schema.org/")
 COMPLIANCE = "compliance"
 STRUCTURE = "structure"
 
-# What an item shape asks, by the annotation that states it (see shapes/compliance/_common.ttl).
-KINDS = {
-    FKS.documentCovers: "document-covers",
-    FKS.documentConcerns: "document-concerns",
-    FKS.planCovers: "plan-covers",
-    FKS.activityFor: "activity",
-}
+SOURCES = ("statute", "national-plan", "guideline")
+ADDRESSEES = ("plan-content", "plan-process", "municipality")
+DUTIES = ("mandatory", "effort", "take-into-account", "recommendation")
 
 
 @dataclass(frozen=True)
 class Item:
     iri: rdflib.URIRef
-    key: str
     label: dict
-    message: dict
     order: int
-    provisions: tuple
-    severity: rdflib.URIRef
-    kind: str
-    value: rdflib.URIRef  # the concept to cover, or the class of activity
-    annotation: rdflib.URIRef | None
+    signals: tuple  # an element whose own text holds one of these shows the item
+    partial_signals: tuple  # … shows it only in part
+    context: tuple  # if given, the element or one of its ancestors must also mention one of these
+    tag: rdflib.URIRef | None  # the annotation a tagger would give such an element
+    tag_property: rdflib.URIRef | None
+    after_adoption: bool  # something only a plan already made can show (publication): a draft cannot
+    evidence_class: rdflib.URIRef | None  # if given, only nodes of this class are evidence
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    symbol: str
+    label: dict
+
+
+@dataclass(frozen=True)
+class Provision:
+    iri: str
+    label: dict
+    law_id: str | None
+    article: str | None
+    paragraph: int | None
+    item: int | None
+    url: str | None  # the article on e-Gov 法令検索
 
 
 @dataclass(frozen=True)
 class Requirement:
     iri: rdflib.URIRef
-    key: str
+    key: str  # the id of the JSON contract, e.g. swa-107-1-1
     label: dict
     short: dict
     order: int
-    provisions: tuple
-    severity: rdflib.URIRef | None
-    guideline_level: bool
-    applies_to: rdflib.URIRef | None  # the class of embodied plan the requirement applies to
-    partly_query: str | None  # SPARQL SELECT ?activity with $this: evidence for "partly"
-    partly_label: dict
-    shapes_group: str | None
+    provision: Provision
+    source: Code
+    basis: dict  # label of the national plan or guideline, when the source is one
+    addressee: Code
+    duty: Code
+    applies_to: tuple  # plan classes
     items: tuple
-
-    @property
-    def is_structure(self) -> bool:
-        return self.shapes_group is not None
+    fix: dict
+    checked: tuple  # URLs of the references the wording and duty were checked against
+    checked_note: dict
 
 
 def texts(graph: rdflib.Graph, node, prop) -> dict:
@@ -74,71 +89,88 @@ def local_name(iri) -> str:
     return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
-def sparql_prefixes(graph: rdflib.Graph, node) -> str:
-    """PREFIX lines for a node's sh:prefixes declarations, so its sh:select runs outside pySHACL."""
-    lines = []
-    for prefixes in graph.objects(node, SH.prefixes):
-        for decl in graph.objects(prefixes, SH.declare):
-            prefix, namespace = graph.value(decl, SH.prefix), graph.value(decl, SH.namespace)
-            lines.append(f"PREFIX {prefix}: <{namespace}>")
-    return "\n".join(lines)
+def _strings(graph, node, prop) -> tuple:
+    return tuple(sorted(str(o) for o in graph.objects(node, prop)))
 
 
-def _select(graph: rdflib.Graph, node) -> str | None:
-    if node is None:
-        return None
-    query = graph.value(node, SH.select)
-    return f"{sparql_prefixes(graph, node)}\n{query}" if query is not None else None
+def _code(graph, node, allowed, what, req) -> Code:
+    value = graph.value(node, FKS.code) if node is not None else None
+    if value is None or str(value) not in allowed:
+        raise ValueError(f"{req}: {what} must be one of {', '.join(allowed)}")
+    return Code(str(value), str(graph.value(node, FKS.symbol, default="")), texts(graph, node, RDFS.label))
 
 
-def _item(graph: rdflib.Graph, shape, severity) -> Item:
-    kinds = [(param, kind) for param, kind in KINDS.items() if graph.value(shape, param) is not None]
-    if len(kinds) != 1:
-        raise ValueError(f"{shape}: an item states exactly one of {sorted(KINDS)}, found {len(kinds)}")
-    param, kind = kinds[0]
-    return Item(
-        iri=shape,
-        key=local_name(shape),
-        label=texts(graph, shape, RDFS.label),
-        message=texts(graph, shape, SH.message),
-        order=int(graph.value(shape, FKS.order, default=rdflib.Literal(0))),
-        provisions=tuple(sorted(graph.objects(shape, DCTERMS.references))),
-        severity=severity,
-        kind=kind,
-        value=graph.value(shape, param),
-        annotation=graph.value(shape, FKS.annotation),
+def _int(value):
+    return int(value) if value is not None else None
+
+
+def _provision(graph, iri) -> Provision:
+    law = graph.value(iri, FK.law)
+    law_id = graph.value(law, FK.eGovLawId) if law is not None else None
+    url = graph.value(iri, SCHEMA.url)
+    return Provision(
+        iri=str(iri),
+        label=texts(graph, iri, RDFS.label),
+        law_id=str(law_id) if law_id is not None else None,
+        article=str(graph.value(iri, FK.article)) if graph.value(iri, FK.article) is not None else None,
+        paragraph=_int(graph.value(iri, FK.paragraph)),
+        item=_int(graph.value(iri, FK.item)),
+        url=str(url) if url is not None else None,
     )
 
 
-def _item_order(item: Item):
-    return (item.order, item.key)
+def _item(graph, node) -> Item:
+    signals = _strings(graph, node, FKS.signal)
+    if not signals:
+        raise ValueError(f"{node}: an item needs at least one fks:signal")
+    return Item(
+        iri=node,
+        label=texts(graph, node, RDFS.label),
+        order=int(graph.value(node, FKS.order, default=rdflib.Literal(0))),
+        signals=signals,
+        partial_signals=_strings(graph, node, FKS.partialSignal),
+        context=_strings(graph, node, FKS.context),
+        tag=graph.value(node, FKS.tag),
+        tag_property=graph.value(node, FKS.tagProperty),
+        evidence_class=graph.value(node, FKS.evidenceClass),
+        after_adoption=bool(graph.value(node, FKS.afterAdoption, default=rdflib.Literal(False)).toPython()),
+    )
 
 
 def read_requirements(graph: rdflib.Graph) -> tuple:
-    requirements = []
+    """The requirements of a graph holding shapes/compliance/ and data/legislation.ttl."""
+    out = []
     for req in graph.subjects(RDF.type, FKS.Requirement):
-        severity = graph.value(req, SH.severity, default=SH.Violation)
-        items = sorted((_item(graph, i, severity) for i in graph.objects(req, FKS.item)), key=_item_order)
-        group = graph.value(req, FKS.shapesGroup)
-        partly = graph.value(req, FKS.partlyWhen)
-        requirements.append(
+        key = graph.value(req, FKS.id)
+        provision = graph.value(req, FKS.provision)
+        if key is None or provision is None:
+            raise ValueError(f"{req}: a requirement needs fks:id and fks:provision")
+        if graph.value(provision, FK.law) is None:
+            raise ValueError(f"{req}: provision {provision} is not in data/legislation.ttl")
+        applies = tuple(sorted(graph.objects(req, FKS.appliesTo)))
+        if not applies:
+            raise ValueError(f"{req}: a requirement needs fks:appliesTo")
+        basis = graph.value(req, FKS.basis)
+        out.append(
             Requirement(
                 iri=req,
-                key=local_name(req),
+                key=str(key),
                 label=texts(graph, req, RDFS.label),
                 short=texts(graph, req, FKS.shortLabel),
                 order=int(graph.value(req, FKS.order, default=rdflib.Literal(99))),
-                provisions=tuple(sorted(graph.objects(req, DCTERMS.references))),
-                severity=severity if graph.value(req, FKS.shapesGroup) is None else None,
-                guideline_level=bool(graph.value(req, FKS.guidelineLevel, default=rdflib.Literal(False)).toPython()),
-                applies_to=graph.value(req, FKS.appliesTo),
-                partly_query=_select(graph, partly),
-                partly_label=texts(graph, partly, RDFS.label) if partly is not None else {},
-                shapes_group=str(group) if group is not None else None,
-                items=tuple(items),
+                provision=_provision(graph, provision),
+                source=_code(graph, graph.value(req, FKS.source), SOURCES, "fks:source", req),
+                basis=texts(graph, basis, RDFS.label) if basis is not None else {},
+                addressee=_code(graph, graph.value(req, FKS.addressee), ADDRESSEES, "fks:addressee", req),
+                duty=_code(graph, graph.value(req, FKS.duty), DUTIES, "fks:duty", req),
+                applies_to=applies,
+                items=tuple(sorted((_item(graph, i) for i in graph.objects(req, FKS.item)), key=lambda i: i.order)),
+                fix=texts(graph, req, FKS.fix),
+                checked=tuple(sorted(str(u) for u in graph.objects(req, DCTERMS.source))),
+                checked_note=texts(graph, req, FKS.checkedNote),
             )
         )
-    return tuple(sorted(requirements, key=lambda r: (r.order, r.key)))
+    return tuple(sorted(out, key=lambda r: (r.order, r.key)))
 
 
 def _files_stamp(group: str) -> tuple:
@@ -146,28 +178,27 @@ def _files_stamp(group: str) -> tuple:
 
 
 @lru_cache(maxsize=4)
-def _load(stamp: tuple) -> tuple[rdflib.Graph, rdflib.Graph, tuple]:
-    compliance = shapes_graph(COMPLIANCE)
-    return shapes_graph(STRUCTURE), compliance, read_requirements(compliance)
+def _load(stamp: tuple) -> tuple:
+    from server.paths import DATA_DIR
+
+    model = shapes_graph(COMPLIANCE)
+    model.parse(DATA_DIR / "legislation.ttl", format="turtle")
+    return shapes_graph(STRUCTURE), read_requirements(model)
 
 
 def _current() -> tuple:
-    return _load(_files_stamp(STRUCTURE) + _files_stamp(COMPLIANCE))
+    from server.paths import DATA_DIR
 
-
-def load() -> tuple[rdflib.Graph, tuple]:
-    """(the compliance shapes, the requirements), read again when a shape file changes."""
-    _, compliance, requirements = _current()
-    return compliance, requirements
+    legislation = DATA_DIR / "legislation.ttl"
+    return _load(
+        _files_stamp(STRUCTURE) + _files_stamp(COMPLIANCE) + ((str(legislation), legislation.stat().st_mtime_ns),)
+    )
 
 
 def structure_shapes() -> rdflib.Graph:
     return _current()[0]
 
 
-def compliance_shapes() -> rdflib.Graph:
-    return _current()[1]
-
-
 def requirements() -> tuple:
-    return _current()[2]
+    """The requirements, read again when a file of shapes/compliance/ or data/legislation.ttl changes."""
+    return _current()[1]

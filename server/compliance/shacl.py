@@ -1,14 +1,10 @@
-"""Running pySHACL for a validation run, fast enough to check a draft while its author waits.
-
-Three measures, none of which changes a result (tests/compliance/test_shacl_run.py compares them
-with a plain pySHACL run):
+"""Running pySHACL for the structural shapes of a validation run, fast enough to check a draft while
+its author waits. Two measures, neither of which changes a result (tests/compliance/test_shacl_run.py
+compares them with a plain run):
 - pySHACL parses a SPARQL query every time it runs one, once per focus node; the data graph handed
   to it (PreparedQueries) keeps the parsed queries instead.
-- The compliance shapes read only a few properties (COMPLIANCE_PREDICATES); they run on a slice of
-  the graph holding just those, with fk:partOf kept only for annotated elements, the only ones a
-  compliance query can use. Their SPARQL then walks hundreds of elements, not thousands.
 - With more than one CPU, a forked child validates most of the structural focus nodes while this
-  process does the rest and the compliance shapes (PARENT_SHARE balances the two).
+  process does the rest (PARENT_SHARE balances the two).
 """
 
 import multiprocessing
@@ -17,24 +13,10 @@ from functools import lru_cache
 
 import pyshacl
 import rdflib
-from rdflib.namespace import RDF, RDFS, SH, SKOS
+from rdflib.namespace import RDF, SH
 from rdflib.plugins.sparql import prepareQuery
 
-FK = rdflib.Namespace("https://w3id.org/fukushi-kg/ontology#")
-PARENT_SHARE = 0.4  # of the structural focus nodes; the compliance shapes take this process about as long again
-ANNOTATIONS = (FK.topic, FK.realisesFunction, FK.addressesPriority, FK.targetGroup)
-# Everything the queries of shapes/compliance/ read, fk:partOf apart (see compliance_slice).
-COMPLIANCE_PREDICATES = (
-    FK.embodies,
-    FK.forPlan,
-    FK.previousPlan,
-    RDF.type,
-    RDFS.label,
-    RDFS.subClassOf,
-    SKOS.broader,
-    SKOS.inScheme,
-    *ANNOTATIONS,
-)
+PARENT_SHARE = 0.4  # of the structural focus nodes kept by this process
 
 
 @lru_cache(maxsize=256)
@@ -65,18 +47,6 @@ def view(graph: rdflib.Graph) -> PreparedQueries:
     return PreparedQueries(store=graph.store, identifier=graph.identifier, namespace_manager=graph.namespace_manager)
 
 
-def compliance_slice(graph: rdflib.Graph) -> rdflib.Graph:
-    out = rdflib.Graph()
-    for p in COMPLIANCE_PREDICATES:
-        for s, o in graph.subject_objects(p):
-            out.add((s, p, o))
-    annotated = {s for p in ANNOTATIONS for s in graph.subjects(p, None)}
-    for s in annotated:
-        for o in graph.objects(s, FK.partOf):
-            out.add((s, FK.partOf, o))
-    return out
-
-
 def run(graph: rdflib.Graph, shapes: rdflib.Graph, focus_nodes=None) -> rdflib.Graph:
     """pySHACL in place on a materialised graph: nothing is inferred here, and no shape uses SHACL-AF,
     whose advanced mode would make pySHACL copy the whole data graph first."""
@@ -92,16 +62,14 @@ def run(graph: rdflib.Graph, shapes: rdflib.Graph, focus_nodes=None) -> rdflib.G
     return report
 
 
-def validate(
-    graph: rdflib.Graph, structure: rdflib.Graph, compliance: rdflib.Graph, workers: int = 1, min_split: int = 200
-) -> rdflib.Graph:
-    """One SHACL report: the structural shapes on the graph, the compliance shapes on its slice.
+def validate(graph: rdflib.Graph, structure: rdflib.Graph, workers: int = 1, min_split: int = 200) -> rdflib.Graph:
+    """One SHACL report: the structural shapes on the graph.
 
     The structural work is shared with a child process only from min_split focus nodes on: below
     that, forking costs more than it saves."""
     shares = _shares(graph, structure, min_split) if workers > 1 and _can_fork() else None
     if shares is None:
-        return merge([run(graph, structure), run(compliance_slice(graph), compliance)])
+        return run(graph, structure)
     mine, theirs = shares
     ctx = multiprocessing.get_context("fork")
     receive, send = ctx.Pipe(duplex=False)
@@ -109,7 +77,7 @@ def validate(
     child.start()
     send.close()
     try:
-        reports = [run(graph, mine), run(compliance_slice(graph), compliance)]
+        reports = [run(graph, mine)]
         payload = receive.recv()
     finally:
         child.join()

@@ -1,15 +1,22 @@
-"""`/compliance`: the bundled plans' compliance matrix as an HTML page, or JSON for `Accept: application/json`.
+"""`/compliance`: the bundled plans' compliance matrix as an HTML page in the site's layout, or the
+JSON contract ({"cells": [...]}) for `Accept: application/json` or `?format=json`.
 
 The matrix is computed from the published graph (config PUBLISHED_DIR) once per version of the
 dump and then served from memory (server.compliance.graphs.published_matrix).
 """
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
 
 from server.compliance.graphs import PublishedGraphMissing, published_matrix
-from server.compliance.render import render_html, to_dict
+from server.compliance.render import install_filters, to_dict
+from server.paths import BASE_IRI
 
-bp = Blueprint("compliance", __name__)
+bp = Blueprint("compliance", __name__, template_folder="templates")
+
+
+@bp.record_once
+def _filters(state) -> None:
+    install_filters(state.app.jinja_env)
 
 
 def _matrix():
@@ -32,6 +39,13 @@ def _wants_json() -> bool:
     return best == "application/json"
 
 
+def local_href(iri: str) -> str:
+    """Our own IRIs (the matrix is computed with the default base) are served by this server."""
+    if iri.startswith(BASE_IRI):
+        return request.script_root + "/" + iri[len(BASE_IRI) :]
+    return iri if iri.startswith(("http://", "https://")) else "#"
+
+
 @bp.get("/compliance")
 def compliance():
     try:
@@ -48,6 +62,6 @@ def compliance():
     if _wants_json():
         response = jsonify(data)
     else:
-        response = Response(render_html(data), mimetype="text/html")
+        response = Response(render_template("compliance/site.html", data=data, href=local_href), mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response

@@ -1,4 +1,5 @@
-"""The build: load, infer, validate, publish. Nothing is published unless every step passes."""
+"""The build: load, infer, validate, publish, one part per plan (server.graph.parts). Nothing is published unless
+every step passes."""
 
 import time
 from dataclasses import dataclass, field
@@ -8,9 +9,8 @@ import rdflib
 
 from server import __version__
 from server.graph.dumps import write_dumps
-from server.graph.inference import materialise
 from server.graph.loading import load_files
-from server.graph.rules import apply_rules, schema_from
+from server.graph.parts import build_parts
 from server.graph.validation import ValidationResult, shapes_graph, validate
 from server.paths import ONTOLOGY_DIR, PUBLISHED_DIR, graph_input_files
 
@@ -20,8 +20,7 @@ STRUCTURE_SHAPES = "structure"
 class BuildFailed(Exception):
     """The graph does not conform to the structural shapes; nothing was published."""
 
-    def __init__(self, result: ValidationResult, messages: list[str]):
-        self.result = result
+    def __init__(self, messages: list[str]):
         self.messages = messages
         super().__init__(f"{len(messages)} structural violation(s); the published dumps were left as they were")
 
@@ -34,13 +33,13 @@ class BuildReport:
     seconds: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     target: Path | None = None
+    rebuilt: list[str] = field(default_factory=list)  # the parts (municipality codes) not taken from the cache
 
 
 class AnnotationsUndecided(BuildFailed):
     """The annotator proposes annotations with no recorded decision, or decisions lost their proposal."""
 
     def __init__(self, messages: list[str]):
-        self.result = None
         self.messages = messages
         Exception.__init__(
             self,
@@ -49,16 +48,15 @@ class AnnotationsUndecided(BuildFailed):
         )
 
 
-def decided_annotations(data: rdflib.Graph) -> tuple[rdflib.Graph, rdflib.Graph]:
-    """(annotations, decision records) of data/annotations/decisions.tsv, after checking the decisions against
-    what the annotator proposes for the elements of `data` (run once over all elements)."""
-    from server.annotations.decisions import annotation_graph, check, decision_records, read_decisions
+def check_annotations(files: list[Path]) -> None:
+    """Run the annotator once over the elements of the data files (Turtle; the decisions table is not data to
+    annotate) and fail when a proposal has no recorded decision or a decision no proposal any more."""
+    from server.annotations.decisions import check, read_decisions
 
-    decisions = read_decisions()
-    problems = check(data, decisions)
+    data = load_files([f for f in files if f.parent != ONTOLOGY_DIR and f.suffix == ".ttl"])
+    problems = check(data, read_decisions())
     if problems:
         raise AnnotationsUndecided(problems)
-    return annotation_graph(decisions), decision_records(decisions)
 
 
 def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -66,58 +64,51 @@ def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path]]:
     return schema, [f for f in files if f not in schema]
 
 
-def assemble(reasoner: str = "owlrl", files: list[Path] | None = None) -> tuple[rdflib.Graph, rdflib.Graph, dict]:
-    """Load the inputs and materialise them. Returns (asserted, materialised, timings)."""
-    bundled = files is None
-    files = graph_input_files() if bundled else files
-    timings = {}
-    t = time.perf_counter()
-    asserted = load_files(files)
-    timings["load"] = time.perf_counter() - t
-    decided, records = rdflib.Graph(), rdflib.Graph()
-    if bundled:
-        t = time.perf_counter()
-        decided, records = decided_annotations(asserted)
-        asserted += decided
-        timings["annotations"] = time.perf_counter() - t
-    t = time.perf_counter()
-    if reasoner == "owlrl":
-        materialised = materialise(asserted)
-    elif reasoner == "rules":
-        schema_files, data_files = split_inputs(files)
-        materialised = apply_rules(schema_from(load_files(schema_files)), load_files(data_files) + decided)
-    else:
-        raise ValueError(f"unknown reasoner {reasoner!r}")
-    materialised += records
-    asserted += records
-    timings["inference"] = time.perf_counter() - t
-    return asserted, materialised, timings
-
-
 def check_structure(graph: rdflib.Graph) -> ValidationResult:
     return validate(graph, shapes_graph(STRUCTURE_SHAPES))
 
 
-def build(target: Path | None = None, reasoner: str = "owlrl") -> BuildReport:
-    """Build and publish the dumps into `target` (published/ by default)."""
-    from server.graph.validation import describe_result
+def default_cache(target: Path) -> Path:
+    """Where finished parts are kept between builds: beside the published folder, never inside it."""
+    return Path(target).parent / ".fukushi-kg-parts" / Path(target).name
 
+
+def build(
+    target: Path | None = None,
+    reasoner: str = "rules",
+    cache: Path | bool = True,
+    workers: int | None = None,
+) -> BuildReport:
+    """Build and publish the dumps into `target` (published/ by default).
+
+    Each municipality's plan is a part, inferred and validated on its own (in parallel) and kept in the part
+    cache (server.graph.parts); a rebuild redoes only the parts whose inputs changed, then merges.
+    """
     target = Path(target) if target else PUBLISHED_DIR
-    asserted, graph, timings = assemble(reasoner)
+    cache_dir = default_cache(target) if cache is True else (Path(cache) if cache else None)
+    timings = {}
     t = time.perf_counter()
-    result = check_structure(graph)
-    timings["validation"] = time.perf_counter() - t
-    violations = [describe_result(result.report, r) for r in result.violations]
-    if violations:
-        raise BuildFailed(result, violations)
-    warnings = [describe_result(result.report, r) for r in result.results() if r not in result.violations]
+    check_annotations(graph_input_files())
+    timings["annotations"] = time.perf_counter() - t
+    t = time.perf_counter()
+    parts = build_parts(graph_input_files(), reasoner=reasoner, cache_dir=cache_dir, workers=workers)
+    timings["parts"] = time.perf_counter() - t
+    if parts.violations:
+        raise BuildFailed(parts.violations)
     t = time.perf_counter()
     info = {
         "version": __version__,
         "reasoner": reasoner,
-        "asserted_triples": len(asserted),
-        "triples": len(graph),
+        "asserted_triples": parts.asserted,
+        "triples": len(parts.lines),
+        "parts": len(parts.parts),
     }
-    info = write_dumps(graph, target, info)
+    graphs = {code: _nt_bytes(part.lines) for code, part in parts.parts.items()}
+    graphs["shared"] = _nt_bytes(parts.base_lines)
+    info = write_dumps(_nt_bytes(parts.lines), target, info, parts.prefixes, graphs)
     timings["dumps"] = time.perf_counter() - t
-    return BuildReport(len(asserted), len(graph), info["files"], timings, warnings, target)
+    return BuildReport(parts.asserted, len(parts.lines), info["files"], timings, parts.warnings, target, parts.rebuilt)
+
+
+def _nt_bytes(lines: list[str]) -> bytes:
+    return "".join(line + "\n" for line in lines).encode("utf-8")

@@ -8,8 +8,11 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib.compare import to_canonical_graph
+
+from server.store import GRAPH_IRI, STORE
 
 DUMP_NAMES = {
     "nt": "fukushi-kg.nt",
@@ -18,6 +21,7 @@ DUMP_NAMES = {
     "jsonld": "fukushi-kg.jsonld",
 }
 BUILD_INFO = "build-info.json"
+GRAPHS = "graphs"  # one N-Triples file per named graph: a plan's part (<code>.nt) and the shared rest (shared.nt)
 
 
 def canonical_ntriples(graph: rdflib.Graph) -> bytes:
@@ -28,31 +32,55 @@ def canonical_ntriples(graph: rdflib.Graph) -> bytes:
     return (body + "\n").encode("utf-8")
 
 
-def write_dumps(graph: rdflib.Graph, target: Path, info: dict) -> dict:
-    """Write every dump into a fresh folder, then swap it in for `target`.
+def write_dumps(
+    nt: bytes,
+    target: Path,
+    info: dict,
+    prefixes: dict[str, str] | None = None,
+    graphs: dict[str, bytes] | None = None,
+) -> dict:
+    """Write every dump of the canonical N-Triples `nt` into a fresh folder, then swap it in for `target`.
 
     The previous dumps stay in place until every new file is complete; a failure on the way
-    leaves them as they were.
+    leaves them as they were. Turtle and JSON-LD are written by pyoxigraph from the same triples: rdflib's
+    serialisers take minutes at national scale, and its Turtle invents `default1`… prefixes.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
     try:
-        nt = canonical_ntriples(graph)
         (staging / DUMP_NAMES["nt"]).write_bytes(nt)
         with gzip.GzipFile(staging / DUMP_NAMES["nt.gz"], "wb", mtime=0) as fh:
             fh.write(nt)
-        graph.serialize(staging / DUMP_NAMES["ttl"], format="turtle", encoding="utf-8")
-        graph.serialize(staging / DUMP_NAMES["jsonld"], format="json-ld", encoding="utf-8", auto_compact=True)
+        triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
+        ox.serialize(triples, str(staging / DUMP_NAMES["ttl"]), format=ox.RdfFormat.TURTLE, prefixes=prefixes or {})
+        ox.serialize(triples, str(staging / DUMP_NAMES["jsonld"]), format=ox.RdfFormat.JSON_LD)
+        write_store(staging / STORE, nt)
         info = dict(info, ntriples_sha256=hashlib.sha256(nt).hexdigest(), files={})
         for name in DUMP_NAMES.values():
             info["files"][name] = (staging / name).stat().st_size
+        if graphs:
+            (staging / GRAPHS).mkdir()
+            info["graphs"] = {}
+            for key, body in sorted(graphs.items()):
+                (staging / GRAPHS / f"{key}.nt").write_bytes(body)
+                info["graphs"][key] = {"triples": body.count(b"\n"), "sha256": hashlib.sha256(body).hexdigest()}
         (staging / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
         _swap_in(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return info
+
+
+def write_store(folder: Path, nt: bytes) -> None:
+    """An Oxigraph store holding `nt` in the default graph and again in the named graph server.store.GRAPH_IRI,
+    laid out as the in-memory store the workers used to build from the dump, so answers do not change."""
+    store = ox.Store(str(folder))
+    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
+    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_IRI))
+    store.flush()
+    del store  # closes the database before the folder is swapped in
 
 
 def _swap_in(staging: Path, target: Path) -> None:

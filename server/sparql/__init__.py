@@ -18,12 +18,17 @@ def init_app(app):
     config = app.config
     published = Path(config["PUBLISHED_DIR"])
     build_if_missing = bool(config.get("BUILD_IF_MISSING", True))
-    executor = Executor(
-        lambda: ensure_dump(published, build_if_missing),
-        workers=config.get("QUERY_WORKERS", 2),
-        timeout=config.get("QUERY_TIMEOUT", 5.0),
-        base=config.get("BASE_IRI"),
-    )
+    if config.get("SPARQL_BACKEND"):  # an existing engine answers; the rules stay here (server.backend.remote)
+        from server.backend.remote import RemoteExecutor
+
+        executor = RemoteExecutor(config["SPARQL_BACKEND"], timeout=config.get("QUERY_TIMEOUT", 5.0))
+    else:
+        executor = Executor(
+            lambda: ensure_dump(published, build_if_missing),
+            workers=config.get("QUERY_WORKERS", 2),
+            timeout=config.get("QUERY_TIMEOUT", 5.0),
+            base=config.get("BASE_IRI"),
+        )
     max_rows = config.get("MAX_ROWS")
     settings = Settings(
         base_iri=config.get("BASE_IRI") or None,

@@ -91,8 +91,14 @@ def execute(store: ox.Store, job: Job) -> Answer:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     if job.named_graphs is not None:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+    return answer(lambda: store.query(job.query, **kwargs), job)
+
+
+def answer(evaluate: Callable[[], object], job: Job) -> Answer:
+    """Serialise what `evaluate` returns (pyoxigraph solutions, a boolean, or triples) as the job asks, with the
+    row cap. Shared by the local workers and the remote backend (server.backend.remote), so both answer alike."""
     try:
-        result = store.query(job.query, **kwargs)
+        result = evaluate()
         if isinstance(result, ox.QueryBoolean):
             if job.solutions_format is None:
                 return _not_acceptable("a boolean", results.SOLUTION_FORMATS)

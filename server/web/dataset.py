@@ -43,6 +43,20 @@ def void():
     return describe_representation(make_response(html), fmt, request.path)
 
 
+@bp.route("/dumps/graphs/<key>.nt")
+def graph_dump(key):
+    """One plan's named graph (or the shared rest), as `fukushi-kg publish` sends it to a Graph Store."""
+    from server.backend.graphs import graph_body, published_graphs
+
+    graph = get_graph()
+    path = published_graphs(graph.published_dir).get(key)  # only the keys the build recorded: no path from the URL
+    if path is None or not path.exists():
+        abort(404)
+    resp = Response(graph_body(path, graph.ns.base), mimetype="application/n-triples")
+    resp.headers["Content-Disposition"] = f'inline; filename="{key}.nt"'
+    return resp
+
+
 @bp.route("/dumps/<name>")
 def dump(name):
     graph = get_graph()

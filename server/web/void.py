@@ -176,6 +176,19 @@ def void_triples(graph: Graph, licence: str) -> list[ox.Triple]:
             add(dist, SPDX + "checksum", checksum)
             add(checksum, SPDX + "algorithm", iri(SPDX + "checksumAlgorithm_sha256"))
             add(checksum, SPDX + "checksumValue", ox.Literal(graph.build_info["ntriples_sha256"]))
+    # Each plan's named graph (and the shared rest) as a subset, with its own dump: what `publish` puts per graph.
+    for key, meta in sorted((graph.build_info.get("graphs") or {}).items()):
+        subset = iri(ns.base + "graph/" + key)
+        url = iri(ns.base + "dumps/graphs/" + key + ".nt")
+        add(ds, VOID + "subset", subset)
+        add(subset, RDF + "type", iri(VOID + "Dataset"))
+        add(subset, VOID + "triples", integer(int(meta["triples"])))
+        add(subset, VOID + "dataDump", url)
+        if ns.base == CANONICAL_BASE:
+            checksum = ox.BlankNode()
+            add(subset, SPDX + "checksum", checksum)
+            add(checksum, SPDX + "algorithm", iri(SPDX + "checksumAlgorithm_sha256"))
+            add(checksum, SPDX + "checksumValue", ox.Literal(meta["sha256"]))
     sparql_dist = iri(ns.base + ".well-known/void#sparql")
     add(ds, DCAT + "distribution", sparql_dist)
     add(sparql_dist, RDF + "type", iri(DCAT + "Distribution"))

@@ -44,8 +44,12 @@ def test_annotated_elements_belong_to_an_embodied_welfare_plan(graph):
         element = rdflib.URIRef(subject)
         assert (element, RDF.type, FK.PlanElement) in graph, subject
         plans = set(graph.objects(element, FK.partOf))
+        # A plan whose kind the text does not state (小田原市, seed 001 lines 28, 53, 59) may be one: its
+        # elements keep their statutory-item tags, and the compliance run calls 107条 undeterminable there.
         assert any(
-            (p, RDF.type, FK.CommunityWelfarePlan) in graph and (None, FK.embodies, p) in graph for p in plans
+            ((p, RDF.type, FK.CommunityWelfarePlan) in graph or (p, FK.unstated, RDF.type) in graph)
+            and (None, FK.embodies, p) in graph
+            for p in plans
         ), subject
 
 

@@ -1,5 +1,5 @@
-"""The speed-ups of server/compliance/shacl.py change no result: the compliance slice gives what the
-whole graph gives, and the forked share of the structural shapes what one process gives."""
+"""The speed-ups of server/compliance/shacl.py change no result: the forked share gives what the
+one process gives."""
 
 import pytest
 import rdflib
@@ -23,20 +23,12 @@ def cases_graph():
 
 @pytest.fixture(scope="module")
 def serial(cases_graph):
-    return shacl.validate(cases_graph, reqs.structure_shapes(), reqs.compliance_shapes(), workers=1)
+    return shacl.validate(cases_graph, reqs.structure_shapes(), workers=1)
 
 
 def test_the_forked_share_gives_the_same_results(cases_graph, serial):
-    forked = shacl.validate(cases_graph, reqs.structure_shapes(), reqs.compliance_shapes(), workers=2, min_split=1)
+    forked = shacl.validate(cases_graph, reqs.structure_shapes(), workers=2, min_split=1)
     assert key(forked) == key(serial) != set()
-
-
-def test_the_slice_keeps_every_compliance_result(cases_graph):
-    # The cases hold every kind of item, scope and concept hierarchy; the bundled plans are checked
-    # through the slice by test_bundled_matrix against the matrix read off the seeds.
-    compliance = reqs.compliance_shapes()
-    whole = key(shacl.run(cases_graph, compliance))
-    assert key(shacl.run(shacl.compliance_slice(cases_graph), compliance)) == whole != set()
 
 
 def test_the_merged_report_conforms_only_without_violations(serial):

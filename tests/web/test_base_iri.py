@@ -90,3 +90,17 @@ def test_sparql_answers_use_the_operator_iris(operator_client):
     assert cities == {
         OPERATOR + "id/municipality/" + code for code in ("082368", "142069", "141500", "402036", "352136")
     }
+
+
+def test_plan_graph_dump_uses_the_operator_iris(operator_client, published_dir):
+    reply = operator_client.get("/dumps/graphs/082368.nt")
+    assert reply.status_code == 200
+    g = rdflib.Graph().parse(data=reply.data, format="nt")
+    canonical = rdflib.Graph().parse(published_dir / "graphs" / "082368.nt", format="nt")
+    assert len(g) == len(canonical)
+    assert (
+        rdflib.URIRef(OPERATOR + "id/municipality/082368"),
+        RDF.type,
+        rdflib.URIRef(OPERATOR + "ontology#Municipality"),
+    ) in g
+    assert b"https://w3id.org/fukushi-kg/id/" not in reply.data

@@ -116,3 +116,26 @@ def test_jsonld_context_reads_plain_json_as_our_rdf(client):
     assert (subject, FK.parent, rdflib.URIRef(BASE + "id/999999/x")) in g
     assert (subject, FK.order, rdflib.Literal(2, datatype=ns.XSD.integer)) in g
     assert (subject, rdflib.RDFS.label, rdflib.Literal("目標", lang="ja")) in g
+
+
+def test_void_describes_each_plan_graph_with_its_dump(client, published_dir):
+    g = void_graph(client)
+    info = json.loads((published_dir / "build-info.json").read_text(encoding="utf-8"))
+    subsets = {str(s).removeprefix(BASE + "graph/"): s for s in g.objects(DATASET, ns.VOID.subset)}
+    assert set(subsets) == set(info["graphs"]) == {"082368", "141500", "142069", "352136", "402036", "shared"}
+    union = rdflib.Graph()
+    for key, subset in subsets.items():
+        assert g.value(subset, ns.VOID.triples).toPython() == info["graphs"][key]["triples"]
+        url = str(g.value(subset, ns.VOID.dataDump))
+        assert url == f"{BASE}dumps/graphs/{key}.nt"
+        reply = client.get(url.removeprefix(BASE[:-1]))
+        assert reply.status_code == 200 and reply.mimetype == "application/n-triples"
+        assert reply.data == (published_dir / "graphs" / f"{key}.nt").read_bytes()
+        union.parse(data=reply.data, format="nt")
+    whole = rdflib.Graph().parse(published_dir / "fukushi-kg.nt", format="nt")
+    assert len(union) == len(whole)  # the plan graphs and the shared rest make up the whole, nothing more
+
+
+@pytest.mark.parametrize("key", ["999999", "..%2Fbuild-info", "shared.nt", "%2E%2E"])
+def test_unknown_graph_dump_is_404(client, key):
+    assert client.get(f"/dumps/graphs/{key}.nt").status_code == 404

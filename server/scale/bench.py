@@ -1,0 +1,216 @@
+"""`fukushi-kg bench scale --municipalities N`: the national-scale figures on synthetic data (a benchmark, not a test).
+
+It makes N synthetic municipalities (server.scale.synthetic) in a scratch home, then measures through the CLI and
+HTTP only, as an operator would see it: the full build (time and peak memory of the build process), a rebuild
+after one plan changes, the server's time to answer its first query, how soon a quick query is answered after a
+runaway one was stopped, the competency queries under 8 concurrent clients against `oxigraph serve-read-only` on
+the same dump in the same run, and the server's memory (all its processes) against the store's size on disk.
+Every figure is printed beside the target of the national-scale issue, with "met" or "NOT met".
+"""
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+from server.commands.bench import _free_port, _oxigraph_server, _post, _rows, _running
+from server.paths import QUERIES_DIR
+from server.scale.synthetic import generate
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+CLIENTS = 8
+
+
+def bench_scale(args) -> int:
+    municipalities = args.municipalities
+    scratch = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="fukushi-kg-synthetic-"))
+    try:
+        return _run(scratch, municipalities, args)
+    finally:
+        if not args.home:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run(home: Path, municipalities: int, args) -> int:
+    t = time.perf_counter()
+    made = generate(home, municipalities)
+    print(f"synthetic data: {municipalities} municipalities, {made['triples']:,} asserted data triples in {home}")
+    print(f"  generated in {time.perf_counter() - t:.1f} s (never published; every IRI says `synthetic`)\n")
+    env = dict(os.environ, FUKUSHI_KG_HOME=str(home), FUKUSHI_KG_PUBLISHED=str(home / "published"))
+    published = home / "published"
+    figures = []
+
+    seconds, peak = _timed_process([*_cli(), "build", "--out", str(published), "--reasoner", args.reasoner], env)
+    figures.append(("full build", f"{seconds:.1f} s", seconds <= 15 * 60, "≤ 15 min"))
+    figures.append(("full build peak memory", f"{peak / 2**30:.2f} GB", peak <= 8 * 2**30, "≤ 8 GB"))
+
+    changed = sorted((home / "data" / "municipalities").glob("*.ttl"))[0]
+    with changed.open("a", encoding="utf-8") as fh:
+        fh.write("# one plan changed\n")
+    seconds, _ = _timed_process([*_cli(), "build", "--out", str(published), "--reasoner", args.reasoner], env)
+    figures.append(("rebuild after one plan changed", f"{seconds:.1f} s", seconds <= 15, "≤ 15 s"))
+
+    serve_env = dict(env, FUKUSHI_KG_BUILD_IF_MISSING="false", FUKUSHI_KG_PUBLISHED_DIR=str(published))
+    dump = published / "fukushi-kg.nt"
+    queries = {p.stem: p.read_text(encoding="utf-8") for p in sorted(QUERIES_DIR.glob("*.rq"))}
+    with ExitStack() as stack:
+        port = _free_port()
+        started = time.perf_counter()
+        ours = stack.enter_context(_running([*_cli(), "serve", "--port", str(port)], _url(port), serve_env))
+        ready = time.perf_counter() - started
+        figures.append(("server ready after start", f"{ready:.2f} s", ready <= 3, "≤ 3 s"))
+        theirs = stack.enter_context(_oxigraph_server(_oxigraph(), dump))
+        store_bytes = _oxigraph_store_bytes(dump)
+
+        p95_ours, p95_theirs = _concurrent_p95(ours, queries), _concurrent_p95(theirs, queries)
+        print(f"{'query':<34} {'rows':>7} {'ours p95 ms':>12} {'oxigraph p95 ms':>16} {'ratio':>7}")
+        ratios = []
+        for name, text in queries.items():
+            mine, other = p95_ours[name], p95_theirs[name]
+            ratios.append(mine / other)
+            rows = _rows(_post(ours, text))
+            print(f"{name:<34} {rows:>7} {mine * 1000:>12.1f} {other * 1000:>16.1f} {mine / other:>7.2f}")
+        worst = max(p95_ours.values())
+        figures.append(("competency queries, worst p95, 8 clients", f"{worst * 1000:.0f} ms", worst <= 0.2, "≤ 200 ms"))
+        ratio = statistics.geometric_mean(ratios)
+        figures.append(("… geometric mean ratio ours/oxigraph", f"{ratio:.2f}", ratio <= 1.25, "≤ 1.25"))
+
+        memory = _tree_rss(_pid_on_port(port))
+        figures.append(
+            (
+                "server memory, all processes",
+                f"{memory / 2**20:.0f} MB vs store {store_bytes / 2**20:.0f} MB",
+                memory <= 1.5 * store_bytes,
+                "≤ 1.5 × store on disk",
+            )
+        )
+        replaced = _replacement_seconds(home, published, env)
+        figures.append(("quick query answered after a timeout", f"{replaced:.2f} s", replaced <= 0.5, "≤ 0.5 s"))
+
+    print(f"\n{'figure':<44} {'measured':>28}  target")
+    for name, value, met, target in figures:
+        print(f"{name:<44} {value:>28}  {target} {'met' if met else 'NOT met'}")
+    return 0
+
+
+def _cli() -> list[str]:
+    return [sys.executable, "-m", "server.cli"]
+
+
+def _url(port: int) -> str:
+    return f"http://127.0.0.1:{port}/sparql"
+
+
+def _oxigraph() -> str:
+    return shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
+
+
+def _timed_process(command: list[str], env: dict) -> tuple[float, int]:
+    """Wall time and the process's own peak resident memory (bytes), from wait4's rusage."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    output = process.stdout.read().decode("utf-8", "replace")
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(command[2:])} failed:\n{output}")
+    print(output.strip().splitlines()[0] if output.strip() else "")
+    return seconds, usage.ru_maxrss * 1024
+
+
+def _concurrent_p95(url: str, queries: dict, rounds: int = 3) -> dict:
+    """p95 latency per query while CLIENTS threads each run every query `rounds` times, in shifted orders."""
+    names = list(queries)
+    times = {name: [] for name in names}
+    lock = threading.Lock()
+
+    def client(offset: int) -> None:
+        for r in range(rounds):
+            for i in range(len(names)):
+                name = names[(i + offset + r) % len(names)]
+                start = time.perf_counter()
+                _post(url, queries[name])
+                with lock:
+                    times[name].append(time.perf_counter() - start)
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return {name: statistics.quantiles(values, n=20)[-1] for name, values in times.items()}
+
+
+def _oxigraph_store_bytes(dump: Path) -> int:
+    """The size of an Oxigraph on-disk store holding the dump: what serving from disk would map."""
+    location = tempfile.mkdtemp(prefix="fukushi-kg-store-")
+    try:
+        command = [_oxigraph(), "load", "--location", location, "--file", str(dump)]
+        subprocess.run(command, check=True, capture_output=True)
+        return sum(p.stat().st_size for p in Path(location).rglob("*") if p.is_file())
+    finally:
+        shutil.rmtree(location, ignore_errors=True)
+
+
+def _pid_on_port(port: int) -> int:
+    """The process listening on the port (found through /proc/net/tcp inodes)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as fh:
+            for line in fh.readlines()[1:]:
+                fields = line.split()
+                if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+                    inodes.add(fields[9])
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            for fd in os.listdir(f"/proc/{pid}/fd"):
+                if os.readlink(f"/proc/{pid}/fd/{fd}").removeprefix("socket:[").rstrip("]") in inodes:
+                    return int(pid)
+        except OSError:
+            continue
+    raise RuntimeError(f"no process listens on port {port}")
+
+
+def _tree_rss(root: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    children = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                parent = int(fh.read().rsplit(")", 1)[1].split()[1])
+            children.setdefault(parent, []).append(int(pid))
+        except OSError:
+            continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                total += next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmRSS:"))
+        except (OSError, StopIteration):
+            continue
+    return total
+
+
+def _replacement_seconds(home: Path, published: Path, env: dict) -> float:
+    """With one query worker and a 1 s timeout: how long a quick query waits after a runaway one was stopped."""
+    import urllib.error
+
+    port = _free_port()
+    one = dict(env, FUKUSHI_KG_BUILD_IF_MISSING="false", FUKUSHI_KG_PUBLISHED_DIR=str(published))
+    one.update(FUKUSHI_KG_QUERY_WORKERS="1", FUKUSHI_KG_QUERY_TIMEOUT="1")
+    with _running([*_cli(), "serve", "--port", str(port)], _url(port), one) as url:
+        try:
+            _post(url, RUNAWAY)
+        except urllib.error.HTTPError:
+            pass  # the timeout's 503 is the point
+        start = time.perf_counter()
+        _post(url, "ASK {}")
+        return time.perf_counter() - start

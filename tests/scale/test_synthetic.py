@@ -1,0 +1,64 @@
+"""The synthetic national data set: valid codes, every IRI it makes marked synthetic, the templates copied whole."""
+
+import pytest
+import rdflib
+
+from server.graph.loading import load_files
+from server.scale.synthetic import ID, MUNICIPALITY, check_digit, generate, synthetic_codes, templates
+
+BUNDLED_CODES = ["082368", "141500", "142069", "352136", "402036"]
+
+
+@pytest.mark.parametrize("code", BUNDLED_CODES)
+def test_check_digit_matches_the_real_codes(code):
+    assert check_digit(code[:5]) == code[5]
+
+
+def test_synthetic_codes_are_valid_distinct_and_avoid_taken_ones():
+    taken = {"089991"}
+    codes = synthetic_codes("08", 30, taken)
+    assert len(set(codes)) == 30 and "089991" not in codes
+    assert all(c.startswith("08") and check_digit(c[:5]) == c[5] for c in codes)
+    assert set(codes) <= taken  # recorded, so the next prefecture call cannot reuse them
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    home = tmp_path_factory.mktemp("synthetic") / "home"
+    return generate(home, 7)
+
+
+def test_round_robin_over_the_five_templates(made):
+    assert {code: len(codes) for code, codes in made["codes"].items()} == {
+        "082368": 2,
+        "141500": 2,
+        "142069": 1,
+        "352136": 1,
+        "402036": 1,
+    }
+
+
+def test_each_copy_holds_its_template_under_synthetic_iris(made):
+    found, _ = templates()
+    by_code = {t.code: t for t in found}
+    city_class = rdflib.URIRef("https://w3id.org/fukushi-kg/ontology#Municipality")
+    for template_code, codes in made["codes"].items():
+        for code in codes:
+            graph = load_files([made["home"] / "data" / "municipalities" / f"synthetic-{code}.ttl"])
+            assert len(graph) == len(by_code[template_code].triples)
+            subjects = {str(s) for s in graph.subjects()}
+            own = (f"{ID}synthetic/{code}/", f"{MUNICIPALITY}synthetic-{code}")
+            assert all(s.startswith(own[0]) or s == own[1] for s in subjects)
+            iris = {str(term) for triple in graph for term in triple if isinstance(term, rdflib.URIRef)}
+            assert not any(template_code in iri for iri in iris)
+            city = rdflib.URIRef(f"{MUNICIPALITY}synthetic-{code}")
+            assert (city, rdflib.RDF.type, city_class) in graph
+            labels = {lit.language: str(lit) for lit in graph.objects(city, rdflib.RDFS.label)}
+            assert f"合成{code}" in labels["ja"] and f"synthetic {code}" in labels["en"]
+
+
+def test_shared_data_is_written_once_and_holds_no_municipality(made):
+    shared = load_files([made["home"] / "data" / "shared.ttl"])
+    _, expected = templates()
+    assert len(shared) == len(expected) > 0
+    assert not any(str(s).startswith(MUNICIPALITY) for s in shared.subjects())

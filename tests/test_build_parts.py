@@ -1,0 +1,98 @@
+"""The build in parts: the merged parts equal the closure of the whole graph, byte for byte; a changed plan rebuilds
+that part alone; a part that breaks the shapes fails the build and is not cached."""
+
+import shutil
+
+import pytest
+import rdflib
+
+from server.graph.build import split_inputs
+from server.graph.dumps import canonical_ntriples
+from server.graph.loading import load_files
+from server.graph.parts import build_parts, owner, split_files
+from server.graph.rules import apply_rules, schema_from
+from server.paths import DATA_DIR, ONTOLOGY_DIR, graph_input_files
+
+BUNDLED = ["082368", "141500", "142069", "352136", "402036"]
+
+
+def _whole_closure_lines(files):
+    schema_files, data_files = split_inputs(files)
+    closed = apply_rules(schema_from(load_files(schema_files)), load_files(data_files))
+    return canonical_ntriples(closed).decode("utf-8").splitlines()
+
+
+@pytest.fixture(scope="module")
+def data_copy(tmp_path_factory):
+    """A private copy of data/ so that a test can change one plan."""
+    root = tmp_path_factory.mktemp("parts") / "data"
+    shutil.copytree(DATA_DIR, root)
+    return root
+
+
+def _files(data_dir):
+    return sorted(ONTOLOGY_DIR.glob("*.ttl")) + sorted(data_dir.rglob("*.ttl"))
+
+
+def test_each_municipality_is_a_part_and_the_rest_is_shared():
+    schema, units, shared = split_files(graph_input_files())
+    assert schema == sorted(ONTOLOGY_DIR.glob("*.ttl"))
+    assert sorted(units) == BUNDLED
+    assert len(units["352136"]) == 6  # 美祢市 is a folder of six files (roles.ttl: its role statements)
+    assert {p.name for p in shared} >= {"legislation.ttl", "prefectures.ttl", "sources.ttl"}
+
+
+@pytest.mark.parametrize(
+    ("iri", "code"),
+    [
+        ("https://w3id.org/fukushi-kg/id/352136/cwp3-g1", "352136"),
+        ("https://w3id.org/fukushi-kg/id/municipality/082368", "082368"),
+        ("https://w3id.org/fukushi-kg/id/synthetic/089991/cwp4", "089991"),
+        ("https://w3id.org/fukushi-kg/id/municipality/synthetic-089991", "089991"),
+        ("https://w3id.org/fukushi-kg/id/law/326AC0000000045-107", None),
+        ("https://w3id.org/fukushi-kg/id/prefecture/350001", None),
+    ],
+)
+def test_owner_by_iri(iri, code):
+    assert owner(rdflib.URIRef(iri)) == code
+
+
+def test_merged_parts_equal_the_closure_of_the_whole_graph():
+    merged = build_parts(graph_input_files(), reasoner="rules", workers=1)
+    assert merged.violations == []
+    assert merged.lines == _whole_closure_lines(graph_input_files())
+    assert merged.rebuilt == BUNDLED
+    assert merged.asserted == len(load_files(graph_input_files()))
+
+
+def test_a_changed_plan_rebuilds_that_part_alone(data_copy, tmp_path):
+    cache = tmp_path / "cache"
+    first = build_parts(_files(data_copy), cache_dir=cache, workers=1, data_dir=data_copy)
+    assert first.rebuilt == BUNDLED
+    again = build_parts(_files(data_copy), cache_dir=cache, workers=1, data_dir=data_copy)
+    assert again.rebuilt == [] and again.lines == first.lines
+
+    plan = data_copy / "municipalities" / "402036-kurume.ttl"
+    extra = (
+        '\n<https://w3id.org/fukushi-kg/id/402036/document> <http://www.w3.org/2000/01/rdf-schema#comment> "x"@ja .\n'
+    )
+    plan.write_text(plan.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    changed = build_parts(_files(data_copy), cache_dir=cache, workers=2, data_dir=data_copy)
+    assert changed.rebuilt == ["402036"]
+    assert changed.lines == _whole_closure_lines(_files(data_copy))
+    assert len(changed.lines) == len(first.lines) + 1
+
+
+def test_a_part_that_breaks_the_shapes_fails_and_is_not_cached(data_copy, tmp_path):
+    cache = tmp_path / "cache"
+    broken = data_copy / "municipalities" / "082368-omitama.ttl"
+    original = broken.read_text(encoding="utf-8")
+    try:
+        bad = "\n<https://w3id.org/fukushi-kg/id/082368/stray> a <https://w3id.org/fukushi-kg/ontology#Measure> .\n"
+        broken.write_text(original + bad, encoding="utf-8")
+        for _ in range(2):  # the second run must not take the failing part from the cache
+            result = build_parts(_files(data_copy), cache_dir=cache, workers=1, data_dir=data_copy)
+            assert "082368" in result.rebuilt
+            assert any("id/082368/stray" in v for v in result.violations)
+    finally:
+        broken.write_text(original, encoding="utf-8")
