@@ -136,3 +136,15 @@ def test_decisions_are_published_as_reified_statements(decisions):
     node = next(graph.subjects(rdf.subject, None))
     assert graph.value(node, rdf.predicate) == rdflib.URIRef(decisions[0].property)
     assert str(graph.value(node, rdflib.URIRef("https://w3id.org/fukushi-kg/ontology#verdict"))) == decisions[0].verdict
+
+
+def test_a_passed_check_is_remembered_only_for_the_same_inputs(monkeypatch, tmp_path):
+    cache = tmp_path / "cache"
+    files = graph_input_files()
+    check_annotations(files, cache)
+    assert len(list(cache.glob("annotations-*.ok"))) == 1
+    bad = tmp_path / "decisions.tsv"
+    bad.write_text("".join(DECISIONS_FILE.read_text(encoding="utf-8").splitlines(keepends=True)[:-1]), encoding="utf-8")
+    monkeypatch.setattr("server.annotations.decisions.DECISIONS_FILE", bad)
+    with pytest.raises(AnnotationsUndecided):  # a changed table is checked again, not taken from the cache
+        check_annotations([f for f in files if f != DECISIONS_FILE] + [bad], cache)
