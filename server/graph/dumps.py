@@ -52,9 +52,14 @@ def write_dumps(
         (staging / DUMP_NAMES["nt"]).write_bytes(nt)
         with gzip.GzipFile(staging / DUMP_NAMES["nt.gz"], "wb", mtime=0) as fh:
             fh.write(nt)
-        triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES))
-        ox.serialize(triples, str(staging / DUMP_NAMES["ttl"]), format=ox.RdfFormat.TURTLE, prefixes=prefixes or {})
-        ox.serialize(triples, str(staging / DUMP_NAMES["jsonld"]), format=ox.RdfFormat.JSON_LD)
+        # Parsed once per output rather than held as a list: millions of Python triples cost gigabytes.
+        for name, fmt, extra in (
+            ("ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes or {}}),
+            ("jsonld", ox.RdfFormat.JSON_LD, {}),
+        ):
+            ox.serialize(
+                ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), str(staging / DUMP_NAMES[name]), format=fmt, **extra
+            )
         write_store(staging / STORE, nt)
         info = dict(info, ntriples_sha256=hashlib.sha256(nt).hexdigest(), files={})
         for name in DUMP_NAMES.values():
