@@ -148,3 +148,14 @@ def test_a_passed_check_is_remembered_only_for_the_same_inputs(monkeypatch, tmp_
     monkeypatch.setattr("server.annotations.decisions.DECISIONS_FILE", bad)
     with pytest.raises(AnnotationsUndecided):  # a changed table is checked again, not taken from the cache
         check_annotations([f for f in files if f != DECISIONS_FILE] + [bad], cache)
+
+
+def test_the_table_is_described_by_its_csvw_metadata():
+    import json
+
+    from server.annotations.decisions import COLUMNS
+
+    meta = json.loads((DECISIONS_FILE.parent / "decisions.tsv-metadata.json").read_text(encoding="utf-8"))
+    assert meta["url"] == DECISIONS_FILE.name and meta["dialect"]["delimiter"] == "\t"
+    assert tuple(c["name"] for c in meta["tableSchema"]["columns"]) == COLUMNS
+    assert DECISIONS_FILE.read_text(encoding="utf-8").splitlines()[0].split("\t") == list(COLUMNS)
