@@ -108,3 +108,7 @@ def test_mine_role_statements_per_actor_and_tier(graph):
 def test_adoption_date_where_printed(graph):
     # 004:48 「令和2年3月に「第2次美祢市地域福祉計画・第2次美祢市地域福祉活動計画」を策定し」
     assert str(graph.value(iri("352136/cwp2"), DCTERMS.issued)) == "2020-03"
+    # 003:125 the drafting schedule's last row, 「令和8年3月 策定」: planned, not done
+    for plan in ("402036/cwp4", "402036/cwap7"):
+        assert str(graph.value(iri(plan), FK.plannedAdoption)) == "2026-03"
+        assert graph.value(iri(plan), DCTERMS.issued) is None
