@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from server.annotations.views import bp as annotations_bp
 from server.compliance.views import bp as compliance_bp
 from server.config import DEFAULTS, from_environment
 from server.search import init_app as init_search
@@ -23,4 +24,5 @@ def create_app(test_config=None) -> Flask:
     init_web(app)
     init_search(app)
     app.register_blueprint(compliance_bp)
+    app.register_blueprint(annotations_bp)
     return app

@@ -76,6 +76,7 @@ def main(argv=None) -> int:
         ("query", "server.commands.query"),
         ("bench", "server.commands.bench"),
         ("publish", "server.commands.publish"),
+        ("annotations", "server.commands.annotations"),
     ):
         _register_optional(sub, name, module)
 

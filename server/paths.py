@@ -65,8 +65,12 @@ class InputsMissing(FileNotFoundError):
     """The ontology or data folder is not where the settings say; building from nothing must not succeed."""
 
 
+DECISIONS_FILE = DATA_DIR / "annotations" / "decisions.tsv"
+
+
 def graph_input_files() -> list[Path]:
-    """Every Turtle file that makes up the graph, in a stable order."""
+    """Every file that makes up the graph, in a stable order: the Turtle files, and the table of annotation
+    decisions (server.annotations.decisions reads it into the annotations and their records)."""
     ontology = sorted(ONTOLOGY_DIR.glob("*.ttl"))
     data = sorted(DATA_DIR.rglob("*.ttl"))
     if not ontology or not data:
@@ -74,7 +78,8 @@ def graph_input_files() -> list[Path]:
             f"no ontology or data files under {ROOT} (found by {ROOT_FOUND_BY}): set FUKUSHI_KG_HOME to a folder "
             "holding ontology/, data/, shapes/ and queries/, or reinstall the package"
         )
-    return ontology + data
+    decisions = [DECISIONS_FILE] if DECISIONS_FILE.exists() else []
+    return ontology + data + decisions
 
 
 def source_text_path(source_iri: str) -> Path:

@@ -38,7 +38,7 @@ def test_each_municipality_is_a_part_and_the_rest_is_shared():
     schema, units, shared = split_files(graph_input_files())
     assert schema == sorted(ONTOLOGY_DIR.glob("*.ttl"))
     assert sorted(units) == BUNDLED
-    assert len(units["352136"]) == 5  # 美祢市 is a folder of five files
+    assert len(units["352136"]) == 6  # 美祢市 is a folder of six files (roles.ttl: its role statements)
     assert {p.name for p in shared} >= {"legislation.ttl", "prefectures.ttl", "sources.ttl"}
 
 

@@ -9,6 +9,7 @@ import rdflib
 
 from server import __version__
 from server.graph.dumps import write_dumps
+from server.graph.loading import load_files
 from server.graph.parts import build_parts
 from server.graph.progress import Progress, Quiet
 from server.graph.validation import ValidationResult, shapes_graph, validate
@@ -34,6 +35,45 @@ class BuildReport:
     warnings: list[str] = field(default_factory=list)
     target: Path | None = None
     rebuilt: list[str] = field(default_factory=list)  # the parts (municipality codes) not taken from the cache
+
+
+class AnnotationsUndecided(BuildFailed):
+    """The annotator proposes annotations with no recorded decision, or decisions lost their proposal."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        Exception.__init__(
+            self,
+            f"{len(messages)} annotation decision problem(s) in data/annotations/decisions.tsv; "
+            "the published dumps were left as they were",
+        )
+
+
+def check_annotations(files: list[Path], cache_dir: Path | None = None) -> None:
+    """Run the annotator once over the elements of the data files (Turtle; the decisions table is not data to
+    annotate) and fail when a proposal has no recorded decision or a decision no proposal any more.
+
+    With a cache folder, a check that passed is remembered by a hash of every input file and the annotator's
+    code, so that a rebuild from cached parts does not parse the data again only to find the same answer."""
+    import hashlib
+
+    from server.annotations import annotator, decisions, lexicon
+
+    marker = None
+    if cache_dir:
+        h = hashlib.sha256(__version__.encode())
+        for path in sorted(files) + [Path(m.__file__) for m in (annotator, decisions, lexicon)]:
+            h.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
+        marker = Path(cache_dir) / f"annotations-{h.hexdigest()}.ok"
+        if marker.exists():
+            return
+    data = load_files([f for f in files if f.parent != ONTOLOGY_DIR and f.suffix == ".ttl"])
+    problems = decisions.check(data, decisions.read_decisions())
+    if problems:
+        raise AnnotationsUndecided(problems)
+    if marker:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
 
 
 def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -67,6 +107,9 @@ def build(
     target = Path(target) if target else PUBLISHED_DIR
     cache_dir = default_cache(target) if cache is True else (Path(cache) if cache else None)
     timings = {}
+    t = time.perf_counter()
+    check_annotations(graph_input_files(), cache_dir)
+    timings["annotations"] = time.perf_counter() - t
     t = time.perf_counter()
     parts = build_parts(graph_input_files(), reasoner=reasoner, cache_dir=cache_dir, workers=workers, progress=progress)
     timings["parts"] = time.perf_counter() - t

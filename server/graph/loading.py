@@ -26,6 +26,12 @@ def parse_file(path: Path, graph: rdflib.Graph | None = None) -> rdflib.Graph:
     """Parse one RDF file into `graph` (a new one by default); raise DataFileError on bad input."""
     path = Path(path)
     graph = rdflib.Graph() if graph is None else graph
+    if path.suffix.lower() == ".tsv":  # the annotation decisions table: read whole or not at all, like a file
+        from server.annotations.decisions import decision_graph, read_decisions
+
+        for triple in decision_graph(read_decisions(path)):
+            graph.add(triple)
+        return graph
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise DataFileError(path, None, f"unknown RDF format for suffix {path.suffix!r}")

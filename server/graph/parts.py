@@ -293,6 +293,8 @@ def _prefixes(files: list[Path]) -> dict[str, str]:
     Turtle dump: one name per namespace, the first file's, so that no `default1`… names appear."""
     by_namespace = {}
     for path in files:
+        if Path(path).suffix != ".ttl":  # the decisions table declares no prefixes
+            continue
         scratch = rdflib.Graph(bind_namespaces="none").parse(path, format="turtle")  # parsed once already: valid
         for prefix, ns in scratch.namespaces():
             if prefix and str(ns) not in by_namespace and prefix not in by_namespace.values():
