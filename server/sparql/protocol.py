@@ -11,9 +11,18 @@ from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from server.sparql import negotiation, results, safety, service_description
-from server.sparql.executor import Executor, Job, NoWorkerFree, QueryTimeout, WorkerFailed
+from server.sparql.executor import (
+    Executor,
+    Job,
+    NoWorkerFree,
+    OverShare,
+    QueryTimeout,
+    QueryTooLarge,
+    WorkerFailed,
+)
 from server.store import GraphNotBuilt
 
 FORM = "application/x-www-form-urlencoded"
@@ -50,6 +59,7 @@ class Settings:
     graph_iri: str
     triples: Callable[[], int | None]  # for the service description
     max_body: int = 1 << 20
+    max_bytes: int | None = None
 
 
 class ProtocolError(Exception):
@@ -73,8 +83,10 @@ def create_blueprint(executor: Executor, settings: Settings) -> Blueprint:
     """A mountable endpoint at /sparql answering from `executor`."""
     bp = Blueprint("sparql", __name__)
 
-    @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+    @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
     def sparql():
+        if request.method == "OPTIONS":
+            return _preflight()
         try:
             return _answer(executor, settings)
         except ProtocolError as exc:
@@ -117,15 +129,25 @@ def _answer(executor: Executor, settings: Settings) -> Response:
         solutions_format=solutions_key,
         graph_format=graph_key,
         max_rows=settings.max_rows,
+        max_bytes=settings.max_bytes,
     )
     try:
-        answer = executor.run(job)
+        answer = executor.run(job, request.remote_addr or "-")
     except QueryTimeout as exc:
         raise ProtocolError(503, f"Query timed out: {exc}") from exc
+    except QueryTooLarge as exc:
+        raise ProtocolError(503, f"Query stopped: {exc}") from exc
+    except OverShare as exc:
+        raise ProtocolError(
+            429, f"Too many queries: {exc}; try again shortly", {"Retry-After": str(exc.retry_after)}
+        ) from exc
     except NoWorkerFree as exc:
         raise ProtocolError(503, f"Server busy: {exc}; try again shortly", {"Retry-After": "1"}) from exc
-    except (WorkerFailed, GraphNotBuilt) as exc:
-        raise ProtocolError(503, f"Service unavailable: {exc}") from exc
+    except GraphNotBuilt as exc:
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
+        raise ProtocolError(503, f"Service unavailable: {exc}", headers) from exc
+    except WorkerFailed as exc:
+        raise ProtocolError(503, f"Service unavailable: {exc}", {"Retry-After": "1"}) from exc
     if answer.status != 200:
         return _error(answer.status, answer.body.decode("utf-8"))
     response = Response(answer.body, status=200, content_type=answer.content_type)
@@ -141,11 +163,15 @@ def parse_request(max_body: int) -> SparqlRequest:
     direct_query = None
     direct_updates = 0
     if request.method == "POST":
-        if request.content_length is not None and request.content_length > max_body:
-            raise ProtocolError(413, f"request body larger than {max_body} bytes")
-        body = request.get_data(cache=True)
-        if len(body) > max_body:
-            raise ProtocolError(413, f"request body larger than {max_body} bytes")
+        # Werkzeug counts a streamed (chunked) body against max_content_length as it reads, and stops at the
+        # limit, so an oversized upload is never held in memory whole.
+        request.max_content_length = max_body
+        try:
+            body = request.get_data(cache=True)
+        except RequestEntityTooLarge as exc:
+            raise ProtocolError(413, f"request body larger than {max_body} bytes") from exc
+        except (OSError, ValueError) as exc:  # e.g. an invalid chunk-size line in a chunked body
+            raise ProtocolError(400, f"the request body cannot be read: {exc}") from exc
         media_type = request.mimetype
         charset = request.mimetype_params.get("charset")
         if charset and charset.lower().replace("-", "") != "utf8":
@@ -242,6 +268,17 @@ def _not_acceptable(kind: str, formats: dict) -> str:
     return (
         f"Not Acceptable: this request returns {kind}; available: {', '.join(f.media_type for f in formats.values())}"
     )
+
+
+def _preflight() -> Response:
+    """The CORS preflight a browser sends before a cross-origin POST (the endpoint is public and read-only)."""
+    response = Response(status=204)
+    response.headers["Allow"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    _common_headers(response)
+    return response
 
 
 def _common_headers(response: Response) -> None:
