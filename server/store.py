@@ -1,8 +1,9 @@
 """The published graph as a pyoxigraph store: what the SPARQL workers and `fukushi-kg query` answer from.
 
 rdflib, owlrl and pyshacl build the graph; answering queries is pyoxigraph's job (rdflib's memory store is far
-too slow for an endpoint). The store is loaded from the N-Triples dump the build writes, after checking it against the build's record
-(build-info.json: SHA-256 and triple count), so that a cut or edited dump is refused rather than served.
+too slow for an endpoint). The store is loaded from the N-Triples dump the build writes, after checking it
+against the build's record (build-info.json: SHA-256 and triple count), so that a cut or edited dump is
+refused rather than served.
 """
 
 import hashlib
@@ -98,7 +99,7 @@ def verified_dump(published_dir) -> Dump | None:
     try:
         info = json.loads(info_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise DumpInvalid(f"{path}: no {BUILD_INFO} beside it, so it cannot be checked: run `fukushi-kg build`")
+        raise DumpInvalid(f"{path}: no {BUILD_INFO} beside it to check it against: run `fukushi-kg build`") from None
     except (OSError, ValueError) as exc:
         raise DumpInvalid(f"{info_path}: unreadable ({exc}): run `fukushi-kg build`") from exc
     expected = info.get("ntriples_sha256")

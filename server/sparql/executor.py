@@ -19,7 +19,6 @@ import sys
 import threading
 import time
 import weakref
-from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -29,9 +28,9 @@ import pyoxigraph as ox
 from server.rebase import normalise_base
 from server.sparql import results
 from server.store import (
+    Dump,
     DumpInvalid,
     GraphNotBuilt,
-    Dump,
     check_triples,
     dump_path,
     dump_stamp,
