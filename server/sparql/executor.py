@@ -238,8 +238,8 @@ class Executor:
 
     Fairness: a free worker goes to the waiting query whose client has used the workers least lately (decayed
     worker-seconds, its running queries included), so one client's heavy queries cannot hold the line. A
-    client counts as heavy once that use passes `heavy_after` seconds, and heavy queries may hold at most
-    size - `reserve` workers: the rest stay free for light clients (an `ASK {}` is answered at once even while
+    client counts as heavy once that use passes `heavy_after` seconds, and heavy queries leave `reserve`
+    workers free for light clients (an `ASK {}` is answered at once even while
     heavy clients keep every other worker busy). A client with `client_pending` queries running or waiting
     gets OverShare (429 with Retry-After) rather than a slot in the line.
 
@@ -396,13 +396,15 @@ class Executor:
                 self._cond.wait(min(deadline - now, 0.25))  # wakes to re-rank as running queries age
 
     def _next(self, now: float) -> _Ticket | None:
-        """The waiting ticket that gets the next free worker: the least-used client's, heavy ones only while
-        fewer than size - reserve heavy queries run."""
-        heavy_running = sum(1 for t in self._running if self._heavy(t.client, now))
+        """The waiting ticket that gets the next free worker: the least-used client's. A heavy client's only
+        when `reserve` workers stay free or busy with light queries besides (a worker being replaced after a
+        timeout counts as neither, so heavy queries cannot take the last worker while one is reloading)."""
+        light_running = sum(1 for t in self._running if not self._heavy(t.client, now))
+        room_for_heavy = len(self._free) - 1 + light_running >= self.reserve
         best = None
         for ticket in self._waiting:
             load = ticket.client.load(now)
-            if load >= self.heavy_after and heavy_running >= self.size - self.reserve:
+            if load >= self.heavy_after and not room_for_heavy:
                 continue
             if best is None or (load, ticket.seq) < best[0]:
                 best = ((load, ticket.seq), ticket)

@@ -163,15 +163,18 @@ def parse_request(max_body: int) -> SparqlRequest:
     direct_query = None
     direct_updates = 0
     if request.method == "POST":
-        # Werkzeug counts a streamed (chunked) body against max_content_length as it reads, and stops at the
-        # limit, so an oversized upload is never held in memory whole.
-        request.max_content_length = max_body
+        # Werkzeug counts a streamed (chunked) body against max_content_length as it reads and stops there, so
+        # an oversized upload is never held whole. A stream is cut at the limit without an error, hence one
+        # byte more is allowed through: a body that reaches it is over the limit.
+        request.max_content_length = max_body + 1
         try:
             body = request.get_data(cache=True)
         except RequestEntityTooLarge as exc:
             raise ProtocolError(413, f"request body larger than {max_body} bytes") from exc
         except (OSError, ValueError) as exc:  # e.g. an invalid chunk-size line in a chunked body
             raise ProtocolError(400, f"the request body cannot be read: {exc}") from exc
+        if len(body) > max_body:
+            raise ProtocolError(413, f"request body larger than {max_body} bytes")
         media_type = request.mimetype
         charset = request.mimetype_params.get("charset")
         if charset and charset.lower().replace("-", "") != "utf8":

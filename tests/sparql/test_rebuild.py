@@ -14,26 +14,16 @@ import time
 from pathlib import Path
 
 import pytest
-import rdflib
 
 from server.app import create_app
 from server.graph import dumps
 from server.sparql import executor_of
 from server.store import DumpInvalid, verified_dump
 
+from .publishing import publish_tiny
+
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def tiny_graph(n: int) -> rdflib.Graph:
-    g = rdflib.Graph()
-    for i in range(n):
-        g.add((rdflib.URIRef("https://example.org/a"), rdflib.URIRef("https://example.org/b"), rdflib.Literal(i)))
-    return g
-
-
-def publish_tiny(target: Path, n: int) -> dict:
-    return dumps.write_dumps(tiny_graph(n), target, {"triples": n})
 
 
 @pytest.fixture
@@ -171,8 +161,8 @@ def test_queued_and_running_queries_finish_across_switches(own_published):
 KILLER = """
 import os, signal, sys
 from pathlib import Path
-sys.path.insert(0, {root!r})
-from tests.sparql.test_rebuild import publish_tiny
+sys.path[:0] = [{root!r}, {root!r} + "/tests"]
+from sparql.publishing import publish_tiny
 real_replace, real_rename = os.replace, os.rename
 def dying(step):
     def call(*args, **kwargs):
