@@ -29,6 +29,9 @@ def register(sub) -> None:
     p.add_argument("--warmup", type=int, default=2, help="untimed runs first (default: 2)")
     p.add_argument("--published", help="folder of the built graph (default: published/)")
     p.add_argument("--peer-runs", type=int, default=1, help="validate: runs of the plain pySHACL peer (default: 1)")
+    from server.sparql.abuse_bench import register_arguments
+
+    register_arguments(p)
     p.set_defaults(func=cmd_bench)
 
 
@@ -106,7 +109,13 @@ def bench_validate(args) -> int:
     return 0
 
 
-BENCHMARKS = {"sparql": bench_sparql, "validate": bench_validate}
+def bench_abuse(args) -> int:
+    from server.sparql.abuse_bench import bench_abuse as run
+
+    return run(args)
+
+
+BENCHMARKS = {"sparql": bench_sparql, "validate": bench_validate, "abuse": bench_abuse}
 
 
 def _free_port() -> int:

@@ -10,6 +10,8 @@ the other workers' pipes, and multiprocessing's spawn/forkserver re-run the serv
 """
 
 import atexit
+import collections
+import hashlib
 import itertools
 import os
 import signal
@@ -230,7 +232,30 @@ HALF_LIFE = 10.0  # seconds for a client's recorded use to halve
 class _Ticket:
     client: _Client
     seq: int
+    key: bytes = b""  # digest of the query text, white space normalised
     started: float | None = None
+
+
+class _Costs:
+    """How long recent query texts ran, keyed by digest (32 bytes per text, whatever its size), so that a
+    known heavy query is treated as heavy even from a client not yet seen."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self.items: collections.OrderedDict[bytes, float] = collections.OrderedDict()
+
+    @staticmethod
+    def key(query: str) -> bytes:
+        return hashlib.sha256(" ".join(query.split()).encode("utf-8", "surrogatepass")).digest()
+
+    def get(self, key: bytes) -> float:
+        return self.items.get(key, 0.0)
+
+    def put(self, key: bytes, seconds: float) -> None:
+        self.items[key] = seconds
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
 
 
 class Executor:
@@ -279,6 +304,7 @@ class Executor:
         self._waiting: list[_Ticket] = []
         self._clients: dict[str, _Client] = {}
         self._seq = itertools.count()
+        self._costs = _Costs()
         self._start_lock = threading.Lock()
         self._dump: Dump | None = None
         self._generation = 0
@@ -324,7 +350,7 @@ class Executor:
     def run(self, job: Job, client: str = "-") -> Answer:
         self._follow_publication()
         self.start()
-        ticket, worker = self._acquire(client)
+        ticket, worker = self._acquire(client, _Costs.key(job.query))
         answer = None
         try:
             answer = self._ask(worker, job)
@@ -362,7 +388,7 @@ class Executor:
 
     # -- scheduling ----------------------------------------------------------------------------------------------
 
-    def _acquire(self, address: str) -> tuple[_Ticket, _Worker]:
+    def _acquire(self, address: str, key: bytes) -> tuple[_Ticket, _Worker]:
         now = time.monotonic()
         with self._cond:
             client = self._clients.get(address)
@@ -376,7 +402,7 @@ class Executor:
                     max(1, round(self.timeout)),
                 )
             client.pending += 1
-            ticket = _Ticket(client, next(self._seq))
+            ticket = _Ticket(client, next(self._seq), key)
             self._waiting.append(ticket)
             deadline = now + self.wait
             while True:
@@ -396,22 +422,25 @@ class Executor:
                 self._cond.wait(min(deadline - now, 0.25))  # wakes to re-rank as running queries age
 
     def _next(self, now: float) -> _Ticket | None:
-        """The waiting ticket that gets the next free worker: the least-used client's. A heavy client's only
-        when `reserve` workers stay free or busy with light queries besides (a worker being replaced after a
-        timeout counts as neither, so heavy queries cannot take the last worker while one is reloading)."""
-        light_running = sum(1 for t in self._running if not self._heavy(t.client, now))
+        """The waiting ticket that gets the next free worker: the least-used client's. A heavy query (from a
+        heavy client, or a text that ran long before) only when `reserve` workers stay free or busy with light
+        queries besides (a worker being replaced after a timeout counts as neither, so heavy queries cannot
+        take the last worker while one is reloading)."""
+        light_running = sum(1 for t in self._running if not self._heavy(t, now))
         room_for_heavy = len(self._free) - 1 + light_running >= self.reserve
         best = None
         for ticket in self._waiting:
-            load = ticket.client.load(now)
-            if load >= self.heavy_after and not room_for_heavy:
+            if not room_for_heavy and self._heavy(ticket, now):
                 continue
-            if best is None or (load, ticket.seq) < best[0]:
-                best = ((load, ticket.seq), ticket)
+            rank = (ticket.client.load(now), ticket.seq)
+            if best is None or rank < best[0]:
+                best = (rank, ticket)
         return best[1] if best else None
 
-    def _heavy(self, client: _Client, now: float) -> bool:
-        return client.load(now) >= self.heavy_after
+    def _heavy(self, ticket: _Ticket, now: float) -> bool:
+        running = now - ticket.started if ticket.started is not None else 0.0
+        expected = self._costs.get(ticket.key)  # looked up now: the text may have finished a run meanwhile
+        return max(ticket.client.load(now), expected, running) >= self.heavy_after
 
     def _release(self, ticket: _Ticket, worker: _Worker, keep: bool) -> None:
         now = time.monotonic()
@@ -423,6 +452,7 @@ class Executor:
             client.load(now)
             client.usage += now - ticket.started
             client.pending -= 1
+            self._costs.put(ticket.key, now - ticket.started)
             if keep and worker.alive and worker in self._all:
                 if worker.generation == self._generation:
                     self._free.append(worker)
@@ -484,6 +514,12 @@ class Executor:
     def worker_pids(self) -> list[int]:
         with self._cond:
             return sorted(w.process.pid for w in self._all if w.alive)
+
+    @property
+    def loaded(self) -> int:
+        """Workers of the current pool with the graph loaded (free or answering), not counting any reloading."""
+        with self._cond:
+            return len(self._free) + len(self._running)
 
     @property
     def dump(self) -> Dump | None:

@@ -165,7 +165,10 @@ def test_quick_queries_are_answered_while_heavy_clients_keep_busy(pool):
     threads = [threading.Thread(target=heavy, args=(f"10.0.0.{i}",)) for i in range(4)]
     for t in threads:
         t.start()
-    time.sleep(4.0)  # every heavy client has used a worker past the timeout, and the killed ones are back
+    time.sleep(2.0)  # every heavy client has used a worker past the timeout by now
+    deadline = time.monotonic() + 30  # and the workers killed then are back (slow on a loaded machine)
+    while pool.loaded < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
     waits = []
     for _ in range(10):
         start = time.monotonic()
