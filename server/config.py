@@ -14,6 +14,7 @@ DEFAULTS = {
     "MAX_BODY": 1 << 20,  # request body bytes, counted while it streams in (chunked bodies included)
     "QUERY_MEMORY_MB": 512,  # memory a query may add to its worker before the worker is stopped
     "CLIENT_QUERIES": 4,  # queries one client address may have running or waiting; more get 429
+    "QUEUE_LENGTH": 24,  # queries waiting for a worker, all clients together; more get 503 at once
     "SERVICE_ALLOWLIST": [],  # SERVICE endpoints a query may call; empty = SERVICE refused
     "BASE_IRI": BASE_IRI,  # the IRI prefix the server answers for (Linked Data)
     "QUERY_WORKERS": 2,

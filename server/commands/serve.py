@@ -8,7 +8,10 @@ not a thread: 20 clients trickling headers cannot hold up the one that sends a w
 
 import sys
 
-THREADS = 8  # request threads; a query waits on its worker process, not on the CPU, so a few more than workers
+# Request threads. A request waiting for a query worker holds its thread, so there must be more threads than
+# queries allowed to wait (QUEUE_LENGTH): otherwise waiting heavy queries take every thread and a quick one
+# cannot even reach the fair scheduler. An idle thread costs little.
+THREADS = 32
 CHANNEL_TIMEOUT = 30  # seconds an idle or stalled connection is kept
 SLACK = 64 << 10  # body bytes allowed over MAX_BODY at the socket, so the app's own 413 message is what is seen
 

@@ -25,6 +25,7 @@ def init_app(app):
         base=config.get("BASE_IRI"),
         memory_limit_mb=config.get("QUERY_MEMORY_MB"),
         client_pending=config.get("CLIENT_QUERIES", 4),
+        queue_length=config.get("QUEUE_LENGTH", 24),
     )
     max_rows = config.get("MAX_ROWS")
     max_bytes = config.get("MAX_RESULT_BYTES")

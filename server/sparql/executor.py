@@ -211,9 +211,10 @@ class QueryTooLarge(Exception):
 class _Client:
     """One client address's recent use of the workers, in worker-seconds decaying with HALF_LIFE."""
 
-    __slots__ = ("usage", "stamp", "pending", "started")
+    __slots__ = ("usage", "stamp", "pending", "started", "served")
 
     def __init__(self, now: float):
+        self.served = 0  # queries answered
         self.usage = 0.0
         self.stamp = now
         self.pending = 0  # running or waiting
@@ -248,8 +249,8 @@ class _Costs:
     def key(query: str) -> bytes:
         return hashlib.sha256(" ".join(query.split()).encode("utf-8", "surrogatepass")).digest()
 
-    def get(self, key: bytes) -> float:
-        return self.items.get(key, 0.0)
+    def get(self, key: bytes) -> float | None:
+        return self.items.get(key)
 
     def put(self, key: bytes, seconds: float) -> None:
         self.items[key] = seconds
@@ -263,8 +264,9 @@ class Executor:
 
     Fairness: a free worker goes to the waiting query whose client has used the workers least lately (decayed
     worker-seconds, its running queries included), so one client's heavy queries cannot hold the line. A
-    client counts as heavy once that use passes `heavy_after` seconds, and heavy queries leave `reserve`
-    workers free for light clients (an `ASK {}` is answered at once even while
+    query counts as heavy when its client's use passes `heavy_after` seconds, when its text ran that long
+    before, or when both text and client are new (unknown is not trusted as light); heavy queries leave
+    `reserve` workers free for light ones (an `ASK {}` is answered at once even while
     heavy clients keep every other worker busy). A client with `client_pending` queries running or waiting
     gets OverShare (429 with Retry-After) rather than a slot in the line.
 
@@ -284,6 +286,7 @@ class Executor:
         base: str | None = None,
         memory_limit_mb: float | None = None,
         client_pending: int = 4,
+        queue_length: int = 24,
         heavy_after: float = 1.0,
         reserve: int = 1,
     ):
@@ -295,6 +298,7 @@ class Executor:
         self.wait = self.timeout if wait is None else float(wait)  # how long a request waits for a free worker
         self.memory_limit = int(memory_limit_mb * (1 << 20)) if memory_limit_mb else None
         self.client_pending = max(1, int(client_pending))
+        self.queue_length = max(1, int(queue_length))
         self.heavy_after = float(heavy_after)
         self.reserve = max(0, min(int(reserve), self.size - 1))
         self._cond = threading.Condition()
@@ -401,6 +405,8 @@ class Executor:
                     f"(at most {self.client_pending})",
                     max(1, round(self.timeout)),
                 )
+            if len(self._waiting) >= self.queue_length:
+                raise NoWorkerFree(f"{len(self._waiting)} queries are already waiting for a worker")
             client.pending += 1
             ticket = _Ticket(client, next(self._seq), key)
             self._waiting.append(ticket)
@@ -438,9 +444,15 @@ class Executor:
         return best[1] if best else None
 
     def _heavy(self, ticket: _Ticket, now: float) -> bool:
-        running = now - ticket.started if ticket.started is not None else 0.0
+        """Heavy, or not known to be light: the reserved workers are for queries known to be quick."""
+        if ticket.started is not None and now - ticket.started >= self.heavy_after:
+            return True
+        if ticket.client.load(now) >= self.heavy_after:
+            return True
         expected = self._costs.get(ticket.key)  # looked up now: the text may have finished a run meanwhile
-        return max(ticket.client.load(now), expected, running) >= self.heavy_after
+        if expected is not None:
+            return expected >= self.heavy_after
+        return ticket.client.served == 0  # a new text from a new client: unknown, so not trusted as light
 
     def _release(self, ticket: _Ticket, worker: _Worker, keep: bool) -> None:
         now = time.monotonic()
@@ -450,9 +462,13 @@ class Executor:
             self._running.remove(ticket)
             client.started.remove(ticket.started)
             client.load(now)
-            client.usage += now - ticket.started
+            spent = now - ticket.started
+            if not keep:  # stopped (timeout, memory) or crashed: heavy, however soon it was stopped
+                spent = max(spent, self.heavy_after)
+            client.usage += spent
             client.pending -= 1
-            self._costs.put(ticket.key, now - ticket.started)
+            client.served += 1
+            self._costs.put(ticket.key, spent)
             if keep and worker.alive and worker in self._all:
                 if worker.generation == self._generation:
                     self._free.append(worker)

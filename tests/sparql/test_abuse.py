@@ -152,6 +152,9 @@ def pool(published_dir):
 
 
 def test_quick_queries_are_answered_while_heavy_clients_keep_busy(pool):
+    """The quick client has been answered before (a query from a client and text both unseen is not trusted
+    with the reserved worker); the heavy clients are new and start together."""
+    assert pool.run(Job(QUICK), "10.0.1.1").status == 200
     stop = threading.Event()
     heavy_answers = []
 
