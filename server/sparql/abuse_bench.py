@@ -133,12 +133,6 @@ def _endless_chunked(port, megabytes: int = 64) -> int | str:
     return int(head.split()[1]) if head.startswith(b"HTTP/") else "no answer"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _start_server(published: Path, port: int, log) -> subprocess.Popen:
     env = dict(os.environ, FUKUSHI_KG_PUBLISHED_DIR=str(published), FUKUSHI_KG_BUILD_IF_MISSING="false")
     root = str(Path(__file__).resolve().parents[2])
@@ -157,6 +151,7 @@ def _start_server(published: Path, port: int, log) -> subprocess.Popen:
 
 
 def bench_abuse(args) -> int:
+    from server.commands.bench import _free_port
     from server.paths import PUBLISHED_DIR
     from server.store import ensure_dump
 

@@ -15,17 +15,12 @@ import pytest
 
 from server.app import create_app
 from server.sparql import executor_of, safety
+from server.sparql.abuse_bench import CRASHERS  # the probe's exact inputs: 2,200 groups, STR( 953 deep, 6,500 UNIONs
 from server.sparql.executor import Executor, Job, OverShare, QueryTooLarge
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK = "ASK { <https://w3id.org/fukushi-kg/id/municipality/082368> ?p ?o }"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-CRASHERS = {
-    "2,200 nested groups": "SELECT * WHERE " + "{" * 2200 + " ?s ?p ?o " + "}" * 2200,
-    "STR( nested 953 deep": "SELECT (" + "STR(" * 953 + "?s" + ")" * 953 + " AS ?x) WHERE { ?s ?p ?o }",
-    "6,500 UNIONs": "SELECT * WHERE { " + " UNION ".join(["{ ?s ?p ?o }"] * 6501) + " }",
-}
 
 
 def q(**params) -> str:
