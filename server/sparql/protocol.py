@@ -5,6 +5,7 @@ Queries arrive by GET, by POST form (application/x-www-form-urlencoded) or by PO
 with a 4xx and a plain-text message; the message is the parser's own where there is one.
 """
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
@@ -23,7 +24,7 @@ from server.sparql.executor import (
     QueryTooLarge,
     WorkerFailed,
 )
-from server.store import GraphNotBuilt
+from server.store import DumpInvalid, GraphNotBuilt
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
@@ -143,6 +144,11 @@ def _answer(executor: Executor, settings: Settings) -> Response:
         ) from exc
     except NoWorkerFree as exc:
         raise ProtocolError(503, f"Server busy: {exc}; try again shortly", {"Retry-After": "1"}) from exc
+    except DumpInvalid as exc:  # the detail names server paths: it goes to the log, not to the client
+        print(f"fukushi-kg: {exc}", file=sys.stderr, flush=True)
+        raise ProtocolError(
+            503, "Service unavailable: the published graph failed its check (see the server log)"
+        ) from exc
     except GraphNotBuilt as exc:
         headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
         raise ProtocolError(503, f"Service unavailable: {exc}", headers) from exc

@@ -104,14 +104,17 @@ def test_a_damaged_dump_is_never_switched_to(own_published, cut, capfd):
 
 
 @pytest.mark.parametrize("cut", AT_LINE.values(), ids=AT_LINE.keys())
-def test_a_damaged_dump_is_refused_naming_the_file(own_published, cut):
+def test_a_damaged_dump_is_refused_naming_the_file(own_published, cut, capfd):
     damaged = _damaged_version(own_published, cut)
     with pytest.raises(DumpInvalid, match=str(damaged)):
         verified_dump(own_published)
     app = _app(own_published)
     try:
         reply = app.test_client().post("/sparql", data={"query": COUNT})
-        assert reply.status_code == 503 and str(damaged) in reply.get_data(as_text=True)
+        text = reply.get_data(as_text=True)
+        assert reply.status_code == 503 and "failed its check" in text
+        assert str(own_published.parent) not in text  # server paths go to the log only
+        assert str(damaged) in capfd.readouterr().err
     finally:
         executor_of(app).close()
 
