@@ -14,6 +14,8 @@ from server.app import create_app
 from server.commands.serve import make_server
 from server.sparql import executor_of
 
+from .test_abuse import chunked_head, raw
+
 SLOW = 20
 
 
@@ -71,3 +73,17 @@ def test_slow_clients_do_not_hold_up_a_normal_request(production):
         feeder.join(timeout=2)
         for sock in trickling + stalled:
             sock.close()
+
+
+def test_the_production_server_refuses_an_endless_chunked_body(production):
+    """waitress counts a chunked body against its limit as it arrives (MAX_BODY plus a little slack)."""
+    chunk = b"#" * 65536
+    body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(24))  # 1.5 MiB, never terminated
+    start = time.monotonic()
+    answer = raw(production + "/sparql", chunked_head() + body, first=True)
+    assert answer.startswith(b"HTTP/1.1 413") and time.monotonic() - start < 4
+
+
+def test_the_production_server_answers_an_invalid_chunk_size_with_400(production):
+    answer = raw(production + "/sparql", chunked_head() + b"zz\r\nASK {}\r\n0\r\n\r\n")
+    assert answer.startswith(b"HTTP/1.1 400")
