@@ -151,7 +151,7 @@ def _start_server(published: Path, port: int, log) -> subprocess.Popen:
 
 
 def bench_abuse(args) -> int:
-    from server.commands.bench import _free_port
+    from server.commands.bench import _free_port, _stop
     from server.paths import PUBLISHED_DIR
     from server.store import ensure_dump
 
@@ -196,11 +196,7 @@ def bench_abuse(args) -> int:
             sampler.stop.set()
             sampler.join()
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+            _stop(server)
         log.seek(0)
         lost = sum(1 for line in log if LOST_MARK in line and " lost " in line)
 
