@@ -9,6 +9,21 @@ from server.search import init_app as init_search
 from server.sparql import init_app as init_sparql
 from server.web import init_app as init_web
 
+# Scripts and styles only from this server (the vendored YASGUI included); fetches only to it, i.e. /sparql.
+# 'unsafe-inline' styles: CodeMirror and DataTables set style attributes from script, and the compliance
+# matrix has a <style> block. No page may be framed (clickjacking), so frame-ancestors is 'none'.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",  # frame-ancestors for browsers that predate CSP 2
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # query texts travel in URLs: never pass them on to another site
+}
+
 
 def create_app(test_config=None) -> Flask:
     app = Flask(__name__)
@@ -17,6 +32,9 @@ def create_app(test_config=None) -> Flask:
         app.config.update(from_environment())
     else:
         app.config.update(test_config)
+    # Werkzeug enforces this while a body streams in, chunked bodies included (no body is read whole first).
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY"]
     app.json.ensure_ascii = False
 
     # Blueprints are registered here, one per concern.
@@ -25,4 +43,11 @@ def create_app(test_config=None) -> Flask:
     init_search(app)
     app.register_blueprint(compliance_bp)
     app.register_blueprint(annotations_bp)
+
+    @app.after_request
+    def _security_headers(resp):
+        for name, value in SECURITY_HEADERS.items():
+            resp.headers.setdefault(name, value)
+        return resp
+
     return app

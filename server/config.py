@@ -10,6 +10,11 @@ DEFAULTS = {
     "BUILD_IF_MISSING": True,
     "QUERY_TIMEOUT": 5.0,  # seconds a SPARQL query may run before it is stopped
     "MAX_ROWS": 10000,  # result rows returned before the result is cut (and says so)
+    "MAX_RESULT_BYTES": 16 << 20,  # about this many bytes of answer, then it is cut like at MAX_ROWS
+    "MAX_BODY": 1 << 20,  # request body bytes, counted while it streams in (chunked bodies included)
+    "QUERY_MEMORY_MB": 512,  # memory a query may add to its worker before the worker is stopped
+    "CLIENT_QUERIES": 4,  # queries one client address may have running or waiting; more get 429
+    "QUEUE_LENGTH": 24,  # queries waiting for a worker, all clients together; more get 503 at once
     "SERVICE_ALLOWLIST": [],  # SERVICE endpoints a query may call; empty = SERVICE refused
     "BASE_IRI": BASE_IRI,  # the IRI prefix the server answers for (Linked Data)
     "QUERY_WORKERS": 2,

@@ -1,10 +1,17 @@
 """The published graph as a pyoxigraph store: what the SPARQL workers and `fukushi-kg query` answer from.
 
 rdflib, owlrl and pyshacl build the graph; answering queries is pyoxigraph's job (rdflib's memory store is far
-too slow for an endpoint). The store is loaded from the N-Triples dump the build writes.
+too slow for an endpoint). The store is loaded from the N-Triples dump the build writes, after checking it
+against the build's record (build-info.json: SHA-256 and triple count), so that a cut or edited dump is
+refused rather than served.
 """
 
+import hashlib
+import json
 import os
+import sys
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,10 +24,36 @@ from server.rebase import normalise_base, rebase_iri, rebase_quads
 GRAPH_IRI = BASE_IRI + "graph"
 NT_DUMP = "fukushi-kg.nt"  # server.graph.dumps.DUMP_NAMES["nt"], not imported: it would pull rdflib into workers
 STORE = "store"  # the Oxigraph on-disk store the build writes beside the dump (server.graph.dumps.write_store)
+BUILD_INFO = "build-info.json"  # server.graph.dumps.BUILD_INFO
 
 
 class GraphNotBuilt(Exception):
     """There is no N-Triples dump to serve, and building one was not allowed."""
+
+    retry_after: int | None = None
+
+
+class DumpInvalid(GraphNotBuilt):
+    """The published dump does not match what the build recorded (cut, edited or unreadable). The message
+    names the file, so that `serve` can exit with one line and a running server can log why it kept the old
+    graph."""
+
+
+class GraphBeingBuilt(GraphNotBuilt):
+    """Nothing is published yet and a build is under way in the background: ask again shortly."""
+
+    retry_after = 10
+
+
+@dataclass(frozen=True)
+class Dump:
+    """A published N-Triples dump whose bytes were checked against the build's record."""
+
+    path: Path  # in its version folder (symlinks resolved), so that a later publication cannot change it
+    folder: Path
+    triples: int | None  # as the build counted them; each worker checks its store holds as many
+    sha256: str | None
+    stamp: tuple
 
 
 def dump_path(published_dir) -> Path:
@@ -33,31 +66,176 @@ def dump_stamp(path) -> tuple:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def is_stale(path: Path) -> bool:
-    """Whether an ontology, data or structural shape file changed after the dump was written."""
+def latest_input_change() -> float:
+    """The newest modification time among the ontology, data and structural shape files."""
     from server.paths import SHAPES_DIR, graph_input_files
 
     inputs = graph_input_files() + sorted((SHAPES_DIR / "structure").glob("*.ttl"))
-    return max(p.stat().st_mtime for p in inputs) > path.stat().st_mtime
+    return max(p.stat().st_mtime for p in inputs)
+
+
+def is_stale(path: Path) -> bool:
+    """Whether an ontology, data or structural shape file changed after the dump was written."""
+    return latest_input_change() > path.stat().st_mtime
+
+
+_VERIFIED: dict[tuple, Dump] = {}  # (file, stamp) -> Dump: a dump is hashed once, not on every request
+_VERIFIED_LOCK = threading.Lock()
+
+
+def verified_dump(published_dir) -> Dump | None:
+    """The published dump after checking it against build-info.json (its SHA-256, and that it is whole lines);
+    None when nothing is published. Raises DumpInvalid, naming the file, when the check fails."""
+    folder = Path(os.path.realpath(published_dir))  # one version folder for the dump and its record
+    path = folder / NT_DUMP
+    try:
+        stamp = dump_stamp(path)
+    except FileNotFoundError:
+        return None
+    key = (str(path), stamp)
+    with _VERIFIED_LOCK:
+        if key in _VERIFIED:
+            return _VERIFIED[key]
+    info_path = folder / BUILD_INFO
+    try:
+        info = json.loads(info_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DumpInvalid(f"{path}: no {BUILD_INFO} beside it to check it against: run `fukushi-kg build`") from None
+    except (OSError, ValueError) as exc:
+        raise DumpInvalid(f"{info_path}: unreadable ({exc}): run `fukushi-kg build`") from exc
+    expected = info.get("ntriples_sha256")
+    digest = hashlib.sha256()
+    last = b"\n"
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+            last = block[-1:]
+    if expected and digest.hexdigest() != expected:
+        raise DumpInvalid(
+            f"{path}: SHA-256 {digest.hexdigest()[:16]}… differs from the build's {expected[:16]}… "
+            "(the file was cut or changed): run `fukushi-kg build`"
+        )
+    if last != b"\n":
+        raise DumpInvalid(f"{path}: the last line is cut off: run `fukushi-kg build`")
+    dump = Dump(path, folder, info.get("triples"), expected, stamp)
+    with _VERIFIED_LOCK:
+        if len(_VERIFIED) > 32:
+            _VERIFIED.clear()
+        _VERIFIED[key] = dump
+    return dump
+
+
+def check_triples(dump: Dump, loaded: int) -> None:
+    """Raise DumpInvalid when a store loaded from `dump` holds another number of triples than the build wrote."""
+    if dump.triples is not None and loaded is not None and loaded != dump.triples:
+        raise DumpInvalid(f"{dump.path}: {loaded} triples, the build recorded {dump.triples}: run `fukushi-kg build`")
+
+
+def _in_request() -> bool:
+    """Whether this thread is answering a Flask request (looked up without importing Flask into the workers)."""
+    flask = sys.modules.get("flask")
+    return bool(flask is not None and flask.has_request_context())
 
 
 def ensure_dump(published_dir, build_if_missing: bool = True) -> Path:
-    """The dump's path, building the graph first when it is missing or older than its inputs and that is
-    allowed (an edited data file must not be answered from yesterday's graph)."""
-    path = dump_path(published_dir)
-    if path.exists() and not (build_if_missing and is_stale(path)):
-        return path
-    if not build_if_missing:
-        raise GraphNotBuilt(f"{path} does not exist: run `fukushi-kg build` first")
-    from server.graph.build import build
+    """The verified dump's path, building the graph first when it is missing or older than its inputs and that
+    is allowed (an edited data file must not be answered from yesterday's graph).
 
-    build(Path(published_dir))
-    return path
+    A build never runs in a request thread: there it is started in the background (one builder per process,
+    and a file lock makes it one per folder), the old graph is served meanwhile when there is one, and
+    otherwise GraphBeingBuilt tells the client to come back (503 with Retry-After).
+    """
+    dump = verified_dump(published_dir)
+    if dump is not None and not (build_if_missing and is_stale(dump.path)):
+        return dump.path
+    if not build_if_missing:
+        raise GraphNotBuilt(f"{dump_path(published_dir)} does not exist: run `fukushi-kg build` first")
+    if _in_request():
+        builder = background_build(published_dir)
+        if dump is not None:
+            return dump.path
+        error = f" (the last attempt failed: {builder.error})" if builder.error else ""
+        raise GraphBeingBuilt(f"the graph is being built{error}; try again shortly")
+    build_once(published_dir)
+    return dump_path(published_dir)
+
+
+def build_once(published_dir) -> None:
+    """Build under the folder's build lock; a build that finished while we waited for the lock is kept."""
+    from server.graph.build import build
+    from server.graph.dumps import build_lock
+
+    with build_lock(Path(published_dir)):
+        try:
+            dump = verified_dump(published_dir)
+        except DumpInvalid:
+            dump = None
+        if dump is None or is_stale(dump.path):
+            build(Path(published_dir))
+
+
+class _Builder:
+    def __init__(self, published_dir: Path):
+        self.published_dir = published_dir
+        self.thread: threading.Thread | None = None
+        self.error: str | None = None
+        self.inputs: float | None = None  # latest_input_change() when the last build started
+        self.lock = threading.Lock()
+
+    def start(self) -> "_Builder":
+        with self.lock:
+            if self.thread is not None and self.thread.is_alive():
+                return self
+            inputs = latest_input_change()
+            if self.error and inputs == self.inputs:
+                return self  # the same inputs failed to build: retrying would only fail again
+            self.inputs = inputs
+            self.thread = threading.Thread(target=self._run, name="fukushi-kg-build", daemon=True)
+            self.thread.start()
+        return self
+
+    def _run(self) -> None:
+        try:
+            build_once(self.published_dir)
+            self.error = None
+        except Exception as exc:  # kept for the next 503 and logged: the server goes on with what it has
+            self.error = f"{type(exc).__name__}: {exc}"
+            print(f"fukushi-kg: background build of {self.published_dir} failed: {self.error}", file=sys.stderr)
+
+
+_BUILDERS: dict[str, _Builder] = {}
+_BUILDERS_LOCK = threading.Lock()
+
+
+def background_build(published_dir) -> _Builder:
+    """Start (or join) this process's builder for `published_dir`."""
+    key = os.path.realpath(Path(published_dir).parent) + os.sep + Path(published_dir).name
+    with _BUILDERS_LOCK:
+        builder = _BUILDERS.setdefault(key, _Builder(Path(published_dir)))
+        return builder.start()
+
+
+def store_triples(store: ox.Store, nt_path=None, base: str | None = None) -> int | None:
+    """Triples in a store loaded by load_store (each is there twice: default graph and GRAPH_IRI); None for the
+    store on disk, which the build wrote from the verified dump in the same step, and whose count would be a scan
+    of every quad (1.5 s at national scale) on every worker start."""
+    if nt_path is not None and store_location(nt_path, base) is not None:
+        return None
+    return len(store) // 2
 
 
 def in_memory_limit() -> int:
     """Dumps up to this many bytes are served from memory (FUKUSHI_KG_IN_MEMORY_LIMIT, default 256 MiB)."""
     return int(os.environ.get("FUKUSHI_KG_IN_MEMORY_LIMIT", 256 << 20))
+
+
+def store_location(nt_path, base: str | None = None, memory_limit: int | None = None) -> Path | None:
+    """The on-disk store load_store opens for this dump, or None when it loads the dump into memory."""
+    on_disk = Path(nt_path).parent / STORE
+    limit = in_memory_limit() if memory_limit is None else memory_limit
+    if normalise_base(base) == BASE_IRI and on_disk.is_dir() and Path(nt_path).stat().st_size > limit:
+        return on_disk
+    return None
 
 
 def load_store(nt_path, base: str | None = None, memory_limit: int | None = None) -> ox.Store:
@@ -71,11 +249,10 @@ def load_store(nt_path, base: str | None = None, memory_limit: int | None = None
     disk does not have, the dump is always loaded, every canonical IRI rewritten as it is loaded (server.rebase),
     so the pages and the SPARQL workers, which both load through here, name resources alike.
     """
-    base = normalise_base(base)
-    on_disk = Path(nt_path).parent / STORE
-    limit = in_memory_limit() if memory_limit is None else memory_limit
-    if base == BASE_IRI and on_disk.is_dir() and Path(nt_path).stat().st_size > limit:
+    on_disk = store_location(nt_path, base, memory_limit)
+    if on_disk is not None:
         return ox.Store.read_only(str(on_disk))
+    base = normalise_base(base)
     store = ox.Store()
     if base == BASE_IRI:
         store.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)

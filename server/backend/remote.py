@@ -57,7 +57,7 @@ class RemoteExecutor:
     def worker_pids(self) -> list[int]:
         return []
 
-    def run(self, job: Job) -> Answer:
+    def run(self, job: Job, client: str = "-") -> Answer:  # `client`: the fair scheduler is the engine's business
         params = [("query", job.query)]
         params += [("default-graph-uri", g) for g in job.default_graphs or ()]
         params += [("named-graph-uri", g) for g in job.named_graphs or ()]

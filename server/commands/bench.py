@@ -35,6 +35,9 @@ def register(sub) -> None:
     p.add_argument(
         "--national", action="store_true", help="search: also time a synthetic national-scale index (in memory)"
     )
+    from server.sparql.abuse_bench import register_arguments
+
+    register_arguments(p)
     p.set_defaults(func=cmd_bench)
 
 
@@ -119,13 +122,25 @@ def bench_scale(args) -> int:
     return run(args)
 
 
+def bench_abuse(args) -> int:
+    from server.sparql.abuse_bench import bench_abuse as run
+
+    return run(args)
+
+
 def bench_search(args) -> int:
     from server.search.bench import bench_search as run
 
     return run(args)
 
 
-BENCHMARKS = {"sparql": bench_sparql, "validate": bench_validate, "scale": bench_scale, "search": bench_search}
+BENCHMARKS = {
+    "sparql": bench_sparql,
+    "validate": bench_validate,
+    "search": bench_search,
+    "scale": bench_scale,
+    "abuse": bench_abuse,
+}
 
 
 def _free_port() -> int:
@@ -176,12 +191,16 @@ def _running(command: list[str], url: str, env=None):
         _wait_until_up(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop(process)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @contextmanager

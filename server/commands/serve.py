@@ -1,26 +1,52 @@
-"""`fukushi-kg serve`: the Flask app with the SPARQL endpoint, on werkzeug's threaded server.
+"""`fukushi-kg serve`: the Flask app with the SPARQL endpoint, on waitress — for a workstation and production alike.
 
-For production run the same app under gunicorn (see README.md); this command is for a workstation.
+waitress reads every request whole (headers and body, up to its size limit) on its event loop before a
+thread sees it, and buffers the answer while a client reads it slowly, so slow or idle clients cost a socket,
+not a thread: 20 clients trickling headers cannot hold up the one that sends a whole request
+(tests/sparql/test_serving.py). Idle connections are closed after CHANNEL_TIMEOUT seconds.
 """
 
 import sys
+
+# Request threads. A request waiting for a query worker holds its thread, so there must be more threads than
+# queries allowed to wait (QUEUE_LENGTH): otherwise waiting heavy queries take every thread and a quick one
+# cannot even reach the fair scheduler. An idle thread costs little.
+THREADS = 32
+CHANNEL_TIMEOUT = 30  # seconds an idle or stalled connection is kept
+SLACK = 64 << 10  # body bytes allowed over MAX_BODY at the socket, so the app's own 413 message is what is seen
 
 
 def register(sub) -> None:
     p = sub.add_parser("serve", help="serve the built graph: SPARQL endpoint at /sparql (builds the graph if needed)")
     p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
+    p.add_argument("--threads", type=int, default=THREADS, help=f"request threads (default: {THREADS})")
     p.set_defaults(func=cmd_serve)
 
 
-def cmd_serve(args) -> int:
-    from werkzeug.serving import make_server
+def make_server(app, host: str, port: int, threads: int = THREADS, channel_timeout: int = CHANNEL_TIMEOUT):
+    """A waitress server for `app` (not yet running: call .run()); port 0 picks a free one (.effective_port)."""
+    from waitress.server import create_server
 
+    return create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        channel_timeout=channel_timeout,
+        max_request_body_size=int(app.config["MAX_BODY"]) + SLACK,
+        ident="fukushi-kg",
+        clear_untrusted_proxy_headers=True,
+    )
+
+
+def cmd_serve(args) -> int:
     from server.app import create_app
     from server.commands import build_if_needed
     from server.graph.build import BuildFailed
     from server.graph.loading import DataFileError
     from server.sparql import executor_of
+    from server.sparql.executor import WorkerFailed
     from server.store import GraphNotBuilt, ensure_dump
 
     app = create_app()
@@ -29,17 +55,18 @@ def cmd_serve(args) -> int:
         build_if_needed(published, allowed)
         ensure_dump(published, allowed)
         executor_of(app).start()  # load the workers now rather than on the first query
-    except (GraphNotBuilt, BuildFailed, DataFileError, FileNotFoundError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (GraphNotBuilt, BuildFailed, DataFileError, WorkerFailed, FileNotFoundError) as exc:
+        print(f"error: {exc}", file=sys.stderr)  # one line, naming the file (DumpInvalid messages start with it)
         return 2
-    server = make_server(args.host, args.port, app, threaded=True)  # bound from here on: "ready" is true
+    server = make_server(app, args.host, args.port, args.threads)  # bound from here on: "ready" is true
     host = f"[{args.host}]" if ":" in args.host else args.host
-    home = f"http://{host}:{server.server_port}/"
-    print(f"ready: open {home}  (SPARQL endpoint: {home}sparql)", file=sys.stderr)
+    home = f"http://{host}:{server.effective_port}/"
+    print(f"ready: open {home}  (SPARQL endpoint: {home}sparql)", file=sys.stderr, flush=True)
     try:
-        server.serve_forever()
+        server.run()
     except KeyboardInterrupt:
         pass
     finally:
-        server.server_close()
+        server.close()
+        executor_of(app).close()
     return 0

@@ -13,29 +13,35 @@ def init_app(app):
     from server.rebase import normalise_base, rebase_iri
     from server.sparql.executor import Executor
     from server.sparql.protocol import Settings, create_blueprint
-    from server.store import GRAPH_IRI, ensure_dump, triple_count
+    from server.store import GRAPH_IRI, triple_count
 
     config = app.config
     published = Path(config["PUBLISHED_DIR"])
-    build_if_missing = bool(config.get("BUILD_IF_MISSING", True))
     if config.get("SPARQL_BACKEND"):  # an existing engine answers; the rules stay here (server.backend.remote)
         from server.backend.remote import RemoteExecutor
 
         executor = RemoteExecutor(config["SPARQL_BACKEND"], timeout=config.get("QUERY_TIMEOUT", 5.0))
     else:
         executor = Executor(
-            lambda: ensure_dump(published, build_if_missing),
+            published,
+            bool(config.get("BUILD_IF_MISSING", True)),
             workers=config.get("QUERY_WORKERS", 2),
             timeout=config.get("QUERY_TIMEOUT", 5.0),
             base=config.get("BASE_IRI"),
+            memory_limit_mb=config.get("QUERY_MEMORY_MB"),
+            client_pending=config.get("CLIENT_QUERIES", 4),
+            queue_length=config.get("QUEUE_LENGTH", 24),
         )
     max_rows = config.get("MAX_ROWS")
+    max_bytes = config.get("MAX_RESULT_BYTES")
     settings = Settings(
         base_iri=config.get("BASE_IRI") or None,
         max_rows=int(max_rows) if max_rows else None,
         service_allowlist=tuple(config.get("SERVICE_ALLOWLIST") or ()),
         graph_iri=rebase_iri(GRAPH_IRI, normalise_base(config.get("BASE_IRI"))),
         triples=lambda: triple_count(published),
+        max_body=int(config.get("MAX_BODY") or 1 << 20),
+        max_bytes=int(max_bytes) if max_bytes else None,
     )
     app.register_blueprint(create_blueprint(executor, settings))
     app.extensions[EXTENSION] = executor

@@ -10,9 +10,11 @@ the other workers' pipes, and multiprocessing's spawn/forkserver re-run the serv
 """
 
 import atexit
+import collections
+import hashlib
 import itertools
 import os
-import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -28,7 +30,16 @@ import pyoxigraph as ox
 
 from server.rebase import normalise_base
 from server.sparql import results
-from server.store import dump_stamp
+from server.store import (
+    Dump,
+    DumpInvalid,
+    GraphNotBuilt,
+    check_triples,
+    dump_path,
+    dump_stamp,
+    ensure_dump,
+    verified_dump,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -45,6 +56,7 @@ class Job:
     solutions_format: str | None = "json"  # None: the client accepts no solutions format (-> 406)
     graph_format: str | None = "turtle"
     max_rows: int | None = None
+    max_bytes: int | None = None  # about this many bytes of terms, then the answer is cut as at max_rows
 
 
 @dataclass
@@ -77,11 +89,26 @@ def _not_acceptable(kind: str, formats: dict) -> Answer:
     return _error(406, f"Not Acceptable: this query returns {kind}; available formats: {offered}")
 
 
-def _take(iterator, max_rows):
-    if max_rows is None:
-        return list(iterator), False
-    taken = list(itertools.islice(iterator, max_rows + 1))
-    return taken[:max_rows], len(taken) > max_rows
+def _size(terms) -> int:
+    """About how many bytes the terms take once written (their text plus the markup around each)."""
+    return sum(len(t.value) + 24 if t is not None and not isinstance(t, ox.Triple) else 24 for t in terms)
+
+
+def _take(iterator, max_rows, max_bytes=None, size=_size):
+    """The first rows, cut at `max_rows` rows or `max_bytes` bytes (estimated), and whether it was cut."""
+    taken, used = [], 0
+    for item in iterator:
+        if max_rows is not None and len(taken) >= max_rows:
+            return taken, True
+        used += size(item)
+        if max_bytes is not None and used > max_bytes and taken:
+            return taken, True
+        taken.append(item)
+    return taken, False
+
+
+def _triple_size(triple) -> int:
+    return _size((triple.subject, triple.predicate, triple.object))
 
 
 def execute(store: ox.Store, job: Job) -> Answer:
@@ -109,13 +136,13 @@ def answer(evaluate: Callable[[], object], job: Job) -> Answer:
                 return _not_acceptable("solutions", results.SOLUTION_FORMATS)
             fmt = results.SOLUTION_FORMATS[job.solutions_format]
             variables = [v.value for v in result.variables]
-            rows, truncated = _take((list(solution) for solution in result), job.max_rows)
+            rows, truncated = _take((list(solution) for solution in result), job.max_rows, job.max_bytes)
             body = results.write_solutions(fmt.key, variables, rows, truncated)
             return Answer(200, fmt.content_type, body, truncated, len(rows))
         if job.graph_format is None:
             return _not_acceptable("an RDF graph", results.GRAPH_FORMATS)
         fmt = results.GRAPH_FORMATS[job.graph_format]
-        triples, truncated = _take(iter(result), job.max_rows)
+        triples, truncated = _take(iter(result), job.max_rows, job.max_bytes, _triple_size)
         return Answer(200, fmt.content_type, results.write_graph(fmt.key, triples), truncated, len(triples))
     except SyntaxError as exc:
         return _error(400, f"Query syntax error: {exc}")
@@ -131,17 +158,35 @@ def answer(evaluate: Callable[[], object], job: Job) -> Answer:
 # Server side
 
 
+def _rss(pid: int) -> int | None:
+    """Resident memory of a process in bytes (Linux /proc; None elsewhere, and then no memory limit applies)."""
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
 class _Worker:
     def __init__(self, process: subprocess.Popen, conn: Connection, generation: int = 0):
         self.process = process
         self.conn = conn
-        self.generation = generation  # which loading of the dump this worker answers from
+        self.generation = generation  # which publication of the dump this worker answers from
+        self.baseline: int | None = None  # resident memory once the graph is loaded
+        self.killed = False  # stopped by us (timeout, memory, switch), not lost
 
     @property
     def alive(self) -> bool:
         return self.process.poll() is None
 
+    def rss(self) -> int | None:
+        return _rss(self.process.pid)
+
     def stop(self) -> None:
+        self.killed = True
         if self.alive:
             self.process.kill()
         try:
@@ -155,156 +200,436 @@ def _worker_command(fd: int, nt_path: str, base: str) -> tuple[list[str], dict]:
     env = dict(os.environ)
     # The worker must import this very package, whether or not it is installed.
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
-    return [sys.executable, "-m", "server.sparql.worker", str(fd), nt_path, base], env
+    return [sys.executable, "-m", "server.sparql.worker", str(fd), nt_path, base, str(os.getpid())], env
+
+
+class OverShare(Exception):
+    """The client already has its share of queries running or waiting (answered 429)."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class QueryTooLarge(Exception):
+    """The query's worker grew past the memory limit and was stopped."""
+
+
+class _Client:
+    """One client address's recent use of the workers, in worker-seconds decaying with HALF_LIFE."""
+
+    __slots__ = ("usage", "stamp", "pending", "started", "served")
+
+    def __init__(self, now: float):
+        self.served = 0  # queries answered
+        self.usage = 0.0
+        self.stamp = now
+        self.pending = 0  # running or waiting
+        self.started: list[float] = []  # start times of its running queries
+
+    def load(self, now: float) -> float:
+        self.usage *= 0.5 ** ((now - self.stamp) / HALF_LIFE)
+        self.stamp = now
+        return self.usage + sum(now - t for t in self.started)
+
+
+HALF_LIFE = 10.0  # seconds for a client's recorded use to halve
+
+
+@dataclass(eq=False)
+class _Ticket:
+    client: _Client
+    seq: int
+    key: bytes = b""  # digest of the query text, white space normalised
+    started: float | None = None
+
+
+class _Costs:
+    """How long recent query texts ran, keyed by digest (32 bytes per text, whatever its size), so that a
+    known heavy query is treated as heavy even from a client not yet seen."""
+
+    def __init__(self, size: int = 4096):
+        self.size = size
+        self.items: collections.OrderedDict[bytes, float] = collections.OrderedDict()
+
+    @staticmethod
+    def key(query: str) -> bytes:
+        return hashlib.sha256(" ".join(query.split()).encode("utf-8", "surrogatepass")).digest()
+
+    def get(self, key: bytes) -> float | None:
+        return self.items.get(key)
+
+    def put(self, key: bytes, seconds: float) -> None:
+        self.items[key] = seconds
+        self.items.move_to_end(key)
+        while len(self.items) > self.size:
+            self.items.popitem(last=False)
 
 
 class Executor:
-    """A small pool of query workers. Thread-safe; processes are started on first use."""
+    """A small pool of query workers with fair scheduling. Thread-safe; processes are started on first use.
+
+    Fairness: a free worker goes to the waiting query whose client has used the workers least lately (decayed
+    worker-seconds, its running queries included), so one client's heavy queries cannot hold the line. A
+    query counts as heavy when its client's use passes `heavy_after` seconds, when its text ran that long
+    before, or when both text and client are new (unknown is not trusted as light); heavy queries leave
+    `reserve` workers free for light ones (an `ASK {}` is answered at once even while
+    heavy clients keep every other worker busy). A client with `client_pending` queries running or waiting
+    gets OverShare (429 with Retry-After) rather than a slot in the line.
+
+    Publication: the pool follows the published dump (server.store). A new dump is verified and loaded by a new
+    set of workers in the background while the old workers keep answering; then the new set takes over
+    between queries: waiting queries go to the new workers, running ones finish on the old, which then stop.
+    A dump that fails its check is logged and never switched to.
+    """
 
     def __init__(
         self,
-        dump: Callable[[], Path],
+        published,
+        build_if_missing: bool = True,
         workers: int = 2,
         timeout: float = 5.0,
         wait: float | None = None,
         base: str | None = None,
+        memory_limit_mb: float | None = None,
+        client_pending: int = 4,
+        queue_length: int = 24,
+        heavy_after: float = 1.0,
+        reserve: int = 1,
     ):
-        self._dump = dump
+        self.published = Path(published)
+        self.build_if_missing = build_if_missing
         self._base = normalise_base(base)  # the workers load the dump under the operator's base IRI
         self.size = max(1, int(workers))
         self.timeout = float(timeout)
         self.wait = self.timeout if wait is None else float(wait)  # how long a request waits for a free worker
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self.memory_limit = int(memory_limit_mb * (1 << 20)) if memory_limit_mb else None
+        self.client_pending = max(1, int(client_pending))
+        self.queue_length = max(1, int(queue_length))
+        self.heavy_after = float(heavy_after)
+        self.reserve = max(0, min(int(reserve), self.size - 1))
+        self._cond = threading.Condition()
+        self._free: list[_Worker] = []
         self._all: set[_Worker] = set()
-        self._lock = threading.Lock()  # held while (re)starting the pool
-        self._members = threading.Lock()  # guards self._all, touched by request and replacement threads
-        self._nt_path: str | None = None
-        self._stamp: tuple | None = None  # server.store.dump_stamp of the dump the workers loaded
+        self._running: list[_Ticket] = []
+        self._waiting: list[_Ticket] = []
+        self._clients: dict[str, _Client] = {}
+        self._seq = itertools.count()
+        self._costs = _Costs()
+        self._start_lock = threading.Lock()
+        self._dump: Dump | None = None
         self._generation = 0
+        self._switching = False
+        self._refused: dict[tuple, str] = {}  # stamps of dumps that failed their check -> why
         self._pid = None
         self._closed = False
         self.replacements = 0
+        self.lost = 0  # workers that died on their own (a crash, the OOM killer), not stopped by us
         atexit.register(_close_quietly, weakref.ref(self))
+
+    # -- the pool ------------------------------------------------------------------------------------------------
 
     def start(self) -> None:
         """Start the workers if they are not running (again after a fork, whose child cannot use them)."""
-        with self._lock:
+        with self._start_lock:
             if self._pid == os.getpid() or self._closed:
                 return
-            self._idle = queue.Queue()
-            with self._members:
-                self._all = set()
-            self._nt_path = str(self._dump())
-            self._stamp = dump_stamp(self._nt_path)
-            started = [self._spawn() for _ in range(self.size)]
-            try:
-                for worker in started:
-                    self._await_ready(worker)
-            except WorkerFailed:
-                for worker in started:
-                    self._forget(worker)
-                raise
-            self._pid = os.getpid()
+            with self._cond:
+                self._free, self._all, self._running, self._waiting = [], set(), [], []
+            ensure_dump(self.published, self.build_if_missing)
+            dump = verified_dump(self.published)
+            if dump is None:
+                raise GraphNotBuilt(f"{dump_path(self.published)} does not exist: run `fukushi-kg build` first")
+            workers = self._bring_up(dump, self._generation)
+            with self._cond:
+                self._dump = dump
+                self._free = workers
+                self._pid = os.getpid()
+                self._cond.notify_all()
 
-    def run(self, job: Job) -> Answer:
-        self._follow_rebuild()
+    def _bring_up(self, dump: Dump, generation: int) -> list[_Worker]:
+        started = [self._spawn(dump, generation) for _ in range(self.size)]
+        try:
+            for worker in started:
+                self._await_ready(worker, dump)
+        except (WorkerFailed, DumpInvalid):
+            for worker in started:
+                self._forget(worker)
+            raise
+        return started
+
+    def run(self, job: Job, client: str = "-") -> Answer:
+        self._follow_publication()
         self.start()
+        ticket, worker = self._acquire(client, _Costs.key(job.query))
+        answer = None
         try:
-            worker = self._idle.get(timeout=self.wait)
-        except queue.Empty:
-            raise NoWorkerFree(f"all {self.size} query workers stayed busy for {self.wait:g} s") from None
-        try:
-            worker.conn.send(job)
-            if not worker.conn.poll(self.timeout):
-                self._replace(worker)
-                raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-            answer = worker.conn.recv()
-        except (EOFError, OSError) as exc:
-            self._replace(worker)
-            raise WorkerFailed(f"the query worker stopped unexpectedly ({type(exc).__name__})") from exc
-        if worker.generation == self._generation:
-            self._idle.put(worker)
-        else:  # it answered from a dump that has since been rebuilt
-            self._forget(worker)
+            answer = self._ask(worker, job)
+        finally:
+            self._release(ticket, worker, keep=answer is not None)
         return answer
 
-    def _follow_rebuild(self) -> None:
-        """After `fukushi-kg build` rewrote the dump, start a fresh pool on it: queries already running finish
-        on their old workers, which are then stopped, so no answer mixes the two graphs."""
-        if self._nt_path is None or self._pid != os.getpid():
+    def _ask(self, worker: _Worker, job: Job) -> Answer:
+        try:
+            worker.conn.send(job)
+            deadline = time.monotonic() + self.timeout
+            # Polled in slices so that the worker's memory can be watched while it works.
+            while not worker.conn.poll(min(0.05, max(0.0, deadline - time.monotonic()))):
+                if time.monotonic() >= deadline:
+                    self._replace(worker)
+                    raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+                if self._over_memory(worker, 1.0):
+                    self._replace(worker)
+                    raise QueryTooLarge(
+                        f"the query needed more than {self.memory_limit >> 20} MiB of memory and was stopped"
+                    )
+            answer = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._lose(worker)
+            raise WorkerFailed(f"the query worker stopped unexpectedly ({type(exc).__name__})") from exc
+        if self._over_memory(worker, 0.5):  # a worker keeps what its allocator took: start afresh
+            self._replace(worker, counted=False)
+        return answer
+
+    def _over_memory(self, worker: _Worker, share: float) -> bool:
+        if not self.memory_limit or worker.baseline is None:
+            return False
+        rss = worker.rss()
+        return rss is not None and rss > worker.baseline + self.memory_limit * share
+
+    # -- scheduling ----------------------------------------------------------------------------------------------
+
+    def _acquire(self, address: str, key: bytes) -> tuple[_Ticket, _Worker]:
+        now = time.monotonic()
+        with self._cond:
+            client = self._clients.get(address)
+            if client is None:
+                self._prune_clients(now)
+                client = self._clients[address] = _Client(now)
+            if client.pending >= self.client_pending:
+                raise OverShare(
+                    f"this client already has {client.pending} queries running or waiting "
+                    f"(at most {self.client_pending})",
+                    max(1, round(self.timeout)),
+                )
+            if len(self._waiting) >= self.queue_length:
+                raise NoWorkerFree(f"{len(self._waiting)} queries are already waiting for a worker")
+            client.pending += 1
+            ticket = _Ticket(client, next(self._seq), key)
+            self._waiting.append(ticket)
+            deadline = now + self.wait
+            while True:
+                now = time.monotonic()
+                if self._free and self._next(now) is ticket:
+                    self._waiting.remove(ticket)
+                    worker = self._free.pop()
+                    ticket.started = now
+                    client.started.append(now)
+                    self._running.append(ticket)
+                    return ticket, worker
+                if now >= deadline or self._closed:
+                    self._waiting.remove(ticket)
+                    client.pending -= 1
+                    self._cond.notify_all()
+                    raise NoWorkerFree(f"all {self.size} query workers stayed busy for {self.wait:g} s")
+                self._cond.wait(min(deadline - now, 0.25))  # wakes to re-rank as running queries age
+
+    def _next(self, now: float) -> _Ticket | None:
+        """The waiting ticket that gets the next free worker: the least-used client's. A heavy query (from a
+        heavy client, or a text that ran long before) only when `reserve` workers stay free or busy with light
+        queries besides (a worker being replaced after a timeout counts as neither, so heavy queries cannot
+        take the last worker while one is reloading)."""
+        light_running = sum(1 for t in self._running if not self._heavy(t, now))
+        room_for_heavy = len(self._free) - 1 + light_running >= self.reserve
+        best = None
+        for ticket in self._waiting:
+            if not room_for_heavy and self._heavy(ticket, now):
+                continue
+            rank = (ticket.client.load(now), ticket.seq)
+            if best is None or rank < best[0]:
+                best = (rank, ticket)
+        return best[1] if best else None
+
+    def _heavy(self, ticket: _Ticket, now: float) -> bool:
+        """Heavy, or not known to be light: the reserved workers are for queries known to be quick."""
+        if ticket.started is not None and now - ticket.started >= self.heavy_after:
+            return True
+        if ticket.client.load(now) >= self.heavy_after:
+            return True
+        expected = self._costs.get(ticket.key)  # looked up now: the text may have finished a run meanwhile
+        if expected is not None:
+            return expected >= self.heavy_after
+        return ticket.client.served == 0  # a new text from a new client: unknown, so not trusted as light
+
+    def _release(self, ticket: _Ticket, worker: _Worker, keep: bool) -> None:
+        now = time.monotonic()
+        retire = None
+        with self._cond:
+            client = ticket.client
+            self._running.remove(ticket)
+            client.started.remove(ticket.started)
+            client.load(now)
+            spent = now - ticket.started
+            if not keep:  # stopped (timeout, memory) or crashed: heavy, however soon it was stopped
+                spent = max(spent, self.heavy_after)
+            client.usage += spent
+            client.pending -= 1
+            client.served += 1
+            self._costs.put(ticket.key, spent)
+            if keep and worker.alive and worker in self._all:
+                if worker.generation == self._generation:
+                    self._free.append(worker)
+                else:  # it answered from a dump that has since been replaced
+                    retire = worker
+            self._cond.notify_all()
+        if retire is not None:
+            self._forget(retire)
+
+    def _prune_clients(self, now: float) -> None:
+        if len(self._clients) < 1024:
+            return
+        for address, client in list(self._clients.items()):
+            if client.pending == 0 and client.load(now) < 0.01:
+                del self._clients[address]
+
+    # -- following the publication -------------------------------------------------------------------------------
+
+    def _follow_publication(self) -> None:
+        """Start switching to a newly published dump when there is one (the check is one stat())."""
+        if self._dump is None or self._pid != os.getpid() or self._switching or self._closed:
             return
         try:
-            stamp = dump_stamp(self._nt_path)
+            stamp = dump_stamp(dump_path(self.published))
         except OSError:
-            return  # mid-swap or removed: keep answering from the loaded graph
-        if stamp == self._stamp:
+            return  # nothing there now: keep answering from the loaded graph
+        if stamp == self._dump.stamp or stamp in self._refused:
             return
-        with self._lock:
-            if stamp == self._stamp or self._closed:
+        with self._cond:
+            if self._switching:
                 return
+            self._switching = True
+        threading.Thread(target=self._switch, args=(stamp,), name="sparql-switch", daemon=True).start()
+
+    def _switch(self, stamp: tuple) -> None:
+        try:
+            dump = verified_dump(self.published)
+            if dump is None:
+                raise DumpInvalid(f"{dump_path(self.published)} disappeared")
+            workers = self._bring_up(dump, self._generation + 1)
+        except (DumpInvalid, WorkerFailed) as exc:
+            self._refused[stamp] = str(exc)
+            print(f"fukushi-kg: keeping the graph from {self._dump.path}: {exc}", file=sys.stderr, flush=True)
+            with self._cond:
+                self._switching = False
+            return
+        with self._cond:
+            old = self._free
             self._generation += 1
-            stale = self._idle
-            self._pid = None  # start() brings up the new generation
-        while True:
-            try:
-                self._forget(stale.get_nowait())
-            except queue.Empty:
-                break
+            self._dump = dump
+            self._free = workers
+            self._switching = False
+            self._cond.notify_all()
+        for worker in old:
+            self._forget(worker)
+
+    # -- processes -----------------------------------------------------------------------------------------------
 
     def worker_pids(self) -> list[int]:
-        with self._members:
+        with self._cond:
             return sorted(w.process.pid for w in self._all if w.alive)
 
+    @property
+    def loaded(self) -> int:
+        """Workers of the current pool with the graph loaded (free or answering), not counting any reloading."""
+        with self._cond:
+            return len(self._free) + len(self._running)
+
+    @property
+    def dump(self) -> Dump | None:
+        """The dump the current workers answer from."""
+        return self._dump
+
     def close(self) -> None:
-        self._closed = True
-        with self._members:
-            workers, self._all = list(self._all), set()
+        with self._cond:
+            self._closed = True
+            workers, self._all, self._free = list(self._all), set(), []
+            self._cond.notify_all()
         for worker in workers:
             worker.stop()
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self, dump: Dump, generation: int) -> _Worker:
         ours, theirs = socket.socketpair()
         with ours, theirs:
-            command, env = _worker_command(theirs.fileno(), self._nt_path, self._base)
+            command, env = _worker_command(theirs.fileno(), str(dump.path), self._base)
             process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
-            worker = _Worker(process, Connection(ours.detach()), self._generation)
-        with self._members:
+            worker = _Worker(process, Connection(ours.detach()), generation)
+        with self._cond:
             self._all.add(worker)
         return worker
 
     def _forget(self, worker: _Worker) -> None:
-        with self._members:
+        with self._cond:
             self._all.discard(worker)
+            if worker in self._free:
+                self._free.remove(worker)
         worker.stop()
 
-    def _await_ready(self, worker: _Worker, limit: float = 120.0) -> None:
+    def _await_ready(self, worker: _Worker, dump: Dump, limit: float = 120.0) -> None:
         deadline = time.monotonic() + limit
         try:
             while not worker.conn.poll(0.1):
                 if not worker.alive or time.monotonic() > deadline:
                     raise EOFError
-            worker.conn.recv()
+            message = worker.conn.recv()
         except (EOFError, OSError):
             self._forget(worker)
             raise WorkerFailed("a query worker failed to start and load the graph") from None
-        self._idle.put(worker)
+        if message[0] != "ready":
+            self._forget(worker)
+            raise DumpInvalid(f"{dump.path}: {message[1]}")
+        try:
+            check_triples(dump, message[2])
+        except DumpInvalid:
+            self._forget(worker)
+            raise
+        worker.baseline = worker.rss()
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill `worker` and bring up a successor in the background, so the caller can answer at once."""
+    def _lose(self, worker: _Worker) -> None:
+        """The worker died under a query: say how in the server log, then replace it."""
+        if not worker.killed:
+            try:
+                code = worker.process.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                code = None
+            how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"status {code}"
+            self.lost += 1
+            print(f"fukushi-kg: query worker {worker.process.pid} lost ({how})", file=sys.stderr, flush=True)
+        self._replace(worker)
+
+    def _replace(self, worker: _Worker, counted: bool = True) -> None:
+        """Stop `worker` and bring up a successor in the background, so the caller can answer at once."""
         self._forget(worker)
         if worker.generation != self._generation:
             return  # the current pool is complete without it
-        self.replacements += 1
+        if counted:
+            self.replacements += 1
+        generation, dump = self._generation, self._dump
 
         def bring_up():
-            with self._lock:
-                if self._closed or self._pid != os.getpid():
-                    return
-                successor = self._spawn()
+            if self._closed or self._pid != os.getpid():
+                return
             try:
-                self._await_ready(successor)
-            except WorkerFailed as exc:  # the pool runs one short; the server log says why
-                print(f"fukushi-kg: {exc}", file=sys.stderr)
+                successor = self._spawn(dump, generation)
+                self._await_ready(successor, dump)
+            except (WorkerFailed, DumpInvalid) as exc:  # the pool runs one short; the server log says why
+                print(f"fukushi-kg: {exc}", file=sys.stderr, flush=True)
+                return
+            with self._cond:
+                if generation == self._generation and not self._closed:
+                    self._free.append(successor)
+                    self._cond.notify_all()
+                    return
+            self._forget(successor)
 
         threading.Thread(target=bring_up, name="sparql-worker-replacement", daemon=True).start()
 

@@ -5,6 +5,7 @@ endpoint needs: the most specific matching range decides an offer's quality, q=0
 more specific match, then to the client's order, then to the server's preference.
 """
 
+import math
 from dataclasses import dataclass
 
 
@@ -43,9 +44,11 @@ def parse_accept(header: str | None) -> list[MediaRange]:
             name, _, value = param.partition("=")
             if name.strip().lower() == "q":
                 try:
-                    q = min(max(float(value.strip()), 0.0), 1.0)
+                    q = float(value.strip())
                 except ValueError:
                     q = 0.0
+                # nan compares false with everything, so it would slip past the clamp and break the ranking
+                q = min(max(q, 0.0), 1.0) if math.isfinite(q) else 0.0
         ranges.append(MediaRange(main, sub, q, position))
     return ranges
 

@@ -5,16 +5,26 @@ Queries arrive by GET, by POST form (application/x-www-form-urlencoded) or by PO
 with a 4xx and a plain-text message; the message is the parser's own where there is one.
 """
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from server.sparql import negotiation, results, safety, service_description
-from server.sparql.executor import Executor, Job, NoWorkerFree, QueryTimeout, WorkerFailed
-from server.store import GraphNotBuilt
+from server.sparql.executor import (
+    Executor,
+    Job,
+    NoWorkerFree,
+    OverShare,
+    QueryTimeout,
+    QueryTooLarge,
+    WorkerFailed,
+)
+from server.store import DumpInvalid, GraphNotBuilt
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
@@ -50,6 +60,7 @@ class Settings:
     graph_iri: str
     triples: Callable[[], int | None]  # for the service description
     max_body: int = 1 << 20
+    max_bytes: int | None = None
 
 
 class ProtocolError(Exception):
@@ -73,8 +84,10 @@ def create_blueprint(executor: Executor, settings: Settings) -> Blueprint:
     """A mountable endpoint at /sparql answering from `executor`."""
     bp = Blueprint("sparql", __name__)
 
-    @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+    @bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"])
     def sparql():
+        if request.method == "OPTIONS":
+            return _preflight()
         if _browser_wants_page():  # a person following a link: the query page, with the query in the editor
             target = request.script_root + "/query"
             return redirect(
@@ -141,15 +154,30 @@ def _answer(executor: Executor, settings: Settings) -> Response:
         solutions_format=solutions_key,
         graph_format=graph_key,
         max_rows=settings.max_rows,
+        max_bytes=settings.max_bytes,
     )
     try:
-        answer = executor.run(job)
+        answer = executor.run(job, request.remote_addr or "-")
     except QueryTimeout as exc:
         raise ProtocolError(503, f"Query timed out: {exc}") from exc
+    except QueryTooLarge as exc:
+        raise ProtocolError(503, f"Query stopped: {exc}") from exc
+    except OverShare as exc:
+        raise ProtocolError(
+            429, f"Too many queries: {exc}; try again shortly", {"Retry-After": str(exc.retry_after)}
+        ) from exc
     except NoWorkerFree as exc:
         raise ProtocolError(503, f"Server busy: {exc}; try again shortly", {"Retry-After": "1"}) from exc
-    except (WorkerFailed, GraphNotBuilt) as exc:
-        raise ProtocolError(503, f"Service unavailable: {exc}") from exc
+    except DumpInvalid as exc:  # the detail names server paths: it goes to the log, not to the client
+        print(f"fukushi-kg: {exc}", file=sys.stderr, flush=True)
+        raise ProtocolError(
+            503, "Service unavailable: the published graph failed its check (see the server log)"
+        ) from exc
+    except GraphNotBuilt as exc:
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else {}
+        raise ProtocolError(503, f"Service unavailable: {exc}", headers) from exc
+    except WorkerFailed as exc:
+        raise ProtocolError(503, f"Service unavailable: {exc}", {"Retry-After": "1"}) from exc
     if answer.status != 200:
         return _error(answer.status, answer.body.decode("utf-8"))
     response = Response(answer.body, status=200, content_type=answer.content_type)
@@ -165,9 +193,16 @@ def parse_request(max_body: int) -> SparqlRequest:
     direct_query = None
     direct_updates = 0
     if request.method == "POST":
-        if request.content_length is not None and request.content_length > max_body:
-            raise ProtocolError(413, f"request body larger than {max_body} bytes")
-        body = request.get_data(cache=True)
+        # Werkzeug counts a streamed (chunked) body against max_content_length as it reads and stops there, so
+        # an oversized upload is never held whole. A stream is cut at the limit without an error, hence one
+        # byte more is allowed through: a body that reaches it is over the limit.
+        request.max_content_length = max_body + 1
+        try:
+            body = request.get_data(cache=True)
+        except RequestEntityTooLarge as exc:
+            raise ProtocolError(413, f"request body larger than {max_body} bytes") from exc
+        except (OSError, ValueError) as exc:  # e.g. an invalid chunk-size line in a chunked body
+            raise ProtocolError(400, f"the request body cannot be read: {exc}") from exc
         if len(body) > max_body:
             raise ProtocolError(413, f"request body larger than {max_body} bytes")
         media_type = request.mimetype
@@ -266,6 +301,17 @@ def _not_acceptable(kind: str, formats: dict) -> str:
     return (
         f"Not Acceptable: this request returns {kind}; available: {', '.join(f.media_type for f in formats.values())}"
     )
+
+
+def _preflight() -> Response:
+    """The CORS preflight a browser sends before a cross-origin POST (the endpoint is public and read-only)."""
+    response = Response(status=204)
+    response.headers["Allow"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    _common_headers(response)
+    return response
 
 
 def _common_headers(response: Response) -> None:

@@ -35,7 +35,10 @@ def handle_http(e: HTTPException):
 
 
 def handle_not_built(e: GraphNotBuilt):
-    return error_response(503, "fukushi-kg build を実行してください / run `fukushi-kg build`")
+    resp = error_response(503, "fukushi-kg build を実行してください / run `fukushi-kg build`")
+    if e.retry_after:  # a build is under way: the graph will be there shortly
+        resp.headers["Retry-After"] = str(e.retry_after)
+    return resp
 
 
 def handle_internal(e: InternalServerError):

@@ -4,6 +4,7 @@ Only our own, fixed queries run here; user queries go to the SPARQL endpoint's w
 runaway query can be killed without taking a page request down with it.
 """
 
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +14,17 @@ from flask import current_app
 
 from server.graph.dumps import read_build_info
 from server.rebase import normalise_base
-from server.store import GraphNotBuilt, dump_path, dump_stamp, ensure_dump, load_store
+from server.store import (
+    DumpInvalid,
+    GraphNotBuilt,
+    check_triples,
+    dump_path,
+    dump_stamp,
+    ensure_dump,
+    load_store,
+    store_triples,
+    verified_dump,
+)
 
 EXTENSION = "fukushi_kg.web.graph"
 DEFAULT = ox.DefaultGraph()
@@ -102,7 +113,7 @@ class Namespaces:
 class Graph:
     store: ox.Store
     ns: Namespaces
-    published_dir: Path
+    published_dir: Path  # the version folder the store was loaded from (not the `published` link)
     build_info: dict
     stamp: tuple
     # Derived artefacts (rebased dumps, VoID statistics) computed on first use, dropped on reload.
@@ -154,11 +165,14 @@ def _term(value):
 
 
 class GraphHolder:
-    """One per app. Reloads when the dump on disk changes, so a rebuild shows without a restart."""
+    """One per app. Reloads when the dump on disk changes, so a rebuild shows without a restart; a new dump
+    that fails its check (server.store.verified_dump, then the triple count) is logged and the graph already
+    loaded is kept."""
 
     def __init__(self):
         self.lock = threading.Lock()
         self.graph: Graph | None = None
+        self.refused: set[tuple] = set()  # stamps of dumps that failed their check
 
     def get(self, app) -> Graph:
         published = Path(app.config["PUBLISHED_DIR"])
@@ -168,18 +182,34 @@ class GraphHolder:
             current = dump_stamp(dump_path(published))
         except FileNotFoundError:
             current = None
-        if graph is not None and graph.stamp == current and graph.ns.base == base:
+        if graph is not None and graph.ns.base == base and (graph.stamp == current or current in self.refused):
             return graph
         with self.lock:
             graph = self.graph
-            if graph is not None and graph.stamp == current and graph.ns.base == base:
+            if graph is not None and graph.ns.base == base and (graph.stamp == current or current in self.refused):
                 return graph
-            nt = ensure_dump(published, bool(app.config.get("BUILD_IF_MISSING", True)))
-            stamp = dump_stamp(nt)
-            store = load_store(nt, base)
-            info = read_build_info(published) or {}
-            self.graph = Graph(store, Namespaces(base), published, info, stamp)
+            try:
+                self.graph = self._load(published, base, bool(app.config.get("BUILD_IF_MISSING", True)))
+            except DumpInvalid as exc:
+                if graph is None or graph.ns.base != base:
+                    raise
+                self.refused.add(current)
+                print(f"fukushi-kg: keeping the graph from {graph.published_dir}: {exc}", file=sys.stderr, flush=True)
             return self.graph
+
+    @staticmethod
+    def _load(published: Path, base: str, build_if_missing: bool) -> Graph:
+        ensure_dump(published, build_if_missing)
+        dump = verified_dump(published)
+        if dump is None:
+            raise GraphNotBuilt(f"{dump_path(published)} does not exist: run `fukushi-kg build` first")
+        try:
+            store = load_store(dump.path, base)
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise DumpInvalid(f"{dump.path}: cannot load: {exc}") from exc
+        check_triples(dump, store_triples(store, dump.path, base))
+        info = read_build_info(dump.folder) or {}
+        return Graph(store, Namespaces(base), dump.folder, info, dump.stamp)
 
 
 def init_graph(app) -> None:
