@@ -1,0 +1,939 @@
+"""A rule-based outline parser for Japanese municipal plans (市町村地域福祉計画 and the plans made with them).
+
+Why rules and not a model: plans are written to a few conventions shared across municipalities —
+a title with its edition (第N次・第N期) and stage (素案, 骨子案, 案, 概要版), a period in 令和 or Gregorian
+fiscal years, 基本理念/めざす姿, 基本目標 N, and below them numbering ladders (1. / (1) / ① / ア / ・ ○ ●
+◎ bullets, 【…】 and 《…》 headings, 第N章 / 第N節), tables with 取組・内容・担当課 columns, role lists by
+actor and tier (自助・互助・共助・公助). Rules for those conventions run offline, explain every decision
+they make, and can be checked line by line on the review page.
+
+How the tree is found:
+- Each line is cleaned (list dashes and HTML tags from the text extraction removed) and split into
+  cells at tabs; each cell into items at numbering markers (a table cell often lists "(1) … (2) …").
+- A ladder of numbering styles gives the nesting: a style seen before closes everything opened since
+  it (the next sibling), a new style opens a level below the item before.
+- Headings that name a level (【具体的取組】, 《施策の方向性》, 基本理念, 取組項目 …) announce the class and
+  the document's own name for the items that follow; 基本目標 N always starts a goal under the plan.
+- Document sections (現状と課題, 計画の期間, 策定の経過 …) are outside the plan: their items are not elements.
+- The same element printed twice (the 施策の体系 table and the chapter that details it) is one element:
+  same parent, class and number (or label).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from server.importer.reading import Line
+
+# Level names, most specific first (施策の方向性 before 方向性, 主な具体的取組 before 取組).
+LEVELS = (
+    ("基本理念", "BasicPhilosophy"),
+    ("めざす姿", "BasicPhilosophy"),
+    ("目指す姿", "BasicPhilosophy"),
+    ("将来像", "BasicPhilosophy"),
+    ("基本目標", "BasicGoal"),
+    ("基本的な視点", "Perspective"),
+    ("重点的な取組", "PriorityInitiative"),
+    ("重点的取組", "PriorityInitiative"),
+    ("重点施策", "PriorityInitiative"),
+    ("重点取組", "PriorityInitiative"),
+    ("取組み・方向性", "Direction"),
+    ("取組・方向性", "Direction"),
+    ("施策の方向性", "Policy"),
+    ("基本施策", "Policy"),
+    ("行動計画", "Policy"),
+    ("取組項目", "Policy"),
+    ("施策の柱", "Policy"),
+    ("施策の方向", "Direction"),
+    ("方向性", "Direction"),
+    ("役割分担", "Role"),
+    ("役割・取組", "Role"),
+    ("具体的な取組", "Measure"),
+    ("具体的取組", "Measure"),
+    ("主な取組", "Measure"),
+    ("取組", "Measure"),
+    ("事業名", "Measure"),
+    ("施策", "Direction"),
+)
+DEFAULT_LEVEL_LABEL = {
+    "BasicPhilosophy": "基本理念",
+    "BasicGoal": "基本目標",
+    "Perspective": "基本的な視点",
+    "PriorityInitiative": "重点的な取組",
+    "Policy": "基本施策",
+    "Direction": "施策の方向",
+    "MeasureGroup": "取組の分類",
+    "Measure": "具体的取組",
+    "Role": "役割分担",
+}
+# Below a goal or priority, without an announced level: depth 1, 2, 3+.
+LADDER = {
+    "BasicGoal": ("Policy", "Direction", "Measure"),
+    "PriorityInitiative": ("Direction", "Measure", "Measure"),
+    "Policy": ("Direction", "Measure", "Measure"),
+}
+# Titles of document sections that are about the plan, not in it.
+OUTSIDE = (
+    "現状",
+    "課題",
+    "策定",
+    "期間",
+    "趣旨",
+    "位置付け",
+    "位置づけ",
+    "経過",
+    "推進体制",
+    "進行管理",
+    "用語",
+    "概要",
+    "評価",
+    "財源",
+    "動向",
+    "状況",
+    "推移",
+    "結果",
+    "調査",
+    "設定",
+    "周知",
+    "事例",
+    "問合せ",
+    "問い合わせ",
+    "解説",
+    "記載",
+    "とは",
+    "考え方",
+    "コラム",
+    "資料",
+    "スケジュール",
+)
+INSIDE = ("体系", "施策の展開", "施策展開", "取組の展開", "基本的な考え方と施策")
+
+# Plans a document can embody, by the name it prints; the class and the provision the law bases it on.
+EMBODIED = (
+    ("gpp", "GuardianshipPromotionPlan", re.compile(r"成年後見制度(の)?利用(の)?促進[^\s、。]{0,6}計画")),
+    ("rpp", "RecidivismPreventionPlan", re.compile(r"再犯(の)?防止[^\s、。]{0,4}計画")),
+    ("msp", "MultilayeredSupportPlan", re.compile(r"重層的支援体制整備事業[^\s、。]{0,2}計画")),
+    ("cwap", "CommunityWelfareActivityPlan", re.compile(r"地域福祉活動計画")),
+)
+TOGETHER = re.compile(r"内包|一体的|一体と|位置付け|位置づけ|兼ね|包含|含む|含め")
+
+DRAFT_STATUS = (("骨子", "outline-draft"), ("素案", "preliminary-draft"), ("案", "draft"))
+SUMMARY = re.compile(r"概要版|の概要|ダイジェスト")
+
+KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+ERA_BASE = {"令和": 2018, "平成": 1988, "R": 2018, "Ｒ": 2018, "H": 1988}
+
+# Numbering styles. Katakana items need a space after them (アウトリーチ is a word, ア 安全 an item);
+# 工・才・力 are the kanji an OCR pass reads for エ・オ・カ.
+KATAKANA = "アイウエオカキクケコサシスセソタチツテト工才力"
+MARKERS = (
+    ("chapter", re.compile(r"^第([0-9一二三四五六七八九十]+)章\s*(.*)$")),
+    ("section", re.compile(r"^第([0-9一二三四五六七八九十]+)節\s*(.*)$")),
+    ("goal", re.compile(r"^基本目標\s*([0-9]+|[一二三四五六七八九十]+|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ])\s*[:：．.、]?\s*(.*)$")),
+    ("paren", re.compile(r"^[(（]([0-9]+)[)）]\s*(.+)$")),
+    ("circled", re.compile(r"^([①-⑳])\s*(.+)$")),
+    ("dot", re.compile(r"^([0-9]+)[.．](?![0-9])\s*(.+)$")),
+    ("num", re.compile(r"^([0-9]+)\s+(\D.*)$")),
+    ("kana", re.compile(rf"^([{KATAKANA}])[\s.．、]\s*(.+)$")),
+    ("bullet", re.compile(r"^([○●◎◆◇■□・•▶▷★☆])\s*(.+)$")),
+)
+INLINE_SPLIT = re.compile(r"\s+(?=[①-⑳○●◎◆・•]|[(（][0-9]+[)）]|[0-9]+[.．](?![0-9]))")
+BRACKET = re.compile(r"^[【《〈](.+?)[】》〉]\s*(.*)$")
+QUOTED = re.compile(r"[「『]([^」』]+)[」』]")
+ACTOR_HEADING = re.compile(r"^(.{1,30}?)(の取組み?|の役割|ができること|の取り組み)\s*(【(.+?)】)?$")
+TIERS = (("自助", "self-help"), ("互助", "mutual-help"), ("共助", "social-solidarity"), ("公助", "public-help"))
+ACTOR_WORDS = ("住民", "市民", "町民", "村民", "地域", "社協", "社会福祉協議会", "行政", "企業", "団体", "事業者")
+DEPARTMENT_COLUMNS = ("担当課", "担当部署", "所管課", "担当", "実施主体")
+DESCRIPTION_COLUMNS = ("内容", "概要", "説明", "取組内容")
+INDICATOR_COLUMNS = ("成果指標", "評価指標", "指標")
+TAG = re.compile(r"<[^>]+>")
+
+
+def norm(text: str) -> str:
+    """The form labels are compared in: NFKC, without white space."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+@dataclass
+class Element:
+    cls: str
+    label: str
+    start: int
+    page: int | None
+    number: str | None = None
+    level_label: str | None = None
+    parent: "Element | None" = None
+    end: int = 0
+    description: str = ""
+    actors: list = field(default_factory=list)  # ("municipality"|"council"|"residents"|"body"|"department", label)
+    tiers: list = field(default_factory=list)
+    part_of: list = field(default_factory=list)  # keys of embodied plans (gpp, rpp …)
+    notes: list = field(default_factory=list)
+    children: list = field(default_factory=list)
+    style: str = ""
+
+    def __post_init__(self):
+        self.end = self.end or self.start
+
+
+@dataclass
+class Indicator:
+    label: str
+    line: int
+    page: int | None
+    group: str = ""
+    target: str = ""
+    actual: str = ""
+
+
+@dataclass
+class Embodied:
+    key: str
+    cls: str
+    label: str
+    line: int
+    page: int | None
+
+
+@dataclass
+class Outline:
+    lines: list
+    title: str = ""
+    title_line: int = 0
+    edition: int | None = None
+    edition_label: str = ""
+    statuses: list = field(default_factory=list)
+    period: tuple | None = None  # (start FY, end FY, label, line)
+    embodied: list = field(default_factory=list)
+    elements: list = field(default_factory=list)  # in printed order
+    indicators: list = field(default_factory=list)
+    used: set = field(default_factory=set)
+    decisions: list = field(default_factory=list)  # (line, message): low-confidence calls for the reviewer
+
+    def roots(self):
+        return [e for e in self.elements if e.parent is None]
+
+
+def level_class(name: str) -> str | None:
+    name = norm(name)
+    for word, cls in LEVELS:
+        if word in name:
+            return cls
+    return None
+
+
+def clean(text: str) -> str:
+    text = TAG.sub(" ", text)
+    text = text.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+    text = text.strip()
+    while text[:2] in ("- ", "-\t") or text[:2] == "* ":
+        text = text[2:].strip()
+    return text
+
+
+def _number_value(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    if token in KANJI_DIGITS:
+        return KANJI_DIGITS[token]
+    return None
+
+
+def classify(text: str):
+    """(style, number, rest) of an item, or (None, None, text) for plain text."""
+    text = unicodedata.normalize("NFKC", text) if text[:1].isascii() or text[:1] in "０１２３４５６７８９（" else text
+    for style, pattern in MARKERS:
+        m = pattern.match(text)
+        if m:
+            number, rest = m.group(1), m.group(2).strip()
+            if style == "bullet":
+                return f"bullet{number}", number, rest
+            if style == "kana":
+                number = {"工": "エ", "才": "オ", "力": "カ"}.get(number, number)
+            return style, number, rest
+    return None, None, text
+
+
+def split_items(cell: str) -> list[str]:
+    parts = [p.strip() for p in INLINE_SPLIT.split(cell) if p.strip()]
+    return parts or ([cell] if cell else [])
+
+
+def is_sentence(text: str) -> bool:
+    return text.endswith(("。", "です", "ます")) or len(norm(text)) > 70
+
+
+class Parser:
+    def __init__(self, lines: list[Line]):
+        self.out = Outline(lines=lines)
+        self.inside = False
+        self.stack: list[tuple[str, Element]] = []  # the numbering ladder within the current anchor
+        self.anchor: Element | None = None  # announced items hang from it (None: the plan)
+        self.announced: str | None = None  # level name announced for the items that follow
+        self.mode: str | None = None  # None | prose | list | roles | philosophy
+        self.part_of: list = []
+        self.actor: list = []
+        self.tiers: list = []
+        self.columns: list | None = None
+        self.actor_columns: list | None = None
+        self.actor_rows: list = []
+        self.table_parents: list = []
+        self.ladder_names: list = []
+        self.pending_goal: Element | None = None
+        self.last: Element | None = None
+        self.philosophy: Element | None = None
+        self.row_carry: dict = {}
+
+    # ---- entry
+    def parse(self) -> Outline:
+        self._document_facts()
+        for line in self.out.lines:
+            text = clean(line.text)
+            if not text:
+                continue
+            if "\t" in line.text and len([c for c in line.text.split("\t") if clean(c)]) >= 1 and "\t" in text:
+                self._row(line, [clean(c) for c in line.text.split("\t")])
+            else:
+                self.columns = None if not self._continues_table(text) else self.columns
+                self._line(line, text)
+        return self.out
+
+    def _continues_table(self, text: str) -> bool:
+        return False
+
+    # ---- facts about the whole document
+    def _document_facts(self):
+        out = self.out
+        for line in out.lines[:40]:
+            text = clean(line.text)
+            if re.search(r"計画|プラン", text) and len(text) < 120 and not is_sentence(text):
+                out.title, out.title_line = re.sub(r"\s*について\s*", " ", text).strip(), line.number
+                out.used.add(line.number)
+                break
+        title = norm(out.title)
+        m = re.search(r"第([0-9]+|[一二三四五六七八九十]+)(次|期)", title)
+        if m:
+            out.edition = _number_value(m.group(1))
+            out.edition_label = m.group(0)
+        for word, status in DRAFT_STATUS:
+            if word in title and status not in out.statuses:
+                out.statuses.append(status)
+                if status != "draft":
+                    break
+        if SUMMARY.search(title):
+            out.statuses.append("summary")
+        self._period()
+        self._embodied()
+
+    def _period(self):
+        era = r"(令和|平成|R|Ｒ|H)\s*([0-9０-９]+|元)\s*(?:年度)?"
+        span = re.compile(era + r"\s*(?:から|～|~|〜|－|-|–|—|ー)\s*" + era + r"\s*(?:年度)?(?:まで)?(?:の([0-9０-９]+)年間)?")
+        greg = re.compile(r"((?:19|20)[0-9]{2})\s*年度\s*(?:から|～|~|〜|－|-|–)\s*((?:19|20)[0-9]{2})\s*年度")
+        best = None
+        for line in self.out.lines:
+            text = unicodedata.normalize("NFKC", clean(line.text))
+            for m in span.finditer(text):
+                start = ERA_BASE.get(m.group(1), 2018) + (1 if m.group(2) == "元" else int(m.group(2)))
+                end = ERA_BASE.get(m.group(3), 2018) + (1 if m.group(4) == "元" else int(m.group(4)))
+                if end < start:
+                    continue
+                score = 2 if "期間" in text or "年間" in m.group(0) else 1
+                cand = (score, start, end, m.group(0).strip(), line.number)
+                if best is None or cand[0] > best[0]:
+                    best = cand
+            for m in greg.finditer(text):
+                start, end = int(m.group(1)), int(m.group(2))
+                if end >= start and best is None:
+                    best = (1, start, end, m.group(0), line.number)
+        if best:
+            self.out.period = best[1:]
+            self.out.used.add(best[4])
+
+    def _embodied(self):
+        """Statutory plans the title names, or that lines saying 内包・一体的に策定・位置付け name (on that line
+        or in the list right under it); plans only mentioned elsewhere are other plans."""
+        out, found = self.out, {}
+        window = 0
+        for line in out.lines:
+            text = clean(line.text)
+            together = bool(TOGETHER.search(text)) or line.number == out.title_line
+            if together:
+                window = 8
+            elif not text:
+                pass
+            elif window:
+                window -= 1
+            if not (together or window) or not text:
+                continue
+            if window and not together and not re.match(r"^[◆◇・○●■□▶*（(【]", text) and is_sentence(text):
+                window = 0
+                continue
+            for key, cls, pattern in EMBODIED:
+                m = pattern.search(text)
+                if m and key not in found:
+                    if key == "cwap" and "社会福祉協議会が策定" in text and line.number != out.title_line:
+                        continue  # the council's own plan, made alongside, is not in this document
+                    found[key] = Embodied(key, cls, m.group(0), line.number, line.page)
+                    out.used.add(line.number)
+        out.embodied = list(found.values())
+
+    # ---- lines
+    def _line(self, line: Line, text: str):
+        m = BRACKET.match(text)
+        if m and (not m.group(2) or BRACKET.match(m.group(2)) is None or True):
+            inner, rest = m.group(1), m.group(2)
+            if text.count("【") > 1 and self.inside and not level_class(inner):
+                for name in re.findall(r"【(.+?)】", text):
+                    self._element(line, name, None, None, "bracket")
+                return
+            self._bracket(line, inner)
+            if rest:
+                for item in split_items(rest):
+                    self._item(line, item)
+            return
+        style, number, rest = classify(text)
+        if style == "goal":
+            self._goal(line, number, rest)
+            return
+        if style in ("chapter", "section"):
+            self._section(line, rest, reset=True)
+            return
+        if style is None:
+            self._plain(line, text)
+            return
+        if style in ("num", "paren", "bullet■", "bullet□") and self._is_section_heading(rest):
+            self._section(line, rest, reset=style in ("num", "bullet■", "bullet□"))
+            return
+        items = split_items(text)
+        for item in items:
+            self._item(line, item)
+
+    def _is_section_heading(self, title: str) -> bool:
+        """A numbered heading that names a document section or announces a level rather than being an element."""
+        if self.mode == "list" and self.announced:
+            return False
+        t = norm(title)
+        if any(w in t for w in OUTSIDE) or any(w in t for w in INSIDE):
+            return True
+        cls = level_class(t)
+        return cls is not None and len(t) <= 12
+
+    def _section(self, line: Line, title: str, reset: bool):
+        t = norm(title)
+        self.out.used.add(line.number)
+        outside = any(w in t for w in OUTSIDE) and not any(w in t for w in INSIDE)
+        cls = level_class(t) if len(t) <= 14 else None
+        if reset:
+            self.stack, self.anchor, self.part_of = [], None, []
+        self.columns, self.announced, self.mode = None, None, None
+        if outside:
+            self.inside = False
+            self.mode = "prose"
+            return
+        if cls or any(w in t for w in INSIDE):
+            self.inside = True
+            if cls:
+                self._announce(line, t, cls)
+            return
+        if reset:
+            self.inside = False  # a section that does not name a plan level
+
+    def _announce(self, line: Line, name: str, cls: str):
+        self.announced = name
+        self.mode = "list"
+        self.columns = None
+        if cls == "BasicPhilosophy":
+            self.mode = "philosophy"
+            self.philosophy = None
+            self.stack, self.anchor = [], None
+        elif cls in ("BasicGoal", "Perspective", "PriorityInitiative"):
+            self.stack, self.anchor = [], None
+        elif cls == "Role":
+            self.mode = "roles"
+            self.stack = [s for s in self.stack if s[1] is self.anchor] if self.anchor else []
+        else:
+            self._to_anchor()
+
+    def _to_anchor(self):
+        """Announced items hang from the element the announcement is under."""
+        if self.stack:
+            owner = self.anchor or self.stack[-1][1]
+            keep = []
+            for style, el in self.stack:
+                keep.append((style, el))
+                if el is owner:
+                    break
+            self.stack = keep
+            self.anchor = owner
+
+    def _bracket(self, line: Line, inner: str):
+        t = norm(inner)
+        self.out.used.add(line.number)
+        for key, _cls, pattern in EMBODIED:
+            if pattern.fullmatch(t) or (pattern.search(t) and len(t) <= 20 and "計画" in t[-2:]):
+                self.inside, self.part_of = True, [key]
+                self.stack, self.anchor, self.announced, self.mode, self.columns = [], None, None, None, None
+                if key not in {e.key for e in self.out.embodied}:
+                    self.out.embodied.append(Embodied(key, _cls, inner, line.number, line.page))
+                return
+        tier = [v for w, v in TIERS if w in t]
+        if tier and len(t) <= 12:
+            self.tiers = tier
+            return
+        cls = level_class(t)
+        if any(w in t for w in OUTSIDE) and not any(w in t for w in INSIDE):
+            self.inside, self.mode, self.announced = (self.inside if self._in_goal() else False), "prose", None
+            if not self._in_goal():
+                self.stack, self.anchor, self.part_of = [], None, []
+            return
+        if cls:
+            self.inside = True
+            if cls == "PriorityInitiative":
+                self.part_of = []
+            self._announce(line, t, cls)
+            if cls in ("Measure", "Role"):
+                self.actor, self.tiers = [], []
+            return
+        if any(w in t for w in INSIDE):
+            self.inside, self.stack, self.anchor, self.mode = True, [], None, None
+
+    def _in_goal(self) -> bool:
+        return any(el.cls in ("BasicGoal", "PriorityInitiative", "Policy") for _, el in self.stack)
+
+    def _plain(self, line: Line, text: str):
+        t = norm(text)
+        if self.mode == "philosophy":
+            self._philosophy_text(line, text)
+            return
+        if self.pending_goal is not None:
+            goal, self.pending_goal = self.pending_goal, None
+            q = QUOTED.search(text)
+            if q or not is_sentence(text):
+                goal.label = q.group(1) if q else text
+                goal.end = line.number
+                self.out.used.add(line.number)
+                return
+        cls = level_class(t)
+        if cls and len(t) <= 12:
+            self.out.used.add(line.number)
+            self.inside = True
+            if cls == "PriorityInitiative":
+                self.stack, self.anchor = [], None
+            self._announce(line, t, cls)
+            return
+        actor = ACTOR_HEADING.match(t)
+        if actor and self.mode in ("roles", "list") and self.inside:
+            self._actor_heading(line, actor.group(1), actor.group(4) or "")
+            return
+        if self.mode == "roles" and not is_sentence(text) and len(t) <= 30 and self.inside:
+            self._item(line, text)
+            return
+        if is_sentence(text) and self.last is not None and self.mode not in ("prose",) and self.inside:
+            self.last.description = (self.last.description + "\n" + text).strip()
+            self.last.end = max(self.last.end, line.number)
+            self.out.used.add(line.number)
+
+    def _philosophy_text(self, line: Line, text: str):
+        out = self.out
+        q = QUOTED.fullmatch(text.strip())
+        if self.philosophy is None:
+            if is_sentence(text):
+                self._pending_description = getattr(self, "_pending_description", "") + text
+                out.used.add(line.number)
+                return
+            label = q.group(1) if q else text
+            self.philosophy = self._element(line, label, None, None, "philosophy", cls="BasicPhilosophy")
+            self.philosophy.description = getattr(self, "_pending_description", "")
+            self._pending_description = ""
+            self._philosophy_line = line.number
+            return
+        el = self.philosophy
+        if not is_sentence(text) and line.number == self._philosophy_line + 1:
+            el.label = f"{el.label} {text}"
+            el.end = self._philosophy_line = line.number
+            out.used.add(line.number)
+            return
+        if is_sentence(text):
+            el.description = (el.description + "\n" + text).strip()
+            el.end = max(el.end, line.number)
+            out.used.add(line.number)
+
+    def _actor_heading(self, line: Line, who: str, tier_text: str):
+        self.out.used.add(line.number)
+        self.actor = [_actor_of(who)]
+        self.tiers = [v for w, v in TIERS if w in tier_text] or ([v for w, v in TIERS if w in who])
+        self.mode = "roles"
+        self.announced = "役割分担"
+        self.columns = None
+
+    def _goal(self, line: Line, number: str, rest: str):
+        self.inside, self.mode, self.announced, self.columns, self.part_of = True, None, None, None, []
+        label = rest
+        q = QUOTED.search(rest)
+        subtitle = re.sub(r"[～〜~].*?[～〜~]", "", rest).strip()
+        if q:
+            label = q.group(1)
+        elif subtitle != rest:
+            label = subtitle
+        num = f"基本目標{_number_value(number) or number}"
+        goal = self._merge(None, "BasicGoal", num, label)
+        if goal is None:
+            goal = self._new(line, "BasicGoal", label, num, "基本目標", None, "goal")
+        self.out.used.add(line.number)
+        self.stack, self.anchor, self.last = [("goal", goal)], goal, goal
+        if not label:
+            self.pending_goal = goal
+
+    # ---- items and elements
+    def _item(self, line: Line, item: str):
+        style, number, rest = classify(item)
+        if style == "goal":
+            self._goal(line, number, rest)
+            return
+        if not self.inside or self.mode in ("prose", "philosophy"):
+            if self.mode == "philosophy" and style is None:
+                self._philosophy_text(line, item)
+            return
+        label = rest if style else item
+        if not norm(label):
+            return
+        if is_sentence(label) and not (self.mode in ("list", "roles") and self.announced):
+            if self.last is not None:
+                self.last.description = (self.last.description + "\n" + label).strip()
+                self.last.end = max(self.last.end, line.number)
+                self.out.used.add(line.number)
+            return
+        if label.startswith("その他") or "「基本目標" in label:
+            return  # a cross-reference to another part of the plan, not an element
+        self._element(line, label, number, style or "plain", style or "plain")
+
+    def _element(self, line, label, number, style, _kind, cls=None, parent="ladder", level_label=None):
+        if parent == "ladder":
+            parent = self._place(style)
+        if cls is None:
+            cls, level_label = self._class_for(style, parent, level_label)
+        number_text = _number_text(style, number)
+        el = self._merge(parent, cls, number_text, label)
+        if el is None:
+            el = self._new(line, cls, label, number_text, level_label or DEFAULT_LEVEL_LABEL.get(cls), parent, style)
+        else:
+            self.out.used.add(line.number)
+        if cls not in ("BasicPhilosophy",):
+            self.stack.append((style, el))
+        self.last = el
+        return el
+
+    def _place(self, style: str) -> Element | None:
+        for i, (s, _el) in enumerate(self.stack):
+            if s == style:
+                self.stack = self.stack[:i]
+                break
+        if self.anchor is not None and not any(el is self.anchor for _, el in self.stack):
+            self.stack = [("anchor", self.anchor)] if self.anchor else []
+        return self.stack[-1][1] if self.stack else None
+
+    def _class_for(self, style: str, parent: Element | None, level_label: str | None):
+        if style in ("kana", "bullet◎"):
+            return "MeasureGroup", level_label or (self.announced if self.announced else None)
+        if self.announced and (parent is self.anchor):
+            cls = level_class(self.announced)
+            if cls and cls not in ("BasicGoal", "BasicPhilosophy"):
+                return cls, level_label or self.announced
+        if parent is not None and parent.cls == "MeasureGroup":
+            return "Measure", level_label
+        if parent is None:
+            return "PriorityInitiative" if self.part_of else "Policy", level_label
+        depth, node = 0, parent
+        root = parent
+        while node is not None and node.cls not in LADDER:
+            depth, root = depth + 1, node.parent
+            node = node.parent
+        ladder = LADDER.get(root.cls if root else "", LADDER["BasicGoal"]) if root else LADDER["BasicGoal"]
+        cls = ladder[min(depth, len(ladder) - 1)]
+        names = self.ladder_names
+        if names and root is not None and root.cls == "BasicGoal" and depth + 1 < len(names):
+            level_label = level_label or names[depth + 1]
+        return cls, level_label
+
+    def _merge(self, parent, cls, number, label) -> Element | None:
+        siblings = parent.children if parent is not None else self.out.roots()
+        key = norm(label)
+        for el in siblings:
+            if el.cls != cls:
+                continue
+            if number and el.number == number and (cls == "BasicGoal" or _similar(norm(el.label), key)):
+                return el
+            if not number and norm(el.label) == key:
+                return el
+        return None
+
+    def _new(self, line, cls, label, number, level_label, parent, style) -> Element:
+        el = Element(
+            cls=cls,
+            label=label.strip("「」『』 "),
+            start=line.number,
+            page=line.page,
+            number=number,
+            level_label=level_label,
+            parent=parent,
+            style=style,
+        )
+        el.part_of = list(self.part_of)
+        if cls in ("Role", "Measure", "MeasureGroup") and self.actor:
+            el.actors = list(self.actor)
+        if cls in ("Role", "Measure") and self.tiers:
+            el.tiers = list(self.tiers)
+        m = re.search(r"[（(]([^（()）]*計画)[)）]", label)
+        if m:
+            for key, embodied_cls, pattern in EMBODIED:
+                if pattern.search(m.group(1)):
+                    el.part_of = sorted(set(el.part_of) | {key})
+                    if key not in {e.key for e in self.out.embodied}:
+                        self.out.embodied.append(Embodied(key, embodied_cls, m.group(1), line.number, line.page))
+                        self.out.decisions.append((line.number, f"「{m.group(1)}」を要素名の括弧書きから内包計画とした"))
+        if parent is not None:
+            parent.children.append(el)
+        self.out.elements.append(el)
+        self.out.used.add(line.number)
+        if cls == "BasicPhilosophy":
+            self.philosophy = el
+        return el
+
+    # ---- tables
+    def _row(self, line: Line, cells: list[str]):
+        filled = [c for c in cells if c]
+        if not filled:
+            return
+        if self._header(line, cells):
+            return
+        if self.columns:
+            self._column_row(line, cells)
+            return
+        if self.actor_columns:
+            self._actor_row(line, cells)
+            return
+        # No header: a row is a sequence of items, left to right (施策の体系, 基本施策 → 1. …).
+        first = norm(cells[0])
+        cls = level_class(first) if first and len(first) <= 8 else None
+        if cls and cls not in ("BasicGoal",) and not classify(cells[0])[0]:
+            self.inside = True
+            self._announce(line, first, cls)
+            cells = cells[1:]
+        elif not first and self.announced and self.mode == "list":
+            pass
+        else:
+            if first.startswith("基本理念") and len(first) > 4:
+                self.mode = "philosophy"
+                self.philosophy = None
+                label = cells[0].strip()[4:].strip()
+                if label:
+                    self._philosophy_text(line, label)
+                    self.mode = None
+                cells = cells[1:]
+            elif self.mode == "philosophy":
+                self.mode = None
+        for cell in cells:
+            for item in split_items(cell):
+                self._item(line, item)
+
+    def _header(self, line: Line, cells: list[str]) -> bool:
+        filled = [norm(c) for c in cells if c]
+        if len(filled) == 1 and "／" in filled[0] or (len(filled) == 1 and "/" in filled[0] and len(filled[0]) < 30):
+            names = re.split(r"[／/]", filled[0])
+            if all(level_class(n) for n in names):
+                self.ladder_names = names
+                self.inside = True
+                self.out.used.add(line.number)
+                return True
+        if len(filled) < 2 or any(len(c) > 14 for c in filled):
+            return False
+        known = [c for c in filled if level_class(c) or c in DEPARTMENT_COLUMNS + DESCRIPTION_COLUMNS]
+        known += [c for c in filled if any(w in c for w in INDICATOR_COLUMNS) or c in ("目標", "実績", "目標値", "現状値")]
+        if known and all(_is_column_name(c) for c in filled):
+            self.columns = [norm(c) for c in cells]
+            self.actor_columns = None
+            self.row_carry = {}
+            self.inside = self.inside or any(level_class(c) for c in filled)
+            self.out.used.add(line.number)
+            if any(level_class(c) in ("BasicGoal", "Policy") for c in filled):
+                self.table_parents = []
+            return True
+        if all(any(w in c for w in ACTOR_WORDS) for c in filled) and self.table_parents:
+            self.actor_columns = [c for c in cells]
+            self.columns = None
+            self.actor_rows = list(self.table_parents)
+            self.out.used.add(line.number)
+            return True
+        return False
+
+    def _column_row(self, line: Line, cells: list[str]):
+        cols = self.columns
+        if any(any(w in c for w in INDICATOR_COLUMNS) for c in cols):
+            self._indicator_row(line, cells)
+            return
+        row_parent = self.anchor
+        made = None
+        number_for_next = None
+        description, departments = "", []
+        if all(not c for c in cells[1:]) and (is_sentence(cells[0]) or cells[0].startswith("その他")):
+            return
+        for i, cell in enumerate(cells):
+            name = cols[i] if i < len(cols) else ""
+            if not cell:
+                continue
+            if not name and cell.strip().isdigit():
+                number_for_next = cell.strip()
+                continue
+            if name in DESCRIPTION_COLUMNS:
+                description = cell
+                continue
+            if name in DEPARTMENT_COLUMNS:
+                departments = [d for d in re.split(r"[、,，・\s]+", cell) if d]
+                continue
+            cls = level_class(name) if name else None
+            if cls is None:
+                continue
+            carried = self.row_carry.get(i)
+            if (
+                carried is not None
+                and not classify(cell)[0]
+                and number_for_next is None
+                and i > 0
+                and not cells[i - 1 if i - 1 >= 0 else 0]
+                and cols[0] == ""
+            ):
+                carried.label += cell  # a cell wrapped onto the next line
+                carried.end = line.number
+                self.out.used.add(line.number)
+                row_parent = carried
+                continue
+            if cls == "BasicGoal":
+                goal = next((g for g in self.out.roots() if g.cls == "BasicGoal" and norm(g.label) == norm(cell)), None)
+                if goal is None:
+                    goal = self._new(line, "BasicGoal", cell, None, name, None, "goal")
+                self.row_carry[i] = goal
+                row_parent = goal
+                self.out.used.add(line.number)
+                continue
+            if not cell and i in self.row_carry:
+                row_parent = self.row_carry[i]
+                continue
+            parent = row_parent
+            if parent is None:
+                for j in range(i - 1, -1, -1):
+                    if j in self.row_carry:
+                        parent = self.row_carry[j]
+                        break
+            items = split_items(cell)
+            for k, item in enumerate(items):
+                style, number, rest = classify(item)
+                if number_for_next and not style:
+                    style, number = "num", number_for_next
+                label = rest if style else item
+                if style is None and cls in ("Measure",) and len(items) > 1 and k > 0:
+                    continue
+                self.stack = [("row", parent)] if parent is not None else []
+                self.anchor = parent
+                el = self._element(
+                    line, label, number, style or f"col{i}", "cell", cls=cls, parent=parent, level_label=name
+                )
+                if el.start == line.number:
+                    el.actors = el.actors or list(self.actor)
+                    el.tiers = el.tiers or list(self.tiers)
+                if k == 0:
+                    made = el
+            number_for_next = None
+            if made is not None and len(items) == 1:
+                self.row_carry[i] = made
+                row_parent = made
+                if cls in ("Policy", "PriorityInitiative"):
+                    if made not in self.table_parents:
+                        self.table_parents.append(made)
+            elif made is not None and i not in self.row_carry:
+                self.row_carry[i] = made
+        if made is not None and (description or departments):
+            if description:
+                made.description = description
+            for d in departments:
+                made.actors.append(("department", d))
+
+    def _actor_row(self, line: Line, cells: list[str]):
+        if not self.actor_rows:
+            return
+        parent = self.actor_rows.pop(0)
+        for i, cell in enumerate(cells):
+            if not cell:
+                continue
+            who = self.actor_columns[i] if i < len(self.actor_columns) else ""
+            actors = [_actor_of(w) for w in re.split(r"[、,]", who) if w][:2] or []
+            level = f"役割・取組（{who}）"
+            self.stack, self.anchor = [("row", parent)], parent
+            self.actor = actors
+            for item in split_items(cell):
+                style, number, rest = classify(item)
+                if not style:
+                    continue
+                cls = "MeasureGroup" if style == "bullet◎" else None
+                if cls is None:
+                    top = self.stack[-1][1] if self.stack else parent
+                    cls = "Measure" if top.cls == "MeasureGroup" and style == "circled" else "Role"
+                p = self._place(style)
+                self._element(line, rest, number, style, "cell", cls=cls, parent=p, level_label=level)
+        self.actor = []
+
+    def _indicator_row(self, line: Line, cells: list[str]):
+        cols = self.columns
+        ind = Indicator(label="", line=line.number, page=line.page)
+        for i, cell in enumerate(cells):
+            name = cols[i] if i < len(cols) else ""
+            if any(w in name for w in INDICATOR_COLUMNS):
+                ind.label = cell
+            elif name in ("目標", "目標値"):
+                ind.target = cell
+            elif name in ("実績", "現状値", "実績値"):
+                ind.actual = cell
+            elif not name and cell:
+                ind.group = cell
+        if ind.label:
+            self.out.indicators.append(ind)
+            self.out.used.add(line.number)
+
+
+def _is_column_name(text: str) -> bool:
+    if level_class(text) or text in DEPARTMENT_COLUMNS + DESCRIPTION_COLUMNS:
+        return True
+    return any(w in text for w in INDICATOR_COLUMNS) or text in ("目標", "実績", "目標値", "現状値", "実績値", "番号", "No")
+
+
+def _actor_of(who: str) -> tuple:
+    w = norm(who)
+    if "社会福祉協議会" in w or "社協" in w:
+        return ("council", "社会福祉協議会")
+    if w in ("行政", "市", "町", "村") or w.startswith("行政") or w.endswith("役所"):
+        return ("municipality", w)
+    if any(x in w for x in ("市民", "住民", "町民", "村民", "個人", "家族")):
+        return ("residents", w)
+    return ("body", w)
+
+
+def _number_text(style: str, number: str | None) -> str | None:
+    if number is None:
+        return None
+    if style == "dot":
+        return f"{number}."
+    if style == "paren":
+        return f"({number})"
+    if style.startswith("bullet"):
+        return number
+    return number
+
+
+def _similar(a: str, b: str) -> bool:
+    if a == b or a.startswith(b) or b.startswith(a):
+        return True
+    common = sum(1 for x, y in zip(a, b, strict=False) if x == y)
+    return common >= 0.6 * min(len(a), len(b))
+
+
+def parse(lines: list[Line]) -> Outline:
+    return Parser(lines).parse()
