@@ -171,6 +171,7 @@ class Element:
     notes: list = field(default_factory=list)
     children: list = field(default_factory=list)
     style: str = ""
+    announced_item: bool = False
 
     def __post_init__(self):
         self.end = self.end or self.start
@@ -294,12 +295,10 @@ class Parser:
             if "\t" in line.text and len([c for c in line.text.split("\t") if clean(c)]) >= 1 and "\t" in text:
                 self._row(line, [clean(c) for c in line.text.split("\t")])
             else:
-                self.columns = None if not self._continues_table(text) else self.columns
-                self._line(line, text)
+                self.columns = None
+                self.actor_columns = None
+                self._line(line, text, dashed=_dashed(line.text))
         return self.out
-
-    def _continues_table(self, text: str) -> bool:
-        return False
 
     # ---- facts about the whole document
     def _document_facts(self):
@@ -378,7 +377,7 @@ class Parser:
         out.embodied = list(found.values())
 
     # ---- lines
-    def _line(self, line: Line, text: str):
+    def _line(self, line: Line, text: str, dashed: bool = False):
         m = BRACKET.match(text)
         if m and (not m.group(2) or BRACKET.match(m.group(2)) is None or True):
             inner, rest = m.group(1), m.group(2)
@@ -398,19 +397,24 @@ class Parser:
         if style in ("chapter", "section"):
             self._section(line, rest, reset=True)
             return
+        if style is None and dashed and self.inside and self.mode in ("list", "roles"):
+            self._element(line, text, None, "dash", "dash")
+            return
         if style is None:
             self._plain(line, text)
             return
-        if style in ("num", "paren", "bullet■", "bullet□") and self._is_section_heading(rest):
+        if style in ("num", "paren", "bullet■", "bullet□") and self._is_section_heading(rest, dashed):
             self._section(line, rest, reset=style in ("num", "bullet■", "bullet□"))
             return
+        if self.mode == "prose" and self._in_goal() and style in ("dot", "paren", "circled", "kana"):
+            self.mode = None  # a numbered heading ends a 【現状と課題】 block
         items = split_items(text)
         for item in items:
             self._item(line, item)
 
-    def _is_section_heading(self, title: str) -> bool:
+    def _is_section_heading(self, title: str, dashed: bool = False) -> bool:
         """A numbered heading that names a document section or announces a level rather than being an element."""
-        if self.mode == "list" and self.announced:
+        if self.mode == "list" and self.announced and dashed:
             return False
         t = norm(title)
         if any(w in t for w in OUTSIDE) or any(w in t for w in INSIDE):
@@ -450,21 +454,20 @@ class Parser:
             self.stack, self.anchor = [], None
         elif cls == "Role":
             self.mode = "roles"
-            self.stack = [s for s in self.stack if s[1] is self.anchor] if self.anchor else []
+            self._to_anchor()
         else:
             self._to_anchor()
 
     def _to_anchor(self):
-        """Announced items hang from the element the announcement is under."""
-        if self.stack:
-            owner = self.anchor or self.stack[-1][1]
-            keep = []
-            for style, el in self.stack:
-                keep.append((style, el))
-                if el is owner:
-                    break
-            self.stack = keep
-            self.anchor = owner
+        """Announced items hang from the element the announcement is under: the last one that was not
+        itself an announced item."""
+        keep, owner = [], None
+        for style, el in self.stack:
+            if el.announced_item:
+                break
+            keep.append((style, el))
+            owner = el
+        self.stack, self.anchor = keep, owner
 
     def _bracket(self, line: Line, inner: str):
         t = norm(inner)
@@ -618,6 +621,7 @@ class Parser:
             el = self._new(line, cls, label, number_text, level_label or DEFAULT_LEVEL_LABEL.get(cls), parent, style)
         else:
             self.out.used.add(line.number)
+        el.announced_item = el.announced_item or bool(self.announced and parent is self.anchor)
         if cls not in ("BasicPhilosophy",):
             self.stack.append((style, el))
         self.last = el
@@ -628,9 +632,13 @@ class Parser:
             if s == style:
                 self.stack = self.stack[:i]
                 break
-        if self.anchor is not None and not any(el is self.anchor for _, el in self.stack):
-            self.stack = [("anchor", self.anchor)] if self.anchor else []
-        return self.stack[-1][1] if self.stack else None
+        parent = self.stack[-1][1] if self.stack else None
+        if self.anchor is not None and not _descends(parent, self.anchor):
+            # The item climbed above the element the announcement was under: the announcement is over.
+            self.anchor, self.announced, self.actor, self.tiers = None, None, [], []
+            if self.mode in ("list", "roles"):
+                self.mode = None
+        return parent
 
     def _class_for(self, style: str, parent: Element | None, level_label: str | None):
         if style in ("kana", "bullet◎"):
@@ -704,6 +712,9 @@ class Parser:
         filled = [c for c in cells if c]
         if not filled:
             return
+        if len(filled) >= 2 and re.fullmatch(r"[0-9０-９]+|エラー.*", filled[-1].strip()) and len(filled) <= 3:
+            self.out.decisions.append((line.number, "目次の行として読み飛ばした"))
+            return  # a table of contents: heading, page number
         if self._header(line, cells):
             return
         if self.columns:
@@ -903,6 +914,19 @@ def _is_column_name(text: str) -> bool:
     if level_class(text) or text in DEPARTMENT_COLUMNS + DESCRIPTION_COLUMNS:
         return True
     return any(w in text for w in INDICATOR_COLUMNS) or text in ("目標", "実績", "目標値", "現状値", "実績値", "番号", "No")
+
+
+def _descends(node, ancestor) -> bool:
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False
+
+
+def _dashed(raw: str) -> bool:
+    """A list item of the text extraction ("- …"), which carries no numbering of its own."""
+    return raw.lstrip().startswith(("- ", "* "))
 
 
 def _actor_of(who: str) -> tuple:
