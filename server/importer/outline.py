@@ -516,6 +516,10 @@ class Parser:
                 goal.end = line.number
                 self.out.used.add(line.number)
                 return
+        actor = ACTOR_HEADING.match(t)
+        if actor and self.mode in ("roles", "list") and self.inside:
+            self._actor_heading(line, actor.group(1), actor.group(4) or "")
+            return
         cls = level_class(t)
         if cls and len(t) <= 12:
             self.out.used.add(line.number)
@@ -523,10 +527,6 @@ class Parser:
             if cls == "PriorityInitiative":
                 self.stack, self.anchor = [], None
             self._announce(line, t, cls)
-            return
-        actor = ACTOR_HEADING.match(t)
-        if actor and self.mode in ("roles", "list") and self.inside:
-            self._actor_heading(line, actor.group(1), actor.group(4) or "")
             return
         if self.mode == "roles" and not is_sentence(text) and len(t) <= 30 and self.inside:
             self._item(line, text)
@@ -610,7 +610,7 @@ class Parser:
             return  # a cross-reference to another part of the plan, not an element
         self._element(line, label, number, style or "plain", style or "plain")
 
-    def _element(self, line, label, number, style, _kind, cls=None, parent="ladder", level_label=None):
+    def _element(self, line, label, number, style, _kind, cls=None, parent="ladder", level_label=None, push=True):
         if parent == "ladder":
             parent = self._place(style)
         if cls is None:
@@ -622,7 +622,7 @@ class Parser:
         else:
             self.out.used.add(line.number)
         el.announced_item = el.announced_item or bool(self.announced and parent is self.anchor)
-        if cls not in ("BasicPhilosophy",):
+        if cls not in ("BasicPhilosophy",) and push:
             self.stack.append((style, el))
         self.last = el
         return el
@@ -843,10 +843,8 @@ class Parser:
                 label = rest if style else item
                 if style is None and cls in ("Measure",) and len(items) > 1 and k > 0:
                     continue
-                self.stack = [("row", parent)] if parent is not None else []
-                self.anchor = parent
                 el = self._element(
-                    line, label, number, style or f"col{i}", "cell", cls=cls, parent=parent, level_label=name
+                    line, label, number, style or f"col{i}", "cell", cls=cls, parent=parent, level_label=name, push=False
                 )
                 if el.start == line.number:
                     el.actors = el.actors or list(self.actor)
