@@ -61,9 +61,11 @@ def curated_view(g: rdflib.Graph, stem: str):
         if g.value(el, FK.sourceFile) != src:
             continue
         parent = g.value(el, FK.parent)
-        parent_label = PLAN if (parent, RDF.type, FK.Plan) in g or any(
-            (parent, RDF.type, FK[c]) in g for c in PLAN_CLASSES
-        ) else norm(str(g.value(parent, RDFS.label)))
+        parent_label = (
+            PLAN
+            if (parent, RDF.type, FK.Plan) in g or any((parent, RDF.type, FK[c]) in g for c in PLAN_CLASSES)
+            else norm(str(g.value(parent, RDFS.label)))
+        )
         cls = next((str(t).removeprefix(ONTOLOGY_NS) for t in g.objects(el, RDF.type)), "")
         elements.append((int(g.value(el, FK.startLine)), norm(str(g.value(el, RDFS.label))), cls, parent_label))
     elements.sort()

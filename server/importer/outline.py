@@ -115,7 +115,7 @@ EMBODIED = (
     ("msp", "MultilayeredSupportPlan", re.compile(r"重層的支援体制整備事業[^\s、。]{0,2}計画")),
     ("cwap", "CommunityWelfareActivityPlan", re.compile(r"地域福祉活動計画")),
 )
-TOGETHER = re.compile(r"内包|一体的|一体と|位置付け|位置づけ|兼ね|包含|含む|含め")
+TOGETHER = re.compile(r"内包|一体的に(策定|つく|作成|推進|定め)|一体として|兼ね|包含|として位置[付づ]け")
 
 DRAFT_STATUS = (("骨子", "outline-draft"), ("素案", "preliminary-draft"), ("案", "draft"))
 SUMMARY = re.compile(r"概要版|の概要|ダイジェスト")
@@ -147,6 +147,7 @@ DEPARTMENT_COLUMNS = ("担当課", "担当部署", "所管課", "担当", "実�
 DESCRIPTION_COLUMNS = ("内容", "概要", "説明", "取組内容")
 INDICATOR_COLUMNS = ("成果指標", "評価指標", "指標")
 TAG = re.compile(r"<[^>]+>")
+GLOSS = re.compile(r"[\s\u3000]+[（(]([^（）()]+)[)）]\s*$")
 
 
 def norm(text: str) -> str:
@@ -201,6 +202,7 @@ class Outline:
     lines: list
     title: str = ""
     title_line: int = 0
+    title_lines: list = field(default_factory=list)
     edition: int | None = None
     edition_label: str = ""
     statuses: list = field(default_factory=list)
@@ -291,9 +293,11 @@ class Parser:
         for line in self.out.lines:
             text = clean(line.text)
             if not text:
+                self.columns = self.actor_columns = None  # a blank line ends a table
                 continue
-            if "\t" in line.text and len([c for c in line.text.split("\t") if clean(c)]) >= 1 and "\t" in text:
-                self._row(line, [clean(c) for c in line.text.split("\t")])
+            cells = [clean(c) for c in line.text.split("\t")]
+            if len([c for c in cells if c]) > 1 or (cells[0] == "" and len(cells) > 1 and self.columns):
+                self._row(line, cells)  # leading tabs are empty cells of a table row
             else:
                 self.columns = None
                 self.actor_columns = None
@@ -303,12 +307,42 @@ class Parser:
     # ---- facts about the whole document
     def _document_facts(self):
         out = self.out
-        for line in out.lines[:40]:
-            text = clean(line.text)
-            if re.search(r"計画|プラン", text) and len(text) < 120 and not is_sentence(text):
-                out.title, out.title_line = re.sub(r"\s*について\s*", " ", text).strip(), line.number
-                out.used.add(line.number)
+        lines = [ln for ln in out.lines[:150] if clean(ln.text).strip("*")]
+        best = None
+        for i, line in enumerate(lines):
+            text = clean(line.text).strip("*")
+            if not re.search(r"計画|プラン", text) or len(text) > 120 or is_sentence(text) or BRACKET.fullmatch(text):
+                continue
+            if classify(text)[0] or "\t" in line.text:
+                continue  # a numbered heading or a table row names a part, not the document
+            score = 2 * ("地域福祉" in text) + bool(re.search(r"[^\s]{1,5}[市町村]", text)) - i / 1000
+            if best is None or score > best[0]:
+                best = (score, i)
+            if score >= 3:
                 break
+        if best is not None:
+            i = best[1]
+            parts, numbers = [clean(lines[i].text).strip("*")], [lines[i].number]
+            before = clean(lines[i - 1].text).strip("*") if i else ""
+            if (
+                parts[0][:1] in "(（"
+                and re.search(r"計画|プラン", before)
+                and lines[i].number - lines[i - 1].number <= 2
+            ):
+                parts.insert(0, before)  # 「…推進計画」「(第5期 …地域福祉計画)の概要」 printed on two lines
+                numbers.insert(0, lines[i - 1].number)
+            for nxt in lines[i + 1 : i + 4]:
+                text = clean(nxt.text).strip("*")
+                if nxt.number - numbers[-1] > 2 or not (re.match(r"^[(（【]", text) or re.search(r"計画|プラン", text)):
+                    break
+                if is_sentence(text) or "\t" in nxt.text:
+                    break
+                parts.append(text)
+                numbers.append(nxt.number)
+            out.title = re.sub(r"\s*について\s*", " ", "".join(p if p[:1] in "(（【" else p for p in parts)).strip()
+            out.title_line = numbers[0]
+            out.title_lines = numbers
+            out.used.update(numbers)
         title = norm(out.title)
         m = re.search(r"第([0-9]+|[一二三四五六七八九十]+)(次|期)", title)
         if m:
@@ -326,7 +360,9 @@ class Parser:
 
     def _period(self):
         era = r"(令和|平成|R|Ｒ|H)\s*([0-9０-９]+|元)\s*(?:年度)?"
-        span = re.compile(era + r"\s*(?:から|～|~|〜|－|-|–|—|ー)\s*" + era + r"\s*(?:年度)?(?:まで)?(?:の([0-9０-９]+)年間)?")
+        span = re.compile(
+            era + r"\s*(?:から|～|~|〜|－|-|–|—|ー)\s*" + era + r"\s*(?:年度)?(?:まで)?(?:の([0-9０-９]+)年間)?"
+        )
         greg = re.compile(r"((?:19|20)[0-9]{2})\s*年度\s*(?:から|～|~|〜|－|-|–)\s*((?:19|20)[0-9]{2})\s*年度")
         best = None
         for line in self.out.lines:
@@ -355,14 +391,14 @@ class Parser:
         window = 0
         for line in out.lines:
             text = clean(line.text)
-            together = bool(TOGETHER.search(text)) or line.number == out.title_line
+            together = bool(TOGETHER.search(text)) or line.number in out.title_lines
             if together:
                 window = 8
             elif not text:
                 pass
             elif window:
                 window -= 1
-            if not (together or window) or not text:
+            if not (together or window) or not text or "\t" in line.text:
                 continue
             if window and not together and not re.match(r"^[◆◇・○●■□▶*（(【]", text) and is_sentence(text):
                 window = 0
@@ -370,7 +406,7 @@ class Parser:
             for key, cls, pattern in EMBODIED:
                 m = pattern.search(text)
                 if m and key not in found:
-                    if key == "cwap" and "社会福祉協議会が策定" in text and line.number != out.title_line:
+                    if key == "cwap" and "社会福祉協議会が策定" in text and line.number not in out.title_lines:
                         continue  # the council's own plan, made alongside, is not in this document
                     found[key] = Embodied(key, cls, m.group(0), line.number, line.page)
                     out.used.add(line.number)
@@ -403,7 +439,7 @@ class Parser:
         if style is None:
             self._plain(line, text)
             return
-        if style in ("num", "paren", "bullet■", "bullet□") and self._is_section_heading(rest, dashed):
+        if style in ("num", "paren", "bullet■", "bullet□") and self._is_section_heading(rest, dashed, style):
             self._section(line, rest, reset=style in ("num", "bullet■", "bullet□"))
             return
         if self.mode == "prose" and self._in_goal() and style in ("dot", "paren", "circled", "kana"):
@@ -412,11 +448,13 @@ class Parser:
         for item in items:
             self._item(line, item)
 
-    def _is_section_heading(self, title: str, dashed: bool = False) -> bool:
+    def _is_section_heading(self, title: str, dashed: bool = False, style: str = "") -> bool:
         """A numbered heading that names a document section or announces a level rather than being an element."""
         if self.mode == "list" and self.announced and dashed:
             return False
         t = norm(title)
+        if style == "num" and not dashed and (not self._in_goal() or level_class(t) or any(w in t for w in INSIDE)):
+            return True  # "1 計画策定の趣旨": a numbered section of the document
         if any(w in t for w in OUTSIDE) or any(w in t for w in INSIDE):
             return True
         cls = level_class(t)
@@ -426,7 +464,7 @@ class Parser:
         t = norm(title)
         self.out.used.add(line.number)
         outside = any(w in t for w in OUTSIDE) and not any(w in t for w in INSIDE)
-        cls = level_class(t) if len(t) <= 14 else None
+        cls = level_class(t)
         if reset:
             self.stack, self.anchor, self.part_of = [], None, []
         self.columns, self.announced, self.mode = None, None, None
@@ -436,7 +474,7 @@ class Parser:
             return
         if cls or any(w in t for w in INSIDE):
             self.inside = True
-            if cls:
+            if cls and len(t) <= 14:
                 self._announce(line, t, cls)
             return
         if reset:
@@ -521,7 +559,7 @@ class Parser:
             self._actor_heading(line, actor.group(1), actor.group(4) or "")
             return
         cls = level_class(t)
-        if cls and len(t) <= 12:
+        if cls and len(t) <= 12 and (self.inside or cls in ("BasicPhilosophy", "BasicGoal", "PriorityInitiative")):
             self.out.used.add(line.number)
             self.inside = True
             if cls == "PriorityInitiative":
@@ -676,9 +714,12 @@ class Parser:
         return None
 
     def _new(self, line, cls, label, number, level_label, parent, style) -> Element:
+        gloss = GLOSS.search(label)
+        if gloss:  # "…の体制づくり （重層的支援体制整備事業）": a printed gloss, kept as the description
+            label = label[: gloss.start()]
         el = Element(
             cls=cls,
-            label=label.strip("「」『』 "),
+            label=_unquote(label),
             start=line.number,
             page=line.page,
             number=number,
@@ -687,6 +728,8 @@ class Parser:
             style=style,
         )
         el.part_of = list(self.part_of)
+        if gloss:
+            el.description = gloss.group(1)
         if cls in ("Role", "Measure", "MeasureGroup") and self.actor:
             el.actors = list(self.actor)
         if cls in ("Role", "Measure") and self.tiers:
@@ -698,7 +741,9 @@ class Parser:
                     el.part_of = sorted(set(el.part_of) | {key})
                     if key not in {e.key for e in self.out.embodied}:
                         self.out.embodied.append(Embodied(key, embodied_cls, m.group(1), line.number, line.page))
-                        self.out.decisions.append((line.number, f"「{m.group(1)}」を要素名の括弧書きから内包計画とした"))
+                        self.out.decisions.append(
+                            (line.number, f"「{m.group(1)}」を要素名の括弧書きから内包計画とした")
+                        )
         if parent is not None:
             parent.children.append(el)
         self.out.elements.append(el)
@@ -726,7 +771,7 @@ class Parser:
         # No header: a row is a sequence of items, left to right (施策の体系, 基本施策 → 1. …).
         first = norm(cells[0])
         cls = level_class(first) if first and len(first) <= 8 else None
-        if cls and cls not in ("BasicGoal",) and not classify(cells[0])[0]:
+        if cls and cls not in ("BasicGoal",) and not classify(cells[0])[0] and self.inside:
             self.inside = True
             self._announce(line, first, cls)
             cells = cells[1:]
@@ -756,10 +801,23 @@ class Parser:
                 self.inside = True
                 self.out.used.add(line.number)
                 return True
+        if (
+            len(filled) >= 2
+            and all(any(w in c for w in ACTOR_WORDS) and len(c) <= 24 and not classify(c)[0] for c in filled)
+            and self.table_parents
+        ):
+            # Columns by actor under a table of policies: row N gives the roles of the table's Nth policy.
+            self.actor_columns = list(cells)
+            self.columns = None
+            self.actor_rows = list(self.table_parents)
+            self.out.used.add(line.number)
+            return True
         if len(filled) < 2 or any(len(c) > 14 for c in filled):
             return False
         known = [c for c in filled if level_class(c) or c in DEPARTMENT_COLUMNS + DESCRIPTION_COLUMNS]
-        known += [c for c in filled if any(w in c for w in INDICATOR_COLUMNS) or c in ("目標", "実績", "目標値", "現状値")]
+        known += [
+            c for c in filled if any(w in c for w in INDICATOR_COLUMNS) or c in ("目標", "実績", "目標値", "現状値")
+        ]
         if known and all(_is_column_name(c) for c in filled):
             self.columns = [norm(c) for c in cells]
             self.actor_columns = None
@@ -769,20 +827,16 @@ class Parser:
             if any(level_class(c) in ("BasicGoal", "Policy") for c in filled):
                 self.table_parents = []
             return True
-        if all(any(w in c for w in ACTOR_WORDS) for c in filled) and self.table_parents:
-            self.actor_columns = [c for c in cells]
-            self.columns = None
-            self.actor_rows = list(self.table_parents)
-            self.out.used.add(line.number)
-            return True
         return False
 
     def _column_row(self, line: Line, cells: list[str]):
+        if not self.inside:
+            return  # a table in a section about the plan (an evaluation of the last one, say)
         cols = self.columns
         if any(any(w in c for w in INDICATOR_COLUMNS) for c in cols):
             self._indicator_row(line, cells)
             return
-        row_parent = self.anchor
+        row_parent = None
         made = None
         number_for_next = None
         description, departments = "", []
@@ -791,6 +845,8 @@ class Parser:
         for i, cell in enumerate(cells):
             name = cols[i] if i < len(cols) else ""
             if not cell:
+                if i in self.row_carry and level_class(name or "-"):
+                    row_parent = self.row_carry[i]  # an empty cell continues the row above (a merged cell)
                 continue
             if not name and cell.strip().isdigit():
                 number_for_next = cell.strip()
@@ -835,6 +891,8 @@ class Parser:
                     if j in self.row_carry:
                         parent = self.row_carry[j]
                         break
+                else:
+                    parent = self.anchor
             items = split_items(cell)
             for k, item in enumerate(items):
                 style, number, rest = classify(item)
@@ -844,7 +902,15 @@ class Parser:
                 if style is None and cls in ("Measure",) and len(items) > 1 and k > 0:
                     continue
                 el = self._element(
-                    line, label, number, style or f"col{i}", "cell", cls=cls, parent=parent, level_label=name, push=False
+                    line,
+                    label,
+                    number,
+                    style or f"col{i}",
+                    "cell",
+                    cls=cls,
+                    parent=parent,
+                    level_label=name,
+                    push=False,
                 )
                 if el.start == line.number:
                     el.actors = el.actors or list(self.actor)
@@ -882,11 +948,10 @@ class Parser:
                 style, number, rest = classify(item)
                 if not style:
                     continue
+                p = self._place(style)
                 cls = "MeasureGroup" if style == "bullet◎" else None
                 if cls is None:
-                    top = self.stack[-1][1] if self.stack else parent
-                    cls = "Measure" if top.cls == "MeasureGroup" and style == "circled" else "Role"
-                p = self._place(style)
+                    cls = "Measure" if p is not None and p.cls == "MeasureGroup" else "Role"
                 self._element(line, rest, number, style, "cell", cls=cls, parent=p, level_label=level)
         self.actor = []
 
@@ -911,7 +976,21 @@ class Parser:
 def _is_column_name(text: str) -> bool:
     if level_class(text) or text in DEPARTMENT_COLUMNS + DESCRIPTION_COLUMNS:
         return True
-    return any(w in text for w in INDICATOR_COLUMNS) or text in ("目標", "実績", "目標値", "現状値", "実績値", "番号", "No")
+    return any(w in text for w in INDICATOR_COLUMNS) or text in (
+        "目標",
+        "実績",
+        "目標値",
+        "現状値",
+        "実績値",
+        "番号",
+        "No",
+    )
+
+
+def _unquote(label: str) -> str:
+    label = label.strip()
+    m = QUOTED.fullmatch(label)
+    return m.group(1) if m else label
 
 
 def _descends(node, ancestor) -> bool:
