@@ -48,6 +48,8 @@ def main(argv=None) -> int:
         ("validate", "server.commands.validate"),
         ("query", "server.commands.query"),
         ("bench", "server.commands.bench"),
+        ("import", "server.commands.importer"),
+        ("export", "server.commands.export"),
     ):
         _register_optional(sub, name, module)
 

@@ -29,6 +29,7 @@ def register(sub) -> None:
     p.add_argument("--warmup", type=int, default=2, help="untimed runs first (default: 2)")
     p.add_argument("--published", help="folder of the built graph (default: published/)")
     p.add_argument("--peer-runs", type=int, default=1, help="validate: runs of the plain pySHACL peer (default: 1)")
+    p.add_argument("--verbose", action="store_true", help="import: list the missed and the extra elements")
     p.set_defaults(func=cmd_bench)
 
 
@@ -106,7 +107,15 @@ def bench_validate(args) -> int:
     return 0
 
 
-BENCHMARKS = {"sparql": bench_sparql, "validate": bench_validate}
+def bench_import(args) -> int:
+    """The importer on the five seed texts against the curated graph (server/importer/bench.py)."""
+    from server.importer.bench import report, run
+
+    sys.stdout.write(report(run(), verbose=getattr(args, "verbose", False)))
+    return 0
+
+
+BENCHMARKS = {"sparql": bench_sparql, "validate": bench_validate, "import": bench_import}
 
 
 def _free_port() -> int:
