@@ -20,7 +20,7 @@ def test_ontology_has_a_version_iri(ontology):
 
 
 def _terms(ontology):
-    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
     return {s for kind in kinds for s in ontology.subjects(RDF.type, kind) if str(s).startswith(ONTOLOGY_NS)}
 
 
