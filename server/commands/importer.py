@@ -29,10 +29,11 @@ def cmd_import(args) -> int:
     from server.importer.codes import UnknownCode
     from server.importer.reading import DocumentError
     from server.importer.run import import_plan
+    from server.spreadsheet.csvw_rdf import TemplateError
 
     try:
         result = import_plan(args.plan, args.municipality, args.out, args.review)
-    except (UnknownCode, DocumentError) as exc:
+    except (UnknownCode, DocumentError, TemplateError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     print(

@@ -278,6 +278,7 @@ def _amount(text: str):
 
 
 def _slug(text: str) -> str:
+    text = text.replace("#計画", "-plans").replace("#担い手", "-actors").replace("#要素", "-elements")
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-")
     return slug or "document"
 
