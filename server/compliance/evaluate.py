@@ -147,10 +147,12 @@ def _messages(report: rdflib.Graph, result) -> dict:
     return out
 
 
-def evaluate(graph: rdflib.Graph, source: str, workers: int = 1) -> Matrix:
-    """Validate a materialised graph and build the matrix. Raises NothingToCheck without documents."""
+def evaluate(graph: rdflib.Graph, source: str, workers: int = 1, draft: bool = False) -> Matrix:
+    """Validate a materialised graph and build the matrix. Raises NothingToCheck without documents.
+    A draft is held to the draft profile of the structural shapes (shapes/draft/)."""
     shapes, requirements = reqs.load()
-    report = shacl.validate(graph, reqs.structure_shapes(), reqs.compliance_shapes(), workers)
+    structure = reqs.draft_structure_shapes() if draft else reqs.structure_shapes()
+    report = shacl.validate(graph, structure, reqs.compliance_shapes(), workers)
     findings = read_findings(report)
     documents = sorted(graph.subjects(RDF.type, FK.PlanDocument))
     if not documents:

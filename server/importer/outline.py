@@ -115,11 +115,14 @@ EMBODIED = (
     ("msp", "MultilayeredSupportPlan", re.compile(r"重層的支援体制整備事業[^\s、。]{0,2}計画")),
     ("cwap", "CommunityWelfareActivityPlan", re.compile(r"地域福祉活動計画")),
 )
+TITLE_END = re.compile(r"(計画|プラン)([(（【][^)）】]*[)）】])*$")  # a title line, not "計画の期間"
 TOGETHER = re.compile(r"内包|一体的に(策定|つく|作成|推進|定め)|一体として|兼ね|包含|として位置[付づ]け")
 
 DRAFT_STATUS = (("骨子", "outline-draft"), ("素案", "preliminary-draft"), ("案", "draft"))
 SUMMARY = re.compile(r"概要版|の概要|ダイジェスト")
 
+FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ"
 KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 ERA_BASE = {"令和": 2018, "平成": 1988, "R": 2018, "Ｒ": 2018, "H": 1988}
 
@@ -237,6 +240,8 @@ def clean(text: str) -> str:
 def _number_value(token: str) -> int | None:
     if token.isdigit():
         return int(token)
+    if token in ROMAN:
+        return ROMAN.index(token) + 1
     if token in KANJI_DIGITS:
         return KANJI_DIGITS[token]
     return None
@@ -244,11 +249,13 @@ def _number_value(token: str) -> int | None:
 
 def classify(text: str):
     """(style, number, rest) of an item, or (None, None, text) for plain text."""
-    text = unicodedata.normalize("NFKC", text) if text[:1].isascii() or text[:1] in "０１２３４５６７８９（" else text
+    # Full-width digits and brackets are matched as ASCII; the translation is one character for one, so
+    # the label is cut from the text as printed.
+    ascii_text = text.translate(FULLWIDTH)
     for style, pattern in MARKERS:
-        m = pattern.match(text)
+        m = pattern.match(ascii_text)
         if m:
-            number, rest = m.group(1), m.group(2).strip()
+            number, rest = m.group(1), text[m.start(2) :].strip()
             if style == "bullet":
                 return f"bullet{number}", number, rest
             if style == "kana":
@@ -333,7 +340,7 @@ class Parser:
                 numbers.insert(0, lines[i - 1].number)
             for nxt in lines[i + 1 : i + 4]:
                 text = clean(nxt.text).strip("*")
-                if nxt.number - numbers[-1] > 2 or not (re.match(r"^[(（【]", text) or re.search(r"計画|プラン", text)):
+                if nxt.number - numbers[-1] > 2 or not (re.match(r"^[(（【]", text) or TITLE_END.search(text)):
                     break
                 if is_sentence(text) or "\t" in nxt.text:
                     break
@@ -455,6 +462,9 @@ class Parser:
         t = norm(title)
         if style == "num" and not dashed and (not self._in_goal() or level_class(t) or any(w in t for w in INSIDE)):
             return True  # "1 計画策定の趣旨": a numbered section of the document
+        if self._in_goal() and style != "num":
+            # Under a goal, "(1) 身近な相談窓口の周知" is an element; only a bare level name announces a level.
+            return level_class(t) is not None and len(t) <= 8
         if any(w in t for w in OUTSIDE) or any(w in t for w in INSIDE):
             return True
         cls = level_class(t)
@@ -830,12 +840,12 @@ class Parser:
         return False
 
     def _column_row(self, line: Line, cells: list[str]):
-        if not self.inside:
-            return  # a table in a section about the plan (an evaluation of the last one, say)
         cols = self.columns
         if any(any(w in c for w in INDICATOR_COLUMNS) for c in cols):
-            self._indicator_row(line, cells)
+            self._indicator_row(line, cells)  # indicators are read wherever the document prints them
             return
+        if not self.inside:
+            return  # a table in a section about the plan (an evaluation of the last one, say)
         row_parent = None
         made = None
         number_for_next = None

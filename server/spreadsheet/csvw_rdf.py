@@ -16,8 +16,8 @@ import json
 import re
 import shutil
 import tempfile
-from functools import lru_cache
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import rdflib

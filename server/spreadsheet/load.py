@@ -34,7 +34,8 @@ def template_files(path) -> dict:
     missing = [str(p) for p in files.values() if not p.is_file()]
     if missing:
         raise TemplateError(
-            f"{path}: the template is NAME-plans.csv, NAME-elements.csv and (optional) NAME-actors.csv; missing {', '.join(missing)}"
+            f"{path}: the template is NAME-plans.csv, NAME-elements.csv and (optional) NAME-actors.csv; "
+            f"missing {', '.join(missing)}"
         )
     return files
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS
 
-from server.spreadsheet.csvw_rdf import METADATA, TABLES, TemplateError
 from server.paths import BASE_IRI, DATA_DIR, ONTOLOGY_NS
+from server.spreadsheet.csvw_rdf import METADATA, TABLES, TemplateError
 
 FK = rdflib.Namespace(ONTOLOGY_NS)
 SCHEMA = rdflib.Namespace("https://schema.org/")
@@ -28,47 +28,8 @@ PLAN_CLASSES = (
     "MultilayeredSupportPlan",
 )
 
-README = [
-    ("fukushi-kg 計画テンプレート", ""),
-    (
-        "このファイルについて",
-        "市町村地域福祉計画とその関連計画を、1行に1要素で記入する表です。列の並びは自治体標準オープンデータセットにならい、全国地方公共団体コードと地方公共団体名を先頭に置いています。",
-    ),
-    (
-        "シート「計画」",
-        "1行に1計画。計画ID（例：cwp4）、計画の種類（CommunityWelfarePlan など）、計画名、期間、根拠条項、文書IDと文書名を書きます。同じ文書IDの計画は一つの計画書に内包されます。",
-    ),
-    (
-        "シート「担い手」",
-        "1行に1主体（社会福祉協議会 SocialWelfareCouncil、担当課 Department、住民 ResidentActor、団体 CommunityBody）。担い手IDは 082368/shakyo のように市町村コード/名前。市町村そのものは municipality/082368 で、宣言は不要です。",
-    ),
-    (
-        "シート「要素」",
-        "1行に1要素（基本理念・基本目標・基本施策・施策の方向・具体的取組・役割分担など）。要素IDは計画の中で一意に、上位IDには直接の上位要素のID（最上位は計画ID）を書きます。",
-    ),
-    (
-        "階層",
-        "BasicPhilosophy 基本理念／BasicGoal 基本目標／Perspective 基本的な視点／Policy 基本施策・行動計画／PriorityInitiative 重点的な取組／Direction 施策の方向／MeasureGroup 取組のまとまり／Measure 具体的取組／Role 役割分担",
-    ),
-    ("名称", "印刷どおりに（番号は「番号」列へ）。"),
-    (
-        "複数の値",
-        "担い手・担当課・対象者・機能などは半角セミコロン（;）で区切ります。値は識別子です（担い手：municipality/082368、082368/shakyo など。対象者などは docs/data-model.md の概念名）。",
-    ),
-    (
-        "出典",
-        "出典ファイル・ページ・開始行・終了行を書けば、その箇所を出典とします。出典ファイルが空の行は、このファイルのその行を出典とします。",
-    ),
-    (
-        "取り込み",
-        "fukushi-kg import このファイル.xlsx --municipality コード  でTurtleの下書きになり、fukushi-kg validate で法令への適合を確認できます。",
-    ),
-    ("書き出し", "fukushi-kg export --format xlsx コード  で、収録済みの計画をこのテンプレートに書き出せます。"),
-    (
-        "English",
-        "One row per plan (sheet 計画) or plan element (sheet 要素). The mapping to RDF is the CSV on the Web metadata plan-template.csv-metadata.json.",
-    ),
-]
+# The README sheet (Japanese, with one English line), one "heading<TAB>text" per line.
+README = Path(__file__).with_name("README.ja.tsv")
 
 
 def columns(table: str) -> list[tuple[str, str]]:
@@ -257,7 +218,8 @@ def write_xlsx(rows: dict, path) -> Path:
     wb = Workbook()
     readme = wb.active
     readme.title = "README"
-    for r, (key, text) in enumerate(README, start=1):
+    notes = [line.split("\t", 1) for line in README.read_text(encoding="utf-8").splitlines() if line]
+    for r, (key, text) in enumerate(notes, start=1):
         readme.cell(r, 1, key).font = Font(bold=True)
         readme.cell(r, 2, text)
     readme.column_dimensions["A"].width = 24
