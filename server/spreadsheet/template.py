@@ -70,9 +70,10 @@ def bundled_graph(code: str) -> rdflib.Graph:
     return load_files(files)
 
 
-def export_rows(code: str) -> dict:
-    """{"plans": [row dicts], "elements": [row dicts]} of the bundled plans of a municipality."""
-    g = bundled_graph(code)
+def export_rows(code: str, graph: rdflib.Graph | None = None) -> dict:
+    """{"plans", "actors", "elements": [row dicts]} of the bundled plans of a municipality, or of a draft's
+    graph when one is given (how docs/examples/ got its XLSX)."""
+    g = bundled_graph(code) if graph is None else graph
     muni = rdflib.URIRef(f"{ID}municipality/{code}")
     name = next((str(v) for v in g.objects(muni, RDFS.label) if getattr(v, "language", None) == "ja"), "")
     plans = []
