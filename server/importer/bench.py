@@ -16,6 +16,7 @@ from rdflib.namespace import RDF, RDFS
 from server.importer.outline import norm, parse
 from server.importer.reading import read_document
 from server.paths import DATA_DIR, ONTOLOGY_NS, SOURCES_DIR
+from server.spreadsheet.template import PLAN_CLASSES
 
 FK = rdflib.Namespace(ONTOLOGY_NS)
 PLAN = "(plan)"
@@ -76,15 +77,6 @@ def curated_view(g: rdflib.Graph, stem: str):
         per = g.value(main, FK.period)
         period = (int(g.value(per, FK.startFiscalYear)), int(g.value(per, FK.endFiscalYear)))
     return [e[1:] for e in elements], period, classes
-
-
-PLAN_CLASSES = (
-    "CommunityWelfarePlan",
-    "CommunityWelfareActivityPlan",
-    "RecidivismPreventionPlan",
-    "GuardianshipPromotionPlan",
-    "MultilayeredSupportPlan",
-)
 
 
 def score_seed(g: rdflib.Graph, path) -> Score:

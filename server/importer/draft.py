@@ -52,6 +52,18 @@ PADDED = {"Measure", "Role"}
 PROPOSAL_NOTE = "提案（未確認）：辞書による自動付与の候補。確認後に要素へ付けてください。"
 
 
+def add_municipality(g: rdflib.Graph, muni: Municipality) -> rdflib.URIRef:
+    """The municipality as the structural shapes want it, named from 総務省's list."""
+    m = MUNI[muni.code]
+    g.add((m, RDF.type, FK.Municipality))
+    g.add((m, RDFS.label, rdflib.Literal(muni.name, lang="ja")))
+    g.add((m, RDFS.label, rdflib.Literal(muni.name_en, lang="en")))
+    g.add((m, FK.localGovernmentCode, rdflib.Literal(muni.code)))
+    g.add((m, FK.prefecture, PREF[muni.prefecture_code]))
+    g.add((m, DCTERMS.source, SOUMU))
+    return m
+
+
 def embodied_classes(outline: Outline) -> set:
     """The plan classes the document embodies: the community-welfare plan and those the text names."""
     return {"CommunityWelfarePlan"} | {e.cls for e in outline.embodied}
@@ -88,13 +100,7 @@ def draft_graph(outline: Outline, muni: Municipality, source_name: str, proposal
             g.add((node, SCHEMA.pageStart, rdflib.Literal(pages[0])))
             g.add((node, SCHEMA.pageEnd, rdflib.Literal(pages[-1])))
 
-    m = MUNI[muni.code]
-    g.add((m, RDF.type, FK.Municipality))
-    g.add((m, RDFS.label, rdflib.Literal(muni.name, lang="ja")))
-    g.add((m, RDFS.label, rdflib.Literal(muni.name_en, lang="en")))
-    g.add((m, FK.localGovernmentCode, rdflib.Literal(muni.code)))
-    g.add((m, FK.prefecture, PREF[muni.prefecture_code]))
-    g.add((m, DCTERMS.source, SOUMU))
+    m = add_municipality(g, muni)
 
     source = base[f"source-{_slug(Path(source_name).stem)}"]
     g.add((source, RDF.type, FK.SourceDocument))

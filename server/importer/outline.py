@@ -293,6 +293,7 @@ class Parser:
         self.last: Element | None = None
         self.philosophy: Element | None = None
         self.row_carry: dict = {}
+        self.pending_decision: str | None = None
 
     # ---- entry
     def parse(self) -> Outline:
@@ -477,7 +478,7 @@ class Parser:
         cls = level_class(t)
         if reset:
             self.stack, self.anchor, self.part_of = [], None, []
-        self.columns, self.announced, self.mode = None, None, None
+        self.columns, self.announced, self.mode, self.last = None, None, None, None
         if outside:
             self.inside = False
             self.mode = "prose"
@@ -491,6 +492,7 @@ class Parser:
             self.inside = False  # a section that does not name a plan level
 
     def _announce(self, line: Line, name: str, cls: str):
+        self.last = None  # prose after an announcement belongs to no element printed before it
         self.announced = name
         self.mode = "list"
         self.columns = None
@@ -590,12 +592,15 @@ class Parser:
         if self.philosophy is None:
             if is_sentence(text):
                 self._pending_description = getattr(self, "_pending_description", "") + text
+                self._pending_from = getattr(self, "_pending_from", None) or line.number
                 out.used.add(line.number)
                 return
             label = q.group(1) if q else text
             self.philosophy = self._element(line, label, None, None, "philosophy", cls="BasicPhilosophy")
             self.philosophy.description = getattr(self, "_pending_description", "")
-            self._pending_description = ""
+            if getattr(self, "_pending_from", None):
+                self.philosophy.start = min(self.philosophy.start, self._pending_from)  # explained, then named
+            self._pending_description, self._pending_from = "", None
             self._philosophy_line = line.number
             return
         el = self.philosophy
@@ -655,6 +660,7 @@ class Parser:
                 self.out.used.add(line.number)
             return
         if label.startswith("その他") or "「基本目標" in label:
+            self.out.decisions.append((line.number, f"「{label[:30]}」は他の箇所への参照として要素にしなかった"))
             return  # a cross-reference to another part of the plan, not an element
         self._element(line, label, number, style or "plain", style or "plain")
 
@@ -669,6 +675,10 @@ class Parser:
             el = self._new(line, cls, label, number_text, level_label or DEFAULT_LEVEL_LABEL.get(cls), parent, style)
         else:
             self.out.used.add(line.number)
+            if norm(el.label) != norm(label):
+                self.out.decisions.append(
+                    (line.number, f"「{label}」を{el.start}行の「{el.label}」と同じ要素とした（同じ上位・番号）")
+                )
         el.announced_item = el.announced_item or bool(self.announced and parent is self.anchor)
         if cls not in ("BasicPhilosophy",) and push:
             self.stack.append((style, el))
@@ -706,6 +716,8 @@ class Parser:
             node = node.parent
         ladder = LADDER.get(root.cls if root else "", LADDER["BasicGoal"]) if root else LADDER["BasicGoal"]
         cls = ladder[min(depth, len(ladder) - 1)]
+        if depth >= 2 and not level_label:
+            self.pending_decision = f"階層名がないため、{depth + 1}段目の要素を{DEFAULT_LEVEL_LABEL[cls]}とした"
         names = self.ladder_names
         if names and root is not None and root.cls == "BasicGoal" and depth + 1 < len(names):
             level_label = level_label or names[depth + 1]
@@ -754,6 +766,9 @@ class Parser:
                         self.out.decisions.append(
                             (line.number, f"「{m.group(1)}」を要素名の括弧書きから内包計画とした")
                         )
+        if self.pending_decision:
+            self.out.decisions.append((line.number, f"「{el.label[:30]}」: {self.pending_decision}"))
+            self.pending_decision = None
         if parent is not None:
             parent.children.append(el)
         self.out.elements.append(el)
@@ -851,6 +866,7 @@ class Parser:
         number_for_next = None
         description, departments = "", []
         if all(not c for c in cells[1:]) and (is_sentence(cells[0]) or cells[0].startswith("その他")):
+            self.out.decisions.append((line.number, f"表の行「{cells[0][:30]}」は注記として要素にしなかった"))
             return
         for i, cell in enumerate(cells):
             name = cols[i] if i < len(cols) else ""

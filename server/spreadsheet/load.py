@@ -13,7 +13,7 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from server.importer.codes import lookup
-from server.importer.draft import FK, MUNI, PREF, SOUMU, _slug
+from server.importer.draft import FK, MUNI, PREF, _slug, add_municipality
 from server.paths import BASE_IRI
 from server.spreadsheet.csvw_rdf import TemplateError, csv_to_graph
 from server.spreadsheet.template import SHEETS, xlsx_to_csv
@@ -55,14 +55,8 @@ def spreadsheet_graph(path, code: str) -> rdflib.Graph:
     if codes and codes != {muni.code}:
         raise TemplateError(f"{path}: the template is for {', '.join(sorted(codes))}, not {muni.code}")
     base = rdflib.Namespace(f"{BASE_IRI}id/{muni.code}/")
-    m = MUNI[muni.code]
-    if (m, RDF.type, FK.Municipality) not in g:
-        g.add((m, RDF.type, FK.Municipality))
-        g.add((m, RDFS.label, rdflib.Literal(muni.name, lang="ja")))
-        g.add((m, RDFS.label, rdflib.Literal(muni.name_en, lang="en")))
-        g.add((m, FK.localGovernmentCode, rdflib.Literal(muni.code)))
-        g.add((m, FK.prefecture, PREF[muni.prefecture_code]))
-        g.add((m, DCTERMS.source, SOUMU))
+    if (MUNI[muni.code], RDF.type, FK.Municipality) not in g:
+        add_municipality(g, muni)
     documents: dict = {}
     for subject, (table, line) in rows.items():
         if table == "actors" or (subject, FK.sourceFile, None) in g:
