@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from server.annotations.views import bp as annotations_bp
 from server.compliance.views import bp as compliance_bp
 from server.config import DEFAULTS, from_environment
 from server.sparql import init_app as init_sparql
@@ -21,4 +22,5 @@ def create_app(test_config=None) -> Flask:
     init_sparql(app)
     init_web(app)
     app.register_blueprint(compliance_bp)
+    app.register_blueprint(annotations_bp)
     return app

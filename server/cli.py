@@ -50,6 +50,7 @@ def main(argv=None) -> int:
         ("bench", "server.commands.bench"),
         ("import", "server.commands.importer"),
         ("export", "server.commands.export"),
+        ("annotations", "server.commands.annotations"),
     ):
         _register_optional(sub, name, module)
 

@@ -27,13 +27,24 @@ def test_quality_queries_can_fail(store):
     """Each check is live: the same query over a defective graph finds the defect."""
     bad = pyoxigraph.Store()
     bad.load(
-        input=b"""@prefix fk: <https://w3id.org/fukushi-kg/ontology#> .
+        input="""@prefix fk: <https://w3id.org/fukushi-kg/ontology#> .
+        @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
         @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
         <https://w3id.org/fukushi-kg/id/x/a> a fk:PlanElement , fk:Measure ; rdfs:label "(1) label"@ja ;
             fk:parent <https://w3id.org/fukushi-kg/id/x/p> ; fk:order 1 ; fk:targetGroup <https://example.org/c> .
         <https://w3id.org/fukushi-kg/id/x/b> a fk:Measure ;
             fk:parent <https://w3id.org/fukushi-kg/id/x/p> ; fk:order 1 .
-        <file:///tmp/x> a fk:Department .""",
+        <file:///tmp/x> a fk:Department .
+        # the same label, annotated on the strength of its words in one element only
+        <https://w3id.org/fukushi-kg/id/x/c> a fk:PlanElement ; rdfs:label "障がい者の見守り"@ja ;
+            fk:targetGroup <https://w3id.org/fukushi-kg/id/concept/target-group/people-with-disabilities> .
+        <https://w3id.org/fukushi-kg/id/x/c-decision> rdf:subject <https://w3id.org/fukushi-kg/id/x/c> ;
+            rdf:predicate fk:targetGroup ; fk:verdict "accepted" ; fk:evidence "障害者"@ja ;
+            rdf:object <https://w3id.org/fukushi-kg/id/concept/target-group/people-with-disabilities> .
+        <https://w3id.org/fukushi-kg/id/x/d> a fk:PlanElement ; rdfs:label "障害者の 見守り"@ja .
+        # a 再犯 priority on an element of no recidivism plan
+        <https://w3id.org/fukushi-kg/id/x/d> fk:addressesPriority
+            <https://w3id.org/fukushi-kg/id/concept/recidivism-priority/employment-and-housing> .""".encode(),
         format=pyoxigraph.RdfFormat.TURTLE,
     )
     found = {p.stem for p in QUALITY if list(bad.query(p.read_text(encoding="utf-8")))}

@@ -30,7 +30,8 @@ class Proposal:
 
 def matches(text: str, lexicon: Lexicon) -> dict[Concept, str]:
     """Concept -> the first term of it found in `text` (normalised), after two rules: a term inside one of
-    the concept's excluded words does not count, and a term inside a longer matched term does not count."""
+    the concept's excluded words does not count, and a term inside a longer matched term of the same scheme
+    does not count (要介護者 is not also 介護者, but 要援護者名簿 is a register and names 要援護者)."""
     norm = normalise(text)
     found = []  # (start, end, concept, term)
     for concept in lexicon.concepts:
@@ -40,11 +41,16 @@ def matches(text: str, lexicon: Lexicon) -> dict[Concept, str]:
                 end = start + len(term)
                 if not any(bs <= start and end <= be for bs, be in blocked):
                     found.append((start, end, concept, term))
-    kept = [m for m in found if not any(o[0] <= m[0] and m[1] <= o[1] and (o[1] - o[0]) > (m[1] - m[0]) for o in found)]
+    kept = [m for m in found if not any(_inside(m, o) for o in found)]
     out: dict[Concept, str] = {}
     for _, _, concept, term in sorted(kept, key=lambda m: (m[0], -m[1])):
         out.setdefault(concept, term)
     return out
+
+
+def _inside(m, o) -> bool:
+    """Match m lies inside the longer match o of the same scheme."""
+    return o[2].scheme == m[2].scheme and o[0] <= m[0] and m[1] <= o[1] and (o[1] - o[0]) > (m[1] - m[0])
 
 
 def _occurrences(text: str, term: str) -> Iterable[int]:

@@ -36,6 +36,31 @@ class BuildReport:
     target: Path | None = None
 
 
+class AnnotationsUndecided(BuildFailed):
+    """The annotator proposes annotations with no recorded decision, or decisions lost their proposal."""
+
+    def __init__(self, messages: list[str]):
+        self.result = None
+        self.messages = messages
+        Exception.__init__(
+            self,
+            f"{len(messages)} annotation decision problem(s) in data/annotations/decisions.tsv; "
+            "the published dumps were left as they were",
+        )
+
+
+def decided_annotations(data: rdflib.Graph) -> rdflib.Graph:
+    """The annotations and decision records of data/annotations/decisions.tsv, after checking them against
+    what the annotator proposes for the elements of `data` (run once over all elements)."""
+    from server.annotations.decisions import check, decision_graph, read_decisions
+
+    decisions = read_decisions()
+    problems = check(data, decisions)
+    if problems:
+        raise AnnotationsUndecided(problems)
+    return decision_graph(decisions)
+
+
 def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path]]:
     schema = [f for f in files if f.parent == ONTOLOGY_DIR]
     return schema, [f for f in files if f not in schema]
@@ -43,17 +68,24 @@ def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path]]:
 
 def assemble(reasoner: str = "owlrl", files: list[Path] | None = None) -> tuple[rdflib.Graph, rdflib.Graph, dict]:
     """Load the inputs and materialise them. Returns (asserted, materialised, timings)."""
-    files = graph_input_files() if files is None else files
+    bundled = files is None
+    files = graph_input_files() if bundled else files
     timings = {}
     t = time.perf_counter()
     asserted = load_files(files)
     timings["load"] = time.perf_counter() - t
+    decided = rdflib.Graph()
+    if bundled:
+        t = time.perf_counter()
+        decided = decided_annotations(asserted)
+        asserted += decided
+        timings["annotations"] = time.perf_counter() - t
     t = time.perf_counter()
     if reasoner == "owlrl":
         materialised = materialise(asserted)
     elif reasoner == "rules":
         schema_files, data_files = split_inputs(files)
-        materialised = apply_rules(schema_from(load_files(schema_files)), load_files(data_files))
+        materialised = apply_rules(schema_from(load_files(schema_files)), load_files(data_files) + decided)
     else:
         raise ValueError(f"unknown reasoner {reasoner!r}")
     timings["inference"] = time.perf_counter() - t

@@ -13,7 +13,7 @@ from server.web.graph import init_graph
 # Templates live in templates/web/ so their names cannot collide with other blueprints' templates.
 assets = Blueprint("web", __name__, static_folder="static", static_url_path="/static/web", template_folder="templates")
 
-OUR_BLUEPRINTS = {"web", "pages", "resources", "ontology", "dataset"}
+OUR_BLUEPRINTS = {"web", "pages", "resources", "ontology", "dataset", "annotations"}
 # Scripts and styles only from this server (the vendored YASGUI included); fetches only to it, i.e. /sparql.
 # 'unsafe-inline' styles: CodeMirror and DataTables set style attributes from script.
 CSP = (

@@ -101,10 +101,10 @@ EXPECTED = {
         "SWA-107-1": (PARTLY, ("cwp-common-matters", "cwp-appropriate-service-use")),
         "SWA-107-2": OK,  # 117-124 ヒアリング, アンケート, ワークショップ, 市民説明会・パブリックコメント
         "SWA-107-3": OK,  # 14-15 評価指標を取組項目ごとに設定し進捗を評価; 40 第1期の総括
-        # 29 contains the 重層 plan; of its five functions the outline names only 包括的な相談支援
-        # (111 取組項目6 「包括的な相談支援の推進」).
-        "SWA-106_5": (PARTLY, ("participation-support", "community-building", "outreach",
-                               "multi-agency-collaboration")),
+        # 29 contains the 重層 plan; of its five functions the outline names 包括的な相談支援
+        # (111 取組項目6 「包括的な相談支援の推進」) and 地域づくり (107 取組項目4 「見守り活動・交流の場や居場所
+        # づくりの推進」: 交流の場・居場所, the lexicon's signal of 地域づくりに向けた支援).
+        "SWA-106_5": (PARTLY, ("participation-support", "outreach", "multi-agency-collaboration")),
         # 30 contains the 再犯 plan; the outline prints none of its contents.
         "RPA-8": (MISSING, ("employment-and-housing", "health-and-welfare-services", "schooling-support",
                             "private-cooperators", "community-inclusion")),

@@ -1,0 +1,70 @@
+"""`fukushi-kg annotations [--stats]`: the annotation audit of the built graph, per city and concept, with the
+words that decided each annotation; --stats prints proposals, accepted, rejected and hand-added per scheme and
+the rows of the annotation quality checks."""
+
+import sys
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("annotations", help="audit the annotations: per city and concept, with the matched words")
+    p.add_argument("--stats", action="store_true", help="print counts per scheme and the quality-check rows")
+    p.add_argument("--city", help="only this municipality (全国地方公共団体コード, e.g. 352136)")
+    p.add_argument("--published", help="folder of the built graph (default: published/)")
+    p.set_defaults(func=cmd_annotations)
+
+
+def cmd_annotations(args) -> int:
+    from server.paths import PUBLISHED_DIR
+    from server.store import ensure_dump, load_store
+
+    store = load_store(ensure_dump(Path(args.published) if args.published else PUBLISHED_DIR))
+    out = sys.stdout
+    if args.stats:
+        out.write(stats_text(store))
+        return 0
+    text = audit_text(store, args.city)
+    if text is None:
+        print(f"error: no annotated elements for municipality {args.city}", file=sys.stderr)
+        return 2
+    out.write(text)
+    return 0
+
+
+def stats_text(store) -> str:
+    from server.annotations.report import entries, quality_rows, stats
+
+    rows = stats(entries(store))
+    lines = [f"{'scheme':<28} {'proposals':>9} {'accepted':>9} {'rejected':>9} {'added':>9}"]
+    for s in rows:
+        name = s.scheme.rstrip("/").rsplit("/", 1)[-1]
+        lines.append(f"{name:<28} {s.proposals:>9} {s.accepted:>9} {s.rejected:>9} {s.added:>9}")
+    total = [sum(getattr(s, k) for s in rows) for k in ("proposals", "accepted", "rejected", "added")]
+    lines.append(f"{'total':<28} {total[0]:>9} {total[1]:>9} {total[2]:>9} {total[3]:>9}")
+    lines.append("quality-check rows:")
+    lines += [f"  {name}: {n}" for name, n in quality_rows(store).items()]
+    return "\n".join(lines) + "\n"
+
+
+def audit_text(store, city: str | None = None) -> str | None:
+    from server.annotations.report import by_city_and_concept, entries
+
+    grouped = by_city_and_concept(entries(store))
+    if city is not None:
+        if city not in grouped:
+            return None
+        grouped = {city: grouped[city]}
+    marks = {"accepted": "+", "added": "+", "rejected": "-"}
+    lines = []
+    for code, (label, concepts) in grouped.items():
+        lines.append(f"{label} ({code})")
+        for concept, (scheme_label, concept_label, items) in concepts.items():
+            lines.append(f"  {concept_label} [{scheme_label}] <{concept}>")
+            for e in items:
+                where = f"{e.source[:3]}:{e.start}" if e.start else ""
+                why = f"{e.via}: {e.evidence}" + (f" — {e.reason}" if e.reason else "")
+                lines.append(
+                    f"    {marks[e.verdict]} {e.verdict:<8} {e.element.rsplit('/id/', 1)[-1]} "
+                    f"「{e.element_label}」 {where} ({why})"
+                )
+    return "\n".join(lines) + "\n"

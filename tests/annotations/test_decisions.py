@@ -1,0 +1,138 @@
+"""Recorded decisions: every proposal has one, every decision a proposal, and the build fails otherwise."""
+
+import pytest
+import rdflib
+
+from server.annotations.annotator import element_texts, propose_elements
+from server.annotations.decisions import DECISIONS_FILE, check, decision_graph, read_decisions
+from server.annotations.lexicon import normalise
+from server.graph.build import AnnotationsUndecided, decided_annotations
+from server.graph.loading import DataFileError, load_files
+from server.paths import graph_input_files
+
+HEADER = "element\tproperty\tconcept\tverdict\tvia\tevidence\treason\n"
+EL = "https://w3id.org/fukushi-kg/id/999999/cwp1-g1"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_files(graph_input_files())
+
+
+@pytest.fixture(scope="module")
+def decisions():
+    return read_decisions()
+
+
+@pytest.fixture(scope="module")
+def proposals(data):
+    return propose_elements(data)
+
+
+def tiny_graph():
+    g = rdflib.Graph()
+    g.parse(
+        data=f"""@prefix fk: <https://w3id.org/fukushi-kg/ontology#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <{EL}> fk:parent <https://w3id.org/fukushi-kg/id/999999/cwp1> ; rdfs:label "高齢者の見守り"@ja .""",
+        format="turtle",
+    )
+    return g
+
+
+def write(tmp_path, rows):
+    path = tmp_path / "decisions.tsv"
+    path.write_text(HEADER + "".join("\t".join(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_the_bundled_decisions_match_the_proposals(data, decisions, proposals):
+    assert len(decisions) > 400
+    assert check(data, decisions, proposals=proposals) == []
+
+
+def test_every_decided_annotation_rests_on_words_of_the_text_or_a_heading(data, decisions):
+    texts = element_texts(data)
+    for d in decisions:
+        own, headings = texts[d.element]
+        assert d.evidence, d
+        places = [own] + (headings if d.via in ("heading", "hand") else [])
+        assert any(normalise(d.evidence) in normalise(t) for t in places), (d.line, d.evidence)
+
+
+def test_rejected_proposals_say_why_and_stay_out_of_the_graph(published_dir, decisions):
+    graph = rdflib.Graph().parse(published_dir / "fukushi-kg.nt")
+    rejected = [d for d in decisions if d.verdict == "rejected"]
+    assert rejected and all(d.reason for d in rejected)
+    for d in decisions:
+        triple = (rdflib.URIRef(d.element), rdflib.URIRef(d.property), rdflib.URIRef(d.concept))
+        assert (triple in graph) == (d.verdict != "rejected"), d
+
+
+def test_a_proposal_without_a_decision_fails(tmp_path):
+    path = write(tmp_path, [])
+    problems = check(tiny_graph(), read_decisions(path), path=path)
+    assert len(problems) == 1
+    assert "no decision on the proposal 999999/cwp1-g1 fk:targetGroup tg:older-people" in problems[0]
+    assert "'高齢者'" in problems[0]
+
+
+def test_a_decision_without_a_proposal_fails(tmp_path):
+    rows = [
+        ("999999/cwp1-g1", "fk:targetGroup", "tg:older-people", "accepted", "text", "高齢者", ""),
+        ("999999/cwp1-g1", "fk:targetGroup", "tg:children", "rejected", "text", "児童", "not there"),
+    ]
+    path = write(tmp_path, rows)
+    problems = check(tiny_graph(), read_decisions(path), path=path)
+    assert problems == [f"{path}:3: the decision has no proposal any more: remove the row or record it as added"]
+
+
+def test_an_annotation_stated_in_the_data_instead_of_decided_fails(tmp_path):
+    graph = tiny_graph()
+    graph.add(
+        (
+            rdflib.URIRef(EL),
+            rdflib.URIRef("https://w3id.org/fukushi-kg/ontology#targetGroup"),
+            rdflib.URIRef("https://w3id.org/fukushi-kg/id/concept/target-group/children"),
+        )
+    )
+    path = write(tmp_path, [("999999/cwp1-g1", "fk:targetGroup", "tg:older-people", "accepted", "text", "高齢者", "")])
+    problems = check(graph, read_decisions(path), path=path)
+    assert len(problems) == 1 and "is stated in the data" in problems[0]
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (("999999/cwp1-g1", "fk:targetGroup", "tg:older-people", "maybe", "text", "高齢者", ""), "verdict must be"),
+        (("999999/cwp1-g1", "fk:targetGroup", "tg:older-people", "rejected", "text", "高齢者", ""), "needs a reason"),
+        (("999999/cwp1-g1", "fk:targetGroup", "fn:outreach", "accepted", "text", "x", ""), "outside the scheme"),
+        (("999999/cwp1-g1", "fk:targetGroup", "tg:older-people", "added", "hand", "", ""), "supporting words"),
+        (("999999/cwp1-g1", "fk:targetGroup", "tg:older-people"), "expected 7 tab-separated columns"),
+    ],
+)
+def test_malformed_rows_name_file_and_line(tmp_path, row, message):
+    path = write(tmp_path, [("999999/cwp1-g1", "fk:topic", "tp:core-agency", "added", "hand", "中核機関", ""), row])
+    with pytest.raises(DataFileError) as info:
+        read_decisions(path)
+    assert info.value.line == 3 and message in info.value.message and str(path) in str(info.value)
+
+
+def test_the_build_fails_with_the_problems_listed(monkeypatch, tmp_path, data):
+    lines = DECISIONS_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    dropped = lines[1]
+    path = tmp_path / "decisions.tsv"
+    path.write_text("".join(lines[:1] + lines[2:]), encoding="utf-8")
+    monkeypatch.setattr("server.annotations.decisions.DECISIONS_FILE", path)
+    with pytest.raises(AnnotationsUndecided) as info:
+        decided_annotations(data)
+    element = dropped.split("\t")[0]
+    assert len(info.value.messages) == 1 and f"no decision on the proposal {element} " in info.value.messages[0]
+
+
+def test_decisions_are_published_as_reified_statements(decisions):
+    graph = decision_graph(decisions[:1])
+    rdf = rdflib.RDF
+    node = next(graph.subjects(rdf.subject, None))
+    assert graph.value(node, rdf.predicate) == rdflib.URIRef(decisions[0].property)
+    assert str(graph.value(node, rdflib.URIRef("https://w3id.org/fukushi-kg/ontology#verdict"))) == decisions[0].verdict
