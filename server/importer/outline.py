@@ -294,6 +294,7 @@ class Parser:
         self.philosophy: Element | None = None
         self.row_carry: dict = {}
         self.pending_decision: str | None = None
+        self._pending_description, self._pending_from, self._philosophy_line = "", None, 0
 
     # ---- entry
     def parse(self) -> Outline:
@@ -423,11 +424,11 @@ class Parser:
     # ---- lines
     def _line(self, line: Line, text: str, dashed: bool = False):
         m = BRACKET.match(text)
-        if m and (not m.group(2) or BRACKET.match(m.group(2)) is None or True):
+        if m:
             inner, rest = m.group(1), m.group(2)
             if text.count("【") > 1 and self.inside and not level_class(inner):
                 for name in re.findall(r"【(.+?)】", text):
-                    self._element(line, name, None, None, "bracket")
+                    self._element(line, name, None, None)
                 return
             self._bracket(line, inner)
             if rest:
@@ -442,7 +443,7 @@ class Parser:
             self._section(line, rest, reset=True)
             return
         if style is None and dashed and self.inside and self.mode in ("list", "roles"):
-            self._element(line, text, None, "dash", "dash")
+            self._element(line, text, None, "dash")
             return
         if style is None:
             self._plain(line, text)
@@ -591,14 +592,14 @@ class Parser:
         q = QUOTED.fullmatch(text.strip())
         if self.philosophy is None:
             if is_sentence(text):
-                self._pending_description = getattr(self, "_pending_description", "") + text
-                self._pending_from = getattr(self, "_pending_from", None) or line.number
+                self._pending_description = self._pending_description + text
+                self._pending_from = self._pending_from or line.number
                 out.used.add(line.number)
                 return
             label = q.group(1) if q else text
-            self.philosophy = self._element(line, label, None, None, "philosophy", cls="BasicPhilosophy")
-            self.philosophy.description = getattr(self, "_pending_description", "")
-            if getattr(self, "_pending_from", None):
+            self.philosophy = self._element(line, label, None, None, cls="BasicPhilosophy")
+            self.philosophy.description = self._pending_description
+            if self._pending_from:
                 self.philosophy.start = min(self.philosophy.start, self._pending_from)  # explained, then named
             self._pending_description, self._pending_from = "", None
             self._philosophy_line = line.number
@@ -662,9 +663,9 @@ class Parser:
         if label.startswith("その他") or "「基本目標" in label:
             self.out.decisions.append((line.number, f"「{label[:30]}」は他の箇所への参照として要素にしなかった"))
             return  # a cross-reference to another part of the plan, not an element
-        self._element(line, label, number, style or "plain", style or "plain")
+        self._element(line, label, number, style or "plain")
 
-    def _element(self, line, label, number, style, _kind, cls=None, parent="ladder", level_label=None, push=True):
+    def _element(self, line, label, number, style, cls=None, parent="ladder", level_label=None, push=True):
         if parent == "ladder":
             parent = self._place(style)
         if cls is None:
@@ -932,7 +933,6 @@ class Parser:
                     label,
                     number,
                     style or f"col{i}",
-                    "cell",
                     cls=cls,
                     parent=parent,
                     level_label=name,
@@ -978,7 +978,7 @@ class Parser:
                 cls = "MeasureGroup" if style == "bullet◎" else None
                 if cls is None:
                     cls = "Measure" if p is not None and p.cls == "MeasureGroup" else "Role"
-                self._element(line, rest, number, style, "cell", cls=cls, parent=p, level_label=level)
+                self._element(line, rest, number, style, cls=cls, parent=p, level_label=level)
         self.actor = []
 
     def _indicator_row(self, line: Line, cells: list[str]):
