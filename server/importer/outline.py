@@ -53,6 +53,8 @@ LEVELS = (
     ("主な取組", "Measure"),
     ("取組", "Measure"),
     ("事業名", "Measure"),
+    ("施策の内容", "Measure"),
+    ("事業内容", "Measure"),
     ("施策", "Direction"),
 )
 DEFAULT_LEVEL_LABEL = {
@@ -133,6 +135,13 @@ MARKERS = (
     ("chapter", re.compile(r"^第([0-9一二三四五六七八九十]+)章\s*(.*)$")),
     ("section", re.compile(r"^第([0-9一二三四五六七八九十]+)節\s*(.*)$")),
     ("goal", re.compile(r"^基本目標\s*([0-9]+|[一二三四五六七八九十]+|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ])\s*[:：．.、]?\s*(.*)$")),
+    # "施策1　交流の場づくり", "重点施策２ …": a level named with its number, as 基本目標 N is.
+    (
+        "level",
+        re.compile(
+            r"^((?:基本|重点)?施策|重点取組|取組|行動計画|方針)\s*([0-9]+|[一二三四五六七八九十]+|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ])(?:[\s:：．.、]+|$)(.+)$"
+        ),
+    ),
     ("paren", re.compile(r"^[(（]([0-9]+)[)）]\s*(.+)$")),
     ("circled", re.compile(r"^([①-⑳])\s*(.+)$")),
     ("dot", re.compile(r"^([0-9]+)[.．](?![0-9])\s*(.+)$")),
@@ -254,6 +263,9 @@ def classify(text: str):
     ascii_text = text.translate(FULLWIDTH)
     for style, pattern in MARKERS:
         m = pattern.match(ascii_text)
+        if m and style == "level":
+            name, value = m.group(1), _number_value(m.group(2)) or m.group(2)
+            return f"level:{name}", f"{name}{value}", text[m.start(3) :].strip()
         if m:
             number, rest = m.group(1), text[m.start(2) :].strip()
             if style == "bullet":
@@ -428,7 +440,7 @@ class Parser:
             inner, rest = m.group(1), m.group(2)
             if text.count("【") > 1 and self.inside and not level_class(inner):
                 for name in re.findall(r"【(.+?)】", text):
-                    self._element(line, name, None, None)
+                    self._element(line, name, None, "bracket")
                 return
             self._bracket(line, inner)
             if rest:
@@ -509,16 +521,20 @@ class Parser:
         else:
             self._to_anchor()
 
-    def _to_anchor(self):
-        """Announced items hang from the element the announcement is under: the last one that was not
-        itself an announced item."""
-        keep, owner = [], None
-        for style, el in self.stack:
+    def _owner(self) -> Element | None:
+        """The element announced items and table rows hang from: the last on the ladder that was not itself
+        an announced item."""
+        owner = None
+        for _, el in self.stack:
             if el.announced_item:
                 break
-            keep.append((style, el))
             owner = el
-        self.stack, self.anchor = keep, owner
+        return owner
+
+    def _to_anchor(self):
+        owner = self._owner()
+        self.stack = self.stack[: next((i + 1 for i, (_, el) in enumerate(self.stack) if el is owner), 0)]
+        self.anchor = owner
 
     def _bracket(self, line: Line, inner: str):
         t = norm(inner)
@@ -597,7 +613,8 @@ class Parser:
                 out.used.add(line.number)
                 return
             label = q.group(1) if q else text
-            self.philosophy = self._element(line, label, None, None, cls="BasicPhilosophy")
+            name = self.announced if self.announced and level_class(self.announced) == "BasicPhilosophy" else None
+            self.philosophy = self._element(line, label, None, "philosophy", cls="BasicPhilosophy", level_label=name)
             self.philosophy.description = self._pending_description
             if self._pending_from:
                 self.philosophy.start = min(self.philosophy.start, self._pending_from)  # explained, then named
@@ -700,6 +717,9 @@ class Parser:
         return parent
 
     def _class_for(self, style: str, parent: Element | None, level_label: str | None):
+        if style.startswith("level:"):
+            name = style.removeprefix("level:")
+            return level_class(name) or "Policy", level_label or name
         if style in ("kana", "bullet◎"):
             return "MeasureGroup", level_label or (self.announced if self.announced else None)
         if self.announced and (parent is self.anchor):
@@ -919,7 +939,7 @@ class Parser:
                         parent = self.row_carry[j]
                         break
                 else:
-                    parent = self.anchor
+                    parent = self._owner()
             items = split_items(cell)
             for k, item in enumerate(items):
                 style, number, rest = classify(item)

@@ -232,3 +232,61 @@ def test_the_importer_reaches_the_target_on_the_seeds():
     imported = sum(s.imported for s in scores)
     assert matched / curated >= 0.9 and matched / imported >= 0.9
     assert all(s.period_ok and s.embodied_ok for s in scores)
+
+
+# Another layout: 第N節 sections, kanji-numbered goals, "施策1" headings, 《主な取組》 bullets, a Gregorian period,
+# embodied plans stated in running text, and a 施策の内容・担当課 table.
+PLAN2 = """みどり町第２次地域福祉計画・地域福祉活動計画
+
+第1章 計画の概要
+第1節 計画の期間
+本計画の期間は2025年度から2029年度までの5年間です。
+第2節 計画の位置づけ
+本計画は、再犯防止推進計画を内包し、成年後見制度利用促進計画として位置づけます。
+
+第2章 計画の体系
+■めざす姿
+だれもが笑顔で暮らせるみどり町
+
+■基本目標
+基本目標一　ふれあいのある地域
+基本目標二　安心できる暮らし
+
+第3章 施策の展開
+基本目標一　ふれあいのある地域
+施策1　交流の場づくり
+《主な取組》
+●サロン活動の支援
+●世代間交流の推進
+施策2　担い手の育成
+《主な取組》
+●ボランティア講座の開催
+
+基本目標二　安心できる暮らし
+施策1　相談体制の充実
+施策の内容\t担当課
+総合相談窓口の設置\t福祉課
+"""
+
+
+def test_a_plan_in_other_conventions():
+    o = parse(text_lines(PLAN2))
+    assert (o.edition, o.statuses, o.period[:2]) == (2, [], (2025, 2029))
+    assert {e.key for e in o.embodied} == {"cwap", "gpp", "rpp"}
+    goal1, goal2 = "ふれあいのある地域", "安心できる暮らし"
+    assert tree(o) == {
+        ("BasicPhilosophy", None, "だれもが笑顔で暮らせるみどり町", None),
+        ("BasicGoal", "基本目標1", goal1, None),
+        ("BasicGoal", "基本目標2", goal2, None),
+        ("Direction", "施策1", "交流の場づくり", goal1),
+        ("Measure", "●", "サロン活動の支援", "交流の場づくり"),
+        ("Measure", "●", "世代間交流の推進", "交流の場づくり"),
+        ("Direction", "施策2", "担い手の育成", goal1),
+        ("Measure", "●", "ボランティア講座の開催", "担い手の育成"),
+        ("Direction", "施策1", "相談体制の充実", goal2),
+        ("Measure", None, "総合相談窓口の設置", "相談体制の充実"),
+    }
+    philosophy = next(e for e in o.elements if e.cls == "BasicPhilosophy")
+    assert philosophy.level_label == "めざす姿"
+    measure = next(e for e in o.elements if e.label == "総合相談窓口の設置")
+    assert measure.actors == [("department", "福祉課")]
