@@ -11,6 +11,7 @@ reviewer accepts it by asserting the triple.
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 import rdflib
@@ -18,7 +19,7 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from server.importer.codes import Municipality
 from server.importer.outline import Outline, norm
-from server.paths import BASE_IRI, ONTOLOGY_NS
+from server.paths import BASE_IRI, DATA_DIR, ONTOLOGY_NS
 
 FK = rdflib.Namespace(ONTOLOGY_NS)
 SCHEMA = rdflib.Namespace("https://schema.org/")
@@ -139,7 +140,7 @@ def draft_graph(outline: Outline, muni: Municipality, source_name: str, proposal
         g.add((plan, RDFS.label, rdflib.Literal(label, lang="ja")))
         g.add((plan, FK.municipality, m))
         g.add((plan, DCTERMS.creator, m))
-        g.add((plan, FK.legalBasis, LAW[law]))
+        g.add((plan, FK.legalBasis, LAW[_provision(law, embodied_at.get(kind))]))
         g.add((doc, FK.embodies, plan))
         if kind == "cwp" and edition:
             g.add((plan, FK.edition, rdflib.Literal(edition)))
@@ -269,6 +270,21 @@ class _Actors:
             self.cite(node, line)
         self.nodes[key] = node
         return node
+
+
+def _provision(law: str, at) -> str:
+    """The plan's provision, to the paragraph where the text cites one that data/legislation.ttl has
+    (「成年後見制度の利用の促進に関する法律 第14条第1項」 → 428AC1000000029-14-1)."""
+    if at is None or not at.article or not law.endswith(f"-{at.article}") or not at.paragraph:
+        return law
+    candidate = f"{law}-{at.paragraph}"
+    return candidate if candidate in _provisions() else law
+
+
+@lru_cache(maxsize=1)
+def _provisions() -> frozenset:
+    text = (DATA_DIR / "legislation.ttl").read_text(encoding="utf-8")
+    return frozenset(re.findall(r"^law:(\S+) a fk:LegalProvision", text, flags=re.M))
 
 
 def _amount(text: str):

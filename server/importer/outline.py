@@ -207,6 +207,8 @@ class Embodied:
     label: str
     line: int
     page: int | None
+    article: str = ""  # as the text cites it: "14", "106_5"
+    paragraph: str = ""
 
 
 @dataclass
@@ -421,7 +423,10 @@ class Parser:
                 window -= 1
             if not (together or window) or not text or "\t" in line.text:
                 continue
+            quoted_statute = ARTICLE.match(unicodedata.normalize("NFKC", text))
             if window and not together and not re.match(r"^[◆◇・○●■□▶*（(【]", text) and is_sentence(text):
+                if quoted_statute:
+                    continue  # the article quoted under a plan's name does not end the list
                 window = 0
                 continue
             for key, cls, pattern in EMBODIED:
@@ -430,6 +435,11 @@ class Parser:
                     if key == "cwap" and "社会福祉協議会が策定" in text and line.number not in out.title_lines:
                         continue  # the council's own plan, made alongside, is not in this document
                     found[key] = Embodied(key, cls, m.group(0), line.number, line.page)
+                    # The article is cited on the line, or quoted right under it (第十四条 市町村は、…).
+                    following = out.lines[line.number].text if line.number < len(out.lines) else ""
+                    found[key].article, found[key].paragraph = (
+                        _article(text) if _article(text)[0] else _article(following[:12])
+                    )
                     out.used.add(line.number)
         out.embodied = list(found.values())
 
@@ -1031,6 +1041,38 @@ def _is_column_name(text: str) -> bool:
         "番号",
         "No",
     )
+
+
+ARTICLE = re.compile(
+    r"第\s*([0-9]+|[一二三四五六七八九十百]+)\s*条(?:の\s*([0-9]+|[一二三四五六七八九十]+))?(?:\s*第\s*([0-9]+|[一二三四五六七八九十]+)\s*項)?"
+)
+
+
+def _kanji_number(text: str) -> int | None:
+    """一百六 / 百六 / 十四 / 14 as a number (article numbers as statutes and plans print them)."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in KANJI_DIGITS and ch != "十":
+            current = KANJI_DIGITS[ch]
+        elif ch in "十百":
+            total += (current or 1) * (10 if ch == "十" else 100)
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _article(text: str) -> tuple[str, str]:
+    """The article (and paragraph) a line cites for a plan: ("14", "1") for 「第14条第1項」."""
+    m = ARTICLE.search(unicodedata.normalize("NFKC", text))
+    if not m:
+        return "", ""
+    article = str(_kanji_number(m.group(1)) or "")
+    if m.group(2):
+        article += f"_{_kanji_number(m.group(2))}"
+    return article, str(_kanji_number(m.group(3)) or "") if m.group(3) else ""
 
 
 def _unquote(label: str) -> str:

@@ -290,3 +290,24 @@ def test_a_plan_in_other_conventions():
     assert philosophy.level_label == "めざす姿"
     measure = next(e for e in o.elements if e.label == "総合相談窓口の設置")
     assert measure.actors == [("department", "福祉課")]
+
+
+def test_the_article_a_plan_is_cited_with_gives_its_provision():
+    from server.importer.draft import LAW, draft_graph
+
+    text = (
+        "第1次テスト市地域福祉計画\n本計画は、以下の計画を内包する。\n"
+        "- ◆ 成年後見制度利用促進市町村計画(成年後見制度の利用の促進に関する法律 第14条第1項)\n"
+        "- ◆ 再犯防止推進計画\n第八条 都道府県及び市町村は、再犯防止推進計画を勘案して、計画を定めるよう努めなければならない。\n"
+        "- ◆ 重層的支援体制整備事業実施計画(社会福祉法第106条の5)\n"
+    )
+    o = parse(text_lines(text))
+    assert {(e.key, e.article, e.paragraph) for e in o.embodied} == {
+        ("gpp", "14", "1"),
+        ("rpp", "8", ""),
+        ("msp", "106_5", ""),
+    }
+    g = draft_graph(o, lookup("082368"), "t.txt")
+    bases = set(g.objects(None, FK.legalBasis))
+    assert LAW["428AC1000000029-14-1"] in bases and LAW["428AC1000000104-8"] in bases
+    assert LAW["326AC0000000045-106_5"] in bases and LAW["326AC0000000045-107"] in bases
