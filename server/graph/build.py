@@ -49,16 +49,16 @@ class AnnotationsUndecided(BuildFailed):
         )
 
 
-def decided_annotations(data: rdflib.Graph) -> rdflib.Graph:
-    """The annotations and decision records of data/annotations/decisions.tsv, after checking them against
+def decided_annotations(data: rdflib.Graph) -> tuple[rdflib.Graph, rdflib.Graph]:
+    """(annotations, decision records) of data/annotations/decisions.tsv, after checking the decisions against
     what the annotator proposes for the elements of `data` (run once over all elements)."""
-    from server.annotations.decisions import check, decision_graph, read_decisions
+    from server.annotations.decisions import annotation_graph, check, decision_records, read_decisions
 
     decisions = read_decisions()
     problems = check(data, decisions)
     if problems:
         raise AnnotationsUndecided(problems)
-    return decision_graph(decisions)
+    return annotation_graph(decisions), decision_records(decisions)
 
 
 def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -74,10 +74,10 @@ def assemble(reasoner: str = "owlrl", files: list[Path] | None = None) -> tuple[
     t = time.perf_counter()
     asserted = load_files(files)
     timings["load"] = time.perf_counter() - t
-    decided = rdflib.Graph()
+    decided, records = rdflib.Graph(), rdflib.Graph()
     if bundled:
         t = time.perf_counter()
-        decided = decided_annotations(asserted)
+        decided, records = decided_annotations(asserted)
         asserted += decided
         timings["annotations"] = time.perf_counter() - t
     t = time.perf_counter()
@@ -88,6 +88,8 @@ def assemble(reasoner: str = "owlrl", files: list[Path] | None = None) -> tuple[
         materialised = apply_rules(schema_from(load_files(schema_files)), load_files(data_files) + decided)
     else:
         raise ValueError(f"unknown reasoner {reasoner!r}")
+    materialised += records
+    asserted += records
     timings["inference"] = time.perf_counter() - t
     return asserted, materialised, timings
 

@@ -103,7 +103,7 @@ def export_rows(code: str, graph: rdflib.Graph | None = None) -> dict:
                     "document_title": _ja(g, doc, RDFS.label) if doc else "",
                     "draft_status": _concepts(g.objects(doc, FK.draftStatus), "draft-status") if doc else "",
                     "text_source": _ids(g.objects(doc, FK.textSource)) if doc else "",
-                    "note": _ja(g, plan, FK.note),
+                    "note": _notes(g, plan),
                     "source": _ids(g.objects(plan, FK.sourceFile)),
                     "page": _one(g, plan, SCHEMA.pageStart),
                     "start_line": _one(g, plan, FK.startLine),
@@ -136,7 +136,7 @@ def export_rows(code: str, graph: rdflib.Graph | None = None) -> dict:
                 "topics": _concepts(g.objects(el, FK.topic), "topic"),
                 "part_of": ";".join(sorted(_local(p, code) for p in g.objects(el, FK.partOf))),
                 "subtitle": _ja(g, el, FK.subtitle),
-                "note": _ja(g, el, FK.note),
+                "note": _notes(g, el),
                 "source": _ids(g.objects(el, FK.sourceFile)),
                 "page": _one(g, el, SCHEMA.pageStart),
                 "start_line": _one(g, el, FK.startLine),
@@ -158,7 +158,7 @@ def export_rows(code: str, graph: rdflib.Graph | None = None) -> dict:
                     ),
                     "unit_of": _ids(g.objects(node, ORG.unitOf)),
                     "municipality_of": _ids(g.objects(node, FK.municipality)),
-                    "note": _ja(g, node, FK.note),
+                    "note": _notes(g, node),
                     "source": _ids(g.objects(node, FK.sourceFile)),
                     "page": _one(g, node, SCHEMA.pageStart),
                     "start_line": _one(g, node, FK.startLine),
@@ -170,6 +170,11 @@ def export_rows(code: str, graph: rdflib.Graph | None = None) -> dict:
 
 def _ja(g, s, p) -> str:
     return next((str(v) for v in g.objects(s, p) if getattr(v, "language", None) == "ja"), "")
+
+
+def _notes(g, s) -> str:
+    """Every fk:note, one per line of the cell (the column's CSVW separator is a line break)."""
+    return "\n".join(sorted(str(v) for v in g.objects(s, FK.note) if getattr(v, "language", None) == "ja"))
 
 
 def _plan_of(g, el, code) -> str:
