@@ -76,6 +76,8 @@ def main(argv=None) -> int:
         ("query", "server.commands.query"),
         ("bench", "server.commands.bench"),
         ("publish", "server.commands.publish"),
+        ("import", "server.commands.importer"),
+        ("export", "server.commands.export"),
         ("annotations", "server.commands.annotations"),
     ):
         _register_optional(sub, name, module)

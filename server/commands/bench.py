@@ -38,6 +38,7 @@ def register(sub) -> None:
     from server.sparql.abuse_bench import register_arguments
 
     register_arguments(p)
+    p.add_argument("--verbose", action="store_true", help="import: list the missed and the extra elements")
     p.set_defaults(func=cmd_bench)
 
 
@@ -134,12 +135,21 @@ def bench_search(args) -> int:
     return run(args)
 
 
+def bench_import(args) -> int:
+    """The importer on the five seed texts against the curated graph (server/importer/bench.py)."""
+    from server.importer.bench import report, run
+
+    sys.stdout.write(report(run(), verbose=getattr(args, "verbose", False)))
+    return 0
+
+
 BENCHMARKS = {
     "sparql": bench_sparql,
     "validate": bench_validate,
     "search": bench_search,
     "scale": bench_scale,
     "abuse": bench_abuse,
+    "import": bench_import,
 }
 
 

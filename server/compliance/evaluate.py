@@ -496,15 +496,17 @@ def completeness_of(graph, texts: Texts, document) -> dict:
     }
 
 
-def evaluate(graph: rdflib.Graph, source: str, workers: int = 1) -> Matrix:
-    """Check every document of a materialised graph. Raises NothingToCheck without documents."""
+def evaluate(graph: rdflib.Graph, source: str, workers: int = 1, draft: bool = False) -> Matrix:
+    """Check every document of a materialised graph. Raises NothingToCheck without documents.
+    A draft is held to the draft profile of the structural shapes (shapes/draft/)."""
     requirements = reqs.requirements()
     documents = sorted(graph.subjects(RDF.type, FK.PlanDocument))
     if not documents:
         raise NothingToCheck(
             "no fk:PlanDocument: a plan is checked through the document that embodies it (fk:embodies)"
         )
-    report = shacl.validate(graph, reqs.structure_shapes(), workers)
+    structure = reqs.draft_structure_shapes() if draft else reqs.structure_shapes()
+    report = shacl.validate(graph, structure, workers)
     findings = read_findings(report)
     texts = Texts(graph)
     owners = _owners(graph, documents)

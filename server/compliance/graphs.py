@@ -104,7 +104,7 @@ def _term(term, cache: dict, bnodes: dict):
 def validate_files(files, source: str | None = None, workers: int = 2) -> Matrix:
     """The matrix of a draft. workers=2 lets a forked child take half the structural shapes' work."""
     files = [Path(f) for f in files]
-    return evaluate(draft_graph(files), source or ", ".join(str(f) for f in files), workers)
+    return evaluate(draft_graph(files), source or ", ".join(str(f) for f in files), workers, draft=True)
 
 
 _lock = threading.Lock()

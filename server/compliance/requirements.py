@@ -199,6 +199,22 @@ def structure_shapes() -> rdflib.Graph:
     return _current()[0]
 
 
+DRAFT = "draft"
+
+
+@lru_cache(maxsize=2)
+def _draft(stamp: tuple) -> rdflib.Graph:
+    graph = rdflib.Graph()
+    graph += shapes_graph(STRUCTURE)
+    graph += shapes_graph(DRAFT)
+    return graph
+
+
+def draft_structure_shapes() -> rdflib.Graph:
+    """The structural shapes with the draft profile (shapes/draft/) over them, for a planner's draft."""
+    return _draft(_files_stamp(STRUCTURE) + _files_stamp(DRAFT))
+
+
 def requirements() -> tuple:
     """The requirements, read again when a file of shapes/compliance/ or data/legislation.ttl changes."""
     return _current()[1]
