@@ -55,8 +55,8 @@ class Decision:
         """id/<code>/annotation/<hash of the key>: under the element's municipality, so that the record goes into
         that municipality's part of the build (server.graph.parts)."""
         digest = hashlib.sha1("\t".join(self.key).encode("utf-8")).hexdigest()[:16]
-        code = self.element.removeprefix(ID_NS).split("/", 1)[0]
-        return f"{ID_NS}{code}/annotation/{digest}"
+        space = self.element.removeprefix(ID_NS).rsplit("/", 1)[0]  # 082368, or synthetic/089991 in benchmarks
+        return f"{ID_NS}{space}/annotation/{digest}"
 
 
 def expand(short: str) -> str:

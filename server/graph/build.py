@@ -49,31 +49,47 @@ class AnnotationsUndecided(BuildFailed):
         )
 
 
+def annotation_problems(files: list[Path], decisions, decisions_path: Path | None = None) -> list[str]:
+    """Run the annotator over the elements of the data files (Turtle; the decisions table is not data to
+    annotate) and report each proposal with no recorded decision and each decision with no proposal any more.
+    The build runs it per plan (server.graph.parts), with that plan's files and rows."""
+    from server.annotations.decisions import check
+
+    data = load_files([f for f in files if Path(f).parent != ONTOLOGY_DIR and Path(f).suffix == ".ttl"])
+    return check(data, decisions, path=decisions_path)
+
+
 def check_annotations(files: list[Path], cache_dir: Path | None = None) -> None:
-    """Run the annotator once over the elements of the data files (Turtle; the decisions table is not data to
-    annotate) and fail when a proposal has no recorded decision or a decision no proposal any more.
+    """The annotation check over the whole of `files` at once (for a small graph, or a test).
 
     With a cache folder, a check that passed is remembered by a hash of every input file and the annotator's
-    code, so that a rebuild from cached parts does not parse the data again only to find the same answer."""
+    code, so that a second run does not parse the data again only to find the same answer."""
     import hashlib
 
-    from server.annotations import annotator, decisions, lexicon
+    from server.annotations import decisions
 
     marker = None
     if cache_dir:
         h = hashlib.sha256(__version__.encode())
-        for path in sorted(files) + [Path(m.__file__) for m in (annotator, decisions, lexicon)]:
+        for path in sorted(files) + annotator_sources():
             h.update(str(path).encode() + b"\0" + Path(path).read_bytes() + b"\0")
         marker = Path(cache_dir) / f"annotations-{h.hexdigest()}.ok"
         if marker.exists():
             return
-    data = load_files([f for f in files if f.parent != ONTOLOGY_DIR and f.suffix == ".ttl"])
-    problems = decisions.check(data, decisions.read_decisions())
+    table = next((f for f in files if Path(f).suffix == ".tsv"), None)
+    problems = annotation_problems(files, decisions.read_decisions(table) if table else [], table)
     if problems:
         raise AnnotationsUndecided(problems)
     if marker:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
+
+
+def annotator_sources() -> list[Path]:
+    """The annotator's own code: a change to it re-runs the check (and rebuilds every part)."""
+    from server.annotations import annotator, decisions, lexicon
+
+    return [Path(m.__file__) for m in (annotator, decisions, lexicon)]
 
 
 def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -108,11 +124,10 @@ def build(
     cache_dir = default_cache(target) if cache is True else (Path(cache) if cache else None)
     timings = {}
     t = time.perf_counter()
-    check_annotations(graph_input_files(), cache_dir)
-    timings["annotations"] = time.perf_counter() - t
-    t = time.perf_counter()
     parts = build_parts(graph_input_files(), reasoner=reasoner, cache_dir=cache_dir, workers=workers, progress=progress)
     timings["parts"] = time.perf_counter() - t
+    if parts.undecided:
+        raise AnnotationsUndecided(parts.undecided)
     if parts.violations:
         raise BuildFailed(parts.violations)
     t = time.perf_counter()

@@ -49,6 +49,7 @@ class PartResult:
     warnings: list[str] = field(default_factory=list)
     asserted: int = 0  # asserted triples of the part's own that are not in the schema or the shared data
     cached: bool = False
+    undecided: list[str] = field(default_factory=list)  # annotation proposals and decisions that do not match
 
 
 def owner(node) -> str | None:
@@ -153,7 +154,12 @@ def _build_part(task: dict) -> PartResult:
         if not any(isinstance(term, rdflib.BNode) for term in triple):
             own.add(triple)
     lines = [line for line in nt_lines(own) if line not in base]
-    return PartResult(task["key"], lines, violations, warnings, asserted)
+    undecided = []
+    if task.get("decisions") is not None:  # the annotator over this plan's elements against this plan's rows
+        from server.graph.build import annotation_problems
+
+        undecided = annotation_problems([Path(p) for p in task["files"]], task["decisions"], task["decisions_path"])
+    return PartResult(task["key"], lines, violations, warnings, asserted, undecided=undecided)
 
 
 class PartCache:
@@ -171,7 +177,7 @@ class PartCache:
         return PartResult(key, lines, messages["violations"], messages["warnings"], messages["asserted"], cached=True)
 
     def put(self, digest: str, part: PartResult) -> None:
-        if part.violations:
+        if part.violations or part.undecided:
             return  # a failing part is rebuilt (and reported) until it is fixed
         self.folder.mkdir(parents=True, exist_ok=True)
         for suffix, text in (
@@ -193,6 +199,7 @@ class PartsBuild:
     violations: list[str]
     warnings: list[str]
     rebuilt: list[str]
+    undecided: list[str]  # annotation proposals without a decision, decisions without a proposal
 
 
 def build_parts(
@@ -235,13 +242,19 @@ def build_parts(
     unknown = sorted(set(owned) - set(units))
     for code in unknown:  # triples about a municipality that has no plan files: they still get built
         units[code] = []
-    fixed = _digest(f"{__version__}/{reasoner}".encode(), schema_nt.encode(), shapes_nt.encode(), shared_nt.encode())
+    table, rows, undecided = _decisions(shared_inputs, units)
+    annotator = b"".join(p.read_bytes() for p in _annotator_sources()) if table else b""
+    fixed = _digest(
+        f"{__version__}/{reasoner}".encode(), schema_nt.encode(), shapes_nt.encode(), shared_nt.encode(), annotator
+    )
     cache = PartCache(cache_dir) if cache_dir else None
     results: dict[str, PartResult] = {}
     tasks = []
     for code, own_files in sorted(units.items()):
         owned_nt = "\n".join(nt_lines(owned[code])) + "\n" if code in owned else ""
-        digest = _digest(fixed.encode(), _files_digest(own_files, Path(data_dir)), owned_nt.encode())
+        mine = rows.get(code, [])
+        decided = repr(mine).encode() if table else b""
+        digest = _digest(fixed.encode(), _files_digest(own_files, Path(data_dir)), owned_nt.encode(), decided)
         hit = cache.get(code, digest) if cache else None
         if hit:
             results[code] = hit
@@ -258,6 +271,8 @@ def build_parts(
                     "shapes_nt": shapes_nt,
                     "base_lines": base_lines,
                     "reasoner": reasoner,
+                    "decisions": mine if table else None,
+                    "decisions_path": str(table) if table else None,
                 },
             )
         )
@@ -285,7 +300,32 @@ def build_parts(
         violations=sorted(set(violations)),
         warnings=sorted(set(warnings)),
         rebuilt=[t["key"] for _, t in tasks],
+        undecided=undecided + [u for k in sorted(results) for u in results[k].undecided],
     )
+
+
+def _decisions(shared_inputs: list[Path], units: dict) -> tuple[Path | None, dict, list[str]]:
+    """The annotation decisions table among the shared inputs, its rows by the part of their element, and the
+    rows whose element belongs to no part (a decision on something that is not a plan element)."""
+    from server.annotations.decisions import read_decisions, shorten
+
+    table = next((p for p in shared_inputs if p.suffix == ".tsv"), None)
+    if table is None:
+        return None, {}, []
+    rows, orphans = {}, []
+    for row in read_decisions(table):
+        code = owner(rdflib.URIRef(row.element))
+        if code in units:
+            rows.setdefault(code, []).append(row)
+        else:
+            orphans.append(f"{table}:{row.line}: {shorten(row.element)} is not a plan element")
+    return table, rows, orphans
+
+
+def _annotator_sources() -> list[Path]:
+    from server.graph.build import annotator_sources
+
+    return annotator_sources()
 
 
 def _prefixes(files: list[Path]) -> dict[str, str]:

@@ -21,6 +21,7 @@ from server.paths import BASE_IRI, DATA_DIR, ONTOLOGY_DIR, QUERIES_DIR, SHAPES_D
 
 ID = BASE_IRI + "id/"
 MUNICIPALITY = ID + "municipality/"
+DECISIONS = Path("annotations") / "decisions.tsv"  # relative to data/ (server.paths.DECISIONS_FILE)
 FK = rdflib.Namespace(BASE_IRI + "ontology#")
 
 
@@ -134,7 +135,21 @@ def generate(home: Path, municipalities: int, data_dir: Path = DATA_DIR) -> dict
             lines = [_nt_line(t) for t in copy_triples(template, code)]
             (data / "municipalities" / f"synthetic-{code}.ttl").write_text("".join(lines), encoding="utf-8")
             triples += len(lines)
+    copy_decisions(Path(data_dir) / DECISIONS, data / DECISIONS, made)
     return {"home": home, "codes": made, "triples": triples}
+
+
+def copy_decisions(source: Path, target: Path, made: dict[str, list[str]]) -> None:
+    """The annotation decisions of each template, once per copy (the build checks every proposal has one)."""
+    if not source.exists():
+        return
+    header, *rows = source.read_text(encoding="utf-8").splitlines(keepends=True)
+    out = [header]
+    for template_code, codes in made.items():
+        mine = [row for row in rows if row.startswith(f"{template_code}/")]
+        out += [f"synthetic/{code}/{row[len(template_code) + 1 :]}" for code in codes for row in mine]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("".join(out), encoding="utf-8")
 
 
 def _nt_line(triple) -> str:

@@ -123,11 +123,19 @@ def test_the_build_fails_with_the_problems_listed(monkeypatch, tmp_path, data):
     dropped = lines[1]
     path = tmp_path / "decisions.tsv"
     path.write_text("".join(lines[:1] + lines[2:]), encoding="utf-8")
-    monkeypatch.setattr("server.annotations.decisions.DECISIONS_FILE", path)
+    files = [f for f in graph_input_files() if f != DECISIONS_FILE] + [path]
     with pytest.raises(AnnotationsUndecided) as info:
-        check_annotations(graph_input_files())
+        check_annotations(files)
     element = dropped.split("\t")[0]
     assert len(info.value.messages) == 1 and f"no decision on the proposal {element} " in info.value.messages[0]
+    # The build checks each plan apart, with that plan's rows, and fails with the same one problem.
+    from server.graph import build as build_module
+
+    monkeypatch.setattr(build_module, "graph_input_files", lambda: files)
+    with pytest.raises(AnnotationsUndecided) as info:
+        build_module.build(tmp_path / "published", cache=tmp_path / "cache")
+    assert len(info.value.messages) == 1 and f"no decision on the proposal {element} " in info.value.messages[0]
+    assert not (tmp_path / "published").exists()
 
 
 def test_decisions_are_published_as_reified_statements(decisions):

@@ -62,3 +62,36 @@ def test_shared_data_is_written_once_and_holds_no_municipality(made):
     _, expected = templates()
     assert len(shared) == len(expected) > 0
     assert not any(str(s).startswith(MUNICIPALITY) for s in shared.subjects())
+
+
+def test_each_copy_gets_its_templates_annotation_decisions(made):
+    from server.paths import DECISIONS_FILE
+
+    original = DECISIONS_FILE.read_text(encoding="utf-8").splitlines()
+    copied = (made["home"] / "data" / "annotations" / "decisions.tsv").read_text(encoding="utf-8").splitlines()
+    assert copied[0] == original[0]
+    for template_code, codes in made["codes"].items():
+        rows = [r.split("\t", 1)[1] for r in original[1:] if r.startswith(f"{template_code}/")]
+        for code in codes:
+            assert [r.split("\t", 1)[1] for r in copied if r.startswith(f"synthetic/{code}/")] == rows
+
+
+def test_a_synthetic_home_builds(tmp_path):
+    """The copies pass the build's gates (structure, annotation decisions) like their templates."""
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "home"
+    generate(home, 5)
+    env = dict(os.environ, FUKUSHI_KG_HOME=str(home))
+    run = subprocess.run(
+        [sys.executable, "-m", "server.cli", "build", "--out", str(home / "published")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    info = (home / "published" / "build-info.json").read_text(encoding="utf-8")
+    assert '"parts": 5' in info
