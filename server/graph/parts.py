@@ -28,6 +28,7 @@ from pathlib import Path
 import rdflib
 
 from server import __version__
+from server.graph.dumps import canonical_ntriples
 from server.graph.inference import materialise
 from server.graph.loading import load_files
 from server.graph.rules import apply_rules, schema_from
@@ -287,7 +288,7 @@ def build_parts(
     progress.done("plans", f"{len(tasks)} built, {len(results) - len(tasks)} from the cache, {failing} with violations")
     progress.start("merge")
 
-    merged = [line for line, _ in _unique(heapq.merge(base_lines, *(results[k].lines for k in sorted(results))))]
+    merged = list(_unique(heapq.merge(base_lines, *(results[k].lines for k in sorted(results)))))
     progress.done("merge", f"{len(merged):,} triples")
     violations = base_violations + [v for k in sorted(results) for v in results[k].violations]
     warnings = base_warnings + [w for k in sorted(results) for w in results[k].warnings]
@@ -353,15 +354,14 @@ def _run(tasks: list[dict], workers: int | None):
 
 
 def _unique(lines):
+    """Sorted lines without repeats (a triple two parts both derive is written once)."""
     previous = None
     for line in lines:
         if line != previous:
-            yield line, None
+            yield line
             previous = line
 
 
 def nt_lines_any(graph: rdflib.Graph) -> list[str]:
     """Sorted N-Triples lines with canonical blank-node labels (the ontology's owl:oneOf list has some)."""
-    from server.graph.dumps import canonical_ntriples
-
     return canonical_ntriples(graph).decode("utf-8").splitlines()
