@@ -32,6 +32,7 @@ def register(sub) -> None:
     p.add_argument("--municipalities", type=int, default=50, help="scale: synthetic municipalities (default: 50)")
     p.add_argument("--home", help="scale: keep the synthetic project home in this folder (default: a scratch folder)")
     p.add_argument("--reasoner", choices=["owlrl", "rules"], default="rules", help="scale: the build's reasoner")
+    p.add_argument("--serve-only", action="store_true", help="scale: measure serving on the built --home only")
     p.add_argument(
         "--national", action="store_true", help="search: also time a synthetic national-scale index (in memory)"
     )
