@@ -5,24 +5,12 @@ duty were checked against, and says what a plan lacking it would add."""
 import re
 
 import pytest
+from compliance_cases import CONTRACT_IDS
 
 from server.compliance import requirements as reqs
 from server.compliance.evaluate import INFO, VIOLATION, WARNING, severity
 
-CONTRACT = {
-    "swa-107-1-1",
-    "swa-107-1-2",
-    "swa-107-1-3",
-    "swa-107-1-4",
-    "swa-107-1-5",
-    "swa-107-2",
-    "swa-107-3",
-    "swa-106-5",
-    "rpa-8",
-    "gpa-14",
-    "dca-49-10",
-    "dca-49-14",
-}
+CONTRACT = CONTRACT_IDS
 
 
 @pytest.fixture(scope="module")
