@@ -19,9 +19,17 @@ import pyoxigraph as ox
 from server.paths import BASE_IRI
 from server.rebase import normalise_base, rebase_iri, rebase_quads
 
-# The triples are also loaded as this named graph, so that FROM, FROM NAMED, default-graph-uri and
-# named-graph-uri have a graph of ours to name (nothing is ever fetched for them).
+# The name of the whole graph for FROM and default-graph-uri (the store's default graph; as FROM NAMED or
+# named-graph-uri it stands for every plan's graph). Nothing is ever fetched for a dataset IRI.
 GRAPH_IRI = BASE_IRI + "graph"
+GRAPHS = "graphs"  # server.graph.dumps.GRAPHS: each named graph's files, by key
+
+
+def graph_name(key: str, base: str | None = None) -> ox.NamedNode:
+    """The named graph of one part of the build: a plan's (`graph/<code>`) or the shared rest (`graph/shared`)."""
+    return ox.NamedNode(rebase_iri(f"{GRAPH_IRI}/{key}", normalise_base(base)))
+
+
 NT_DUMP = "fukushi-kg.nt"  # server.graph.dumps.DUMP_NAMES["nt"], not imported: it would pull rdflib into workers
 STORE = "store"  # the Oxigraph on-disk store the build writes beside the dump (server.graph.dumps.write_store)
 BUILD_INFO = "build-info.json"  # server.graph.dumps.BUILD_INFO
@@ -104,6 +112,23 @@ def verified_dump(published_dir) -> Dump | None:
     except (OSError, ValueError) as exc:
         raise DumpInvalid(f"{info_path}: unreadable ({exc}): run `fukushi-kg build`") from exc
     expected = info.get("ntriples_sha256")
+    if store_location(path) is not None:
+        # Served from the store on disk: what is checked is what is served (the store's database files, which
+        # RocksDB also checksums block by block as it reads) and the dump's size, not 1.4 GB hashed on every
+        # start (2.5 s at national scale). A downloader checks the dump against the SHA-256 that build-info.json
+        # and the VoID description publish.
+        _check_store(path, folder, info)
+    else:
+        _check_hash(path, expected)
+    dump = Dump(path, folder, info.get("triples"), expected, stamp)
+    with _VERIFIED_LOCK:
+        if len(_VERIFIED) > 32:
+            _VERIFIED.clear()
+        _VERIFIED[key] = dump
+    return dump
+
+
+def _check_hash(path: Path, expected: str | None) -> None:
     digest = hashlib.sha256()
     last = b"\n"
     with open(path, "rb") as fh:
@@ -117,12 +142,19 @@ def verified_dump(published_dir) -> Dump | None:
         )
     if last != b"\n":
         raise DumpInvalid(f"{path}: the last line is cut off: run `fukushi-kg build`")
-    dump = Dump(path, folder, info.get("triples"), expected, stamp)
-    with _VERIFIED_LOCK:
-        if len(_VERIFIED) > 32:
-            _VERIFIED.clear()
-        _VERIFIED[key] = dump
-    return dump
+
+
+def _check_store(path: Path, folder: Path, info: dict) -> None:
+    size = (info.get("files") or {}).get(NT_DUMP)
+    if size is not None and path.stat().st_size != size:
+        raise DumpInvalid(f"{path}: {path.stat().st_size} bytes, the build wrote {size}: run `fukushi-kg build`")
+    recorded = (info.get("store") or {}).get("files")
+    if recorded is None:
+        raise DumpInvalid(f"{folder / STORE}: the build recorded no store files to check: run `fukushi-kg build`")
+    for name, size in recorded.items():
+        file = folder / STORE / name
+        if not file.exists() or file.stat().st_size != size:
+            raise DumpInvalid(f"{file}: missing or not the size the build wrote ({size} bytes): run `fukushi-kg build`")
 
 
 def check_triples(dump: Dump, loaded: int) -> None:
@@ -216,12 +248,13 @@ def background_build(published_dir) -> _Builder:
 
 
 def store_triples(store: ox.Store, nt_path=None, base: str | None = None) -> int | None:
-    """Triples in a store loaded by load_store (each is there twice: default graph and GRAPH_IRI); None for the
-    store on disk, which the build wrote from the verified dump in the same step, and whose count would be a scan
-    of every quad (1.5 s at national scale) on every worker start."""
+    """Triples in the named graphs of a store loaded by load_store (the build's count: each graph's, summed);
+    None for the store on disk, which the build wrote in the same step and whose count would be a scan of every
+    quad (1.5 s at national scale) on every worker start."""
     if nt_path is not None and store_location(nt_path, base) is not None:
         return None
-    return len(store) // 2
+    default = int(next(iter(store.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value)
+    return (len(store) - default) or default  # a dump published without its named graphs has only the default
 
 
 def in_memory_limit() -> int:
@@ -239,7 +272,8 @@ def store_location(nt_path, base: str | None = None, memory_limit: int | None = 
 
 
 def load_store(nt_path, base: str | None = None, memory_limit: int | None = None) -> ox.Store:
-    """The published graph as a store: the dump in the default graph and again in GRAPH_IRI.
+    """The published graph as a store: the whole dump in the default graph, and each graph of the build (a plan's,
+    or the shared rest) as its named graph (graph_name).
 
     A dump larger than `memory_limit` bytes (about 1.5 million triples by default) is served from the Oxigraph
     on-disk store the build writes beside it (server.graph.dumps.write_store), opened read-only: in milliseconds
@@ -254,14 +288,28 @@ def load_store(nt_path, base: str | None = None, memory_limit: int | None = None
         return ox.Store.read_only(str(on_disk))
     base = normalise_base(base)
     store = ox.Store()
+    graphs = _graph_files(nt_path)
     if base == BASE_IRI:
+        from server.graph.dumps import NQuads
+
+        store.bulk_load(input=NQuads(graphs), format=ox.RdfFormat.N_QUADS)
         store.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
-        store.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_IRI))
         return store
-    for graph in (ox.DefaultGraph(), ox.NamedNode(rebase_iri(GRAPH_IRI, base))):
-        parsed = ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
-        store.bulk_extend(rebase_quads(parsed, base, graph))
+    store.bulk_extend(rebase_quads(ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES), base, ox.DefaultGraph()))
+    for key, path in graphs.items():
+        parsed = ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        store.bulk_extend(rebase_quads(parsed, base, graph_name(key, base)))
     return store
+
+
+def _graph_files(nt_path) -> dict[str, Path]:
+    """The named graphs' N-Triples files beside a dump, by key, as the build recorded them."""
+    folder = Path(nt_path).parent
+    try:
+        keys = json.loads((folder / BUILD_INFO).read_text(encoding="utf-8")).get("graphs") or {}
+    except (OSError, ValueError):
+        keys = {}
+    return {key: folder / GRAPHS / f"{key}.nt" for key in sorted(keys, key=lambda k: (k != "shared", k))}
 
 
 def triple_count(published_dir) -> int | None:
@@ -270,3 +318,11 @@ def triple_count(published_dir) -> int | None:
 
     info = read_build_info(Path(published_dir))
     return info.get("triples") if info else None
+
+
+def graph_counts(published_dir, base: str | None = None) -> dict[str, int | None]:
+    """Each named graph's IRI (under `base`) and triple count, from the build's record."""
+    from server.graph.dumps import read_build_info
+
+    info = read_build_info(Path(published_dir)) or {}
+    return {graph_name(key, base).value: meta.get("triples") for key, meta in (info.get("graphs") or {}).items()}

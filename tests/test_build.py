@@ -122,13 +122,16 @@ def test_bundled_data_conforms_to_the_structural_shapes(published_dir):
 def test_the_store_on_disk_holds_the_dump_and_opens_read_only(published_dir):
     import pyoxigraph as ox
 
-    from server.store import GRAPH_IRI, load_store
+    from server.store import graph_name, load_store
 
     store = load_store(published_dir / DUMP_NAMES["nt"], memory_limit=0)  # served from disk above the limit
     count = "SELECT (COUNT(*) AS ?n) WHERE { %s }"
     in_default = int(next(iter(store.query(count % "?s ?p ?o")))["n"].value)
-    in_named = int(next(iter(store.query(count % f"GRAPH <{GRAPH_IRI}> {{ ?s ?p ?o }}")))["n"].value)
-    assert in_default == in_named == read_build_info(published_dir)["triples"]
+    info = read_build_info(published_dir)
+    assert in_default == info["triples"]
+    for key, meta in info["graphs"].items():  # and each graph of the build as its named graph
+        in_named = int(next(iter(store.query(count % f"GRAPH <{graph_name(key).value}> {{ ?s ?p ?o }}")))["n"].value)
+        assert in_named == meta["triples"]
     with pytest.raises(RuntimeError, match="read-write"):  # opened read-only: the server cannot change it
         store.update("INSERT DATA { <urn:a> <urn:b> <urn:c> }")
     memory = ox.Store()

@@ -60,7 +60,7 @@ def test_owner_by_iri(iri, code):
 def test_merged_parts_equal_the_closure_of_the_whole_graph():
     merged = build_parts(graph_input_files(), reasoner="rules", workers=1)
     assert merged.violations == []
-    assert merged.lines == _whole_closure_lines(graph_input_files())
+    assert merged.merged_lines() == _whole_closure_lines(graph_input_files())
     assert merged.rebuilt == BUNDLED
     assert merged.asserted == len(load_files(graph_input_files()))
 
@@ -70,7 +70,7 @@ def test_a_changed_plan_rebuilds_that_part_alone(data_copy, tmp_path):
     first = build_parts(_files(data_copy), cache_dir=cache, workers=1, data_dir=data_copy)
     assert first.rebuilt == BUNDLED
     again = build_parts(_files(data_copy), cache_dir=cache, workers=1, data_dir=data_copy)
-    assert again.rebuilt == [] and again.lines == first.lines
+    assert again.rebuilt == [] and again.merged_lines() == first.merged_lines()
 
     plan = data_copy / "municipalities" / "402036-kurume.ttl"
     extra = (
@@ -79,8 +79,8 @@ def test_a_changed_plan_rebuilds_that_part_alone(data_copy, tmp_path):
     plan.write_text(plan.read_text(encoding="utf-8") + extra, encoding="utf-8")
     changed = build_parts(_files(data_copy), cache_dir=cache, workers=2, data_dir=data_copy)
     assert changed.rebuilt == ["402036"]
-    assert changed.lines == _whole_closure_lines(_files(data_copy))
-    assert len(changed.lines) == len(first.lines) + 1
+    assert changed.merged_lines() == _whole_closure_lines(_files(data_copy))
+    assert len(changed.merged_lines()) == len(first.merged_lines()) + 1
 
 
 def test_a_part_that_breaks_the_shapes_fails_and_is_not_cached(data_copy, tmp_path):

@@ -41,7 +41,7 @@ def test_serve_builds_then_prints_the_home_address(tmp_path):
         home = f"http://127.0.0.1:{port}/"
         assert lines and lines[-1].startswith(f"ready: open {home} "), lines
         assert "has not been built yet: building it" in lines[0]
-        assert [line.split(":")[0] for line in lines[1:6]] == ["load", "base", "plans", "merge", "dumps"]
+        assert [line.split(":")[0] for line in lines[1:5]] == ["load", "base", "plans", "dumps"]
         with urllib.request.urlopen(home, timeout=30) as response:
             assert response.status == 200 and "美祢市" in response.read().decode("utf-8")
     finally:

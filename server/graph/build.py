@@ -8,9 +8,9 @@ from pathlib import Path
 import rdflib
 
 from server import __version__
-from server.graph.dumps import write_dumps
+from server.graph.dumps import publish_graphs
 from server.graph.loading import load_files
-from server.graph.parts import build_parts
+from server.graph.parts import build_parts, remove_scratch
 from server.graph.progress import Progress, Quiet
 from server.graph.validation import ValidationResult, shapes_graph, validate
 from server.paths import ONTOLOGY_DIR, PUBLISHED_DIR, graph_input_files
@@ -126,26 +126,23 @@ def build(
     t = time.perf_counter()
     parts = build_parts(graph_input_files(), reasoner=reasoner, cache_dir=cache_dir, workers=workers, progress=progress)
     timings["parts"] = time.perf_counter() - t
-    if parts.undecided:
-        raise AnnotationsUndecided(parts.undecided)
-    if parts.violations:
-        raise BuildFailed(parts.violations)
+    if parts.undecided or parts.violations:
+        remove_scratch(parts)
+        raise AnnotationsUndecided(parts.undecided) if parts.undecided else BuildFailed(parts.violations)
     t = time.perf_counter()
     progress.start("dumps")
     info = {
         "version": __version__,
         "reasoner": reasoner,
         "asserted_triples": parts.asserted,
-        "triples": len(parts.lines),
         "parts": len(parts.parts),
     }
-    graphs = {code: _nt_bytes(part.lines) for code, part in parts.parts.items()}
-    graphs["shared"] = _nt_bytes(parts.base_lines)
-    info = write_dumps(_nt_bytes(parts.lines), target, info, parts.prefixes, graphs)
+    try:
+        info = publish_graphs(parts.graphs(), target, info, parts.prefixes)
+    finally:
+        remove_scratch(parts)
     timings["dumps"] = time.perf_counter() - t
-    progress.done("dumps", f"{len(info['files'])} files and {len(graphs)} plan graphs written to {target}")
-    return BuildReport(parts.asserted, len(parts.lines), info["files"], timings, parts.warnings, target, parts.rebuilt)
-
-
-def _nt_bytes(lines: list[str]) -> bytes:
-    return "".join(line + "\n" for line in lines).encode("utf-8")
+    graphs = len(info["graphs"])
+    summary = f"{info['triples']:,} triples, {len(info['files'])} files and {graphs} named graphs published in {target}"
+    progress.done("dumps", summary)
+    return BuildReport(parts.asserted, info["triples"], info["files"], timings, parts.warnings, target, parts.rebuilt)

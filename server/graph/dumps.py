@@ -1,13 +1,13 @@
 """Writing the published dumps, all at once or not at all, and publishing them in one atomic step."""
 
 import fcntl
-import gzip
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import to_canonical_graph
 
-from server.store import GRAPH_IRI, STORE
+from server.store import STORE
 
 DUMP_NAMES = {
     "nt": "fukushi-kg.nt",
@@ -55,52 +55,62 @@ def build_lock(target: Path, name: str = "build.lock"):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def write_dumps(
-    nt: bytes,
-    target: Path,
-    info: dict,
-    prefixes: dict[str, str] | None = None,
-    graphs: dict[str, bytes] | None = None,
-) -> dict:
-    """Write every dump of the canonical N-Triples `nt` into a fresh version folder, then publish it as `target`
-    in one step.
+def write_dumps(nt: bytes, target: Path, info: dict, prefixes: dict[str, str] | None = None) -> dict:
+    """Publish the canonical N-Triples `nt` as a build with one graph (`shared`): for tools and tests that
+    publish a graph they made themselves rather than a build's parts."""
+    from server.graph.parts import PartResult, write_formats
+
+    scratch = Path(tempfile.mkdtemp(prefix="fukushi-kg-graph-"))
+    try:
+        lines = nt.decode("utf-8").splitlines()
+        files, sums = write_formats(lines, scratch, "shared", prefixes or {})
+        graph = PartResult("shared", "", files, sums, len(lines))
+        return publish_graphs({"shared": graph}, target, dict(info, triples=len(lines)), prefixes)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def publish_graphs(graphs: dict, target: Path, info: dict, prefixes: dict[str, str] | None = None) -> dict:
+    """Publish a build's named graphs (key -> server.graph.parts.PartResult, the shared graph first) as a fresh
+    version folder, then as `target` in one step.
+
+    Each graph's files (N-Triples, gzip, Turtle, JSON-LD, written by the worker that built the part) are linked
+    into `graphs/`, not copied, and the whole graph's dumps are the graphs' files laid end to end in this order:
+    N-Triples lines, gzip members and Turtle documents concatenate as they are, JSON-LD arrays are joined. So a
+    rebuild after one plan changed writes that plan's files and the whole dumps' bytes, and the same inputs
+    give the same bytes. The Oxigraph store (`store/`) holds every graph as a named graph and the whole in the
+    default graph; after a small change it is the previous version's store (RocksDB files linked by a
+    backup) with the changed graphs replaced.
 
     `target` is a symbolic link to the current version folder in versions_dir(target); publication replaces
     the link with os.replace, which is atomic, so a reader (or a kill at any moment) sees the old graph or the
-    new one, complete, and never no graph. build-info.json records each file's SHA-256 and size and the triple
-    count, which the server checks before it serves the dump (server.store.verified_dump). Turtle and JSON-LD
-    are written by pyoxigraph from the same triples: rdflib's serialisers take minutes at national scale, and
-    its Turtle invents `default1`… prefixes. The version folder also holds each plan's named graph (`graphs/`)
-    and an Oxigraph store of the whole (`store/`), which the server opens read-only for large dumps.
+    new one, complete, and never no graph. build-info.json records each file's SHA-256 and size, the triple
+    count and the store's files, which the server checks before it serves (server.store.verified_dump).
     """
     target = Path(target)
     versions = versions_dir(target)
     versions.mkdir(parents=True, exist_ok=True)
     remove_leftovers(target)
+    previous = current_version(target)
     staging = Path(tempfile.mkdtemp(prefix=f"staging-{os.getpid()}-", dir=versions))
     try:
-        (staging / DUMP_NAMES["nt"]).write_bytes(nt)
-        with gzip.GzipFile(staging / DUMP_NAMES["nt.gz"], "wb", mtime=0) as fh:
-            fh.write(nt)
-        # Parsed once per output rather than held as a list: millions of Python triples cost gigabytes.
-        for name, fmt, extra in (
-            ("ttl", ox.RdfFormat.TURTLE, {"prefixes": prefixes or {}}),
-            ("jsonld", ox.RdfFormat.JSON_LD, {}),
-        ):
-            ox.serialize(
-                ox.parse(nt, format=ox.RdfFormat.N_TRIPLES), str(staging / DUMP_NAMES[name]), format=fmt, **extra
-            )
-        write_store(staging / STORE, nt)
-        info = dict(info, ntriples_sha256=hashlib.sha256(nt).hexdigest(), files={}, sha256={})
-        for name in DUMP_NAMES.values():
-            info["files"][name] = (staging / name).stat().st_size
-            info["sha256"][name] = _sha256(staging / name)
-        if graphs:
-            (staging / GRAPHS).mkdir()
-            info["graphs"] = {}
-            for key, body in sorted(graphs.items()):
-                (staging / GRAPHS / f"{key}.nt").write_bytes(body)
-                info["graphs"][key] = {"triples": body.count(b"\n"), "sha256": hashlib.sha256(body).hexdigest()}
+        (staging / GRAPHS).mkdir()
+        for key, graph in graphs.items():
+            for fmt, path in graph.files.items():
+                _link(Path(path), staging / GRAPHS / f"{key}.{fmt}")
+        info = dict(info, files={}, sha256={}, graphs={})
+        info["triples"] = sum(graph.triples for graph in graphs.values())
+        with ThreadPoolExecutor(max_workers=len(DUMP_NAMES)) as pool:  # hashing and copying release the GIL
+            done = {
+                fmt: pool.submit(_concatenate, [g.files[fmt] for g in graphs.values()], staging / name, fmt)
+                for fmt, name in DUMP_NAMES.items()
+            }
+            for fmt, name in DUMP_NAMES.items():
+                info["files"][name], info["sha256"][name] = done[fmt].result()
+        info["ntriples_sha256"] = info["sha256"][DUMP_NAMES["nt"]]
+        for key, graph in graphs.items():
+            info["graphs"][key] = {"triples": graph.triples, "sha256": graph.sha256["nt"], "formats": graph.sha256}
+        info["store"] = write_store(staging / STORE, graphs, staging / DUMP_NAMES["nt"], previous)
         (staging / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it 0700; a published folder is as readable as any
         version = versions / f"{time.time_ns()}-{info['ntriples_sha256'][:12]}"
@@ -114,14 +124,138 @@ def write_dumps(
     return info
 
 
-def write_store(folder: Path, nt: bytes) -> None:
-    """An Oxigraph store holding `nt` in the default graph and again in the named graph server.store.GRAPH_IRI,
-    laid out as the in-memory store the workers used to build from the dump, so answers do not change."""
-    store = ox.Store(str(folder))
-    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES)
-    store.bulk_load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(GRAPH_IRI))
+def _link(source: Path, destination: Path) -> None:
+    """A hard link (the part cache and the versions share their files), or a copy across file systems."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copyfile(source, destination)
+
+
+def _concatenate(paths: list[Path], destination: Path, fmt: str) -> tuple[int, str]:
+    """Lay the graphs' files end to end into `destination`; (size, SHA-256) of what was written."""
+    digest, size = hashlib.sha256(), 0
+    with open(destination, "wb") as out:
+
+        def put(chunk: bytes) -> None:
+            nonlocal size
+            digest.update(chunk)
+            out.write(chunk)
+            size += len(chunk)
+
+        if fmt != "jsonld":
+            for path in paths:
+                with open(path, "rb") as fh:
+                    for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
+                        put(block)
+            return size, digest.hexdigest()
+        # JSON-LD: each graph is one flat array of node objects; the whole is one array of them all.
+        put(b"[")
+        first = True
+        for path in paths:
+            inner = Path(path).read_bytes().strip()[1:-1].strip()
+            if inner:
+                put(inner if first else b"," + inner)
+                first = False
+        put(b"]\n")
+    return size, digest.hexdigest()
+
+
+STORE_LAYOUT = "named-graphs/1"  # each graph under server.store.graph_name(key), the whole in the default graph
+REUSE_LIMIT = 0.1  # the share of graphs that may change for the previous store to be reused
+
+
+def write_store(folder: Path, graphs: dict, whole_nt: Path, previous: Path | None = None) -> dict:
+    """The Oxigraph store of a version: each graph as its named graph, the whole again in the default graph (so
+    a query without FROM sees everything, and a client can ask GRAPH ?g which plan holds a triple). Returns the
+    record the server checks before opening it: the layout and the size of each of its database files.
+
+    When the previous version's store has this layout and only a few graphs changed, the new store starts as a
+    backup of it (RocksDB links its immutable files, so this costs milliseconds at any size) and only the
+    changed graphs are rewritten; otherwise every graph is bulk-loaded."""
+    changed = _changed_graphs(graphs, previous)
+    if changed is not None:
+        ox.Store.read_only(str(previous / STORE)).backup(str(folder))
+        store = ox.Store(str(folder))
+        for key in changed:
+            _replace_graph(store, key, previous / GRAPHS / f"{key}.nt", graphs.get(key))
+    else:
+        store = ox.Store(str(folder))
+        store.bulk_load(input=NQuads({k: g.files["nt"] for k, g in graphs.items()}), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(path=str(whole_nt), format=ox.RdfFormat.N_TRIPLES)
     store.flush()
     del store  # closes the database before the folder is swapped in
+    return {"layout": STORE_LAYOUT, "files": store_files(folder)}
+
+
+def store_files(folder: Path) -> dict[str, int]:
+    """The database files of a store that do not change once written (RocksDB's tables and its CURRENT pointer),
+    with their sizes; logs and locks are left out because opening a store, even read-only, may touch them."""
+    return {
+        p.name: p.stat().st_size for p in sorted(Path(folder).iterdir()) if p.suffix == ".sst" or p.name == "CURRENT"
+    }
+
+
+def _changed_graphs(graphs: dict, previous: Path | None) -> list[str] | None:
+    """The keys of the graphs that differ from the previous version's, when its store can be reused; else None."""
+    info = read_build_info(previous) if previous else None
+    if not info or (info.get("store") or {}).get("layout") != STORE_LAYOUT or not (previous / STORE).is_dir():
+        return None
+    before = {key: meta.get("sha256") for key, meta in info.get("graphs", {}).items()}
+    now = {key: graph.sha256["nt"] for key, graph in graphs.items()}
+    changed = sorted(key for key in set(before) | set(now) if before.get(key) != now.get(key))
+    if "shared" in changed or len(changed) > REUSE_LIMIT * max(len(now), 1):
+        return None
+    return changed
+
+
+def _replace_graph(store: ox.Store, key: str, old_file: Path, new) -> None:
+    """Make the store's graph `key` (and the default graph) hold the new part's triples instead of the old."""
+    from server.store import graph_name
+
+    old = set(old_file.read_text(encoding="utf-8").splitlines()) if old_file.exists() else set()
+    new_lines = set(new.lines) if new is not None else set()
+    graph = graph_name(key)
+    removed = _triples(old - new_lines)
+    for t in removed:
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, graph))
+    for t in removed:  # the default graph keeps a triple that another graph still holds
+        if not any(
+            not isinstance(q.graph_name, ox.DefaultGraph)
+            for q in store.quads_for_pattern(t.subject, t.predicate, t.object)
+        ):
+            store.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+    added = _triples(new_lines - old)
+    store.extend([ox.Quad(t.subject, t.predicate, t.object, g) for t in added for g in (graph, ox.DefaultGraph())])
+
+
+def _triples(lines: set[str]) -> list:
+    body = "".join(line + "\n" for line in sorted(lines)).encode("utf-8")
+    return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)) if body else []
+
+
+class NQuads:
+    """Every graph's N-Triples file read as N-Quads in its named graph, for one bulk load (a bulk load per
+    graph would leave RocksDB thousands of small files at national scale). Canonical N-Triples lines end in
+    " .\\n" and a literal never holds a raw line break, so naming the graph is one replace per file."""
+
+    def __init__(self, files: dict):
+        """`files`: each graph's key -> its N-Triples file."""
+        from server.store import graph_name
+
+        self._todo = [(Path(path), str(graph_name(key))) for key, path in reversed(files.items())]
+        self._buffer, self._at = b"", 0
+
+    def read(self, size: int = -1) -> bytes:
+        while self._at >= len(self._buffer):  # a short read is allowed; only b"" means the end
+            if not self._todo:
+                return b""
+            path, graph = self._todo.pop()
+            self._buffer, self._at = path.read_bytes().replace(b" .\n", f" {graph} .\n".encode()), 0
+        end = len(self._buffer) if size is None or size < 0 else self._at + size
+        chunk = self._buffer[self._at : end]
+        self._at += len(chunk)
+        return chunk
 
 
 def publish(version: Path, target: Path) -> None:

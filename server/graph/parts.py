@@ -11,20 +11,31 @@ that share a resource, and a plan's resources are linked only to its own resourc
 resources. So the closure of the whole is the union of closure(schema ∪ shared ∪ part) over the parts; a test
 checks it byte for byte against the closure of the whole graph on the bundled data.
 
-What a part contributes is its closure minus the base closure (schema ∪ shared), as sorted N-Triples lines; the
-merged dump is the sorted union of the base and every part, so the same inputs still give the same bytes.
+What a part contributes is its closure minus the base closure (schema ∪ shared), as sorted N-Triples lines: its
+named graph. The worker that builds a part also writes it in every published format (N-Triples, gzip, Turtle,
+JSON-LD) into the part cache, so that publishing a build (server.graph.dumps) links unchanged parts' files rather
+than writing them again, and the whole graph's dumps are the parts' files laid end to end in a fixed order: the
+same inputs give the same bytes.
+
+The shared files are read once per content: what each holds for each part and for the base is kept in the cache
+beside the parts (the national decisions table takes minutes to turn into triples and changes rarely).
 """
 
+import gzip
 import hashlib
 import heapq
 import json
 import os
+import pickle
 import re
+import shutil
+import tempfile
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 
 from server import __version__
@@ -40,17 +51,26 @@ _OWNER = re.compile(
     re.escape(BASE_IRI) + r"id/(?:(?:synthetic/)?(\d{6})/|municipality/(?:synthetic-)?(\d{6})$)",
 )
 _CODE = re.compile(r"(\d{6})")
+FORMATS = ("nt", "nt.gz", "ttl", "jsonld")  # each part's files, by the suffix they carry
 
 
 @dataclass
 class PartResult:
     key: str
-    lines: list[str]
+    digest: str = ""
+    files: dict = field(default_factory=dict)  # format -> its file in the part cache
+    sha256: dict = field(default_factory=dict)  # format -> the file's SHA-256
+    triples: int = 0
     violations: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     asserted: int = 0  # asserted triples of the part's own that are not in the schema or the shared data
     cached: bool = False
     undecided: list[str] = field(default_factory=list)  # annotation proposals and decisions that do not match
+
+    @property
+    def lines(self) -> list[str]:
+        """The part's sorted N-Triples lines, read from its file (parts are not held in memory)."""
+        return Path(self.files["nt"]).read_text(encoding="utf-8").splitlines() if "nt" in self.files else []
 
 
 def owner(node) -> str | None:
@@ -135,72 +155,132 @@ def check(graph: rdflib.Graph, shapes_nt: str) -> tuple[list[str], list[str]]:
     return violations, others
 
 
+def write_formats(lines: list[str], folder: Path, stem: str, prefixes: dict[str, str]) -> tuple[dict, dict]:
+    """Write sorted N-Triples `lines` as <stem>.nt, .nt.gz, .ttl and .jsonld into `folder`, each atomically and
+    read-only (the published versions link these files: an edit in place would change every version at once).
+    Returns ({format: path}, {format: SHA-256})."""
+    nt = "".join(line + "\n" for line in lines).encode("utf-8")
+    parsed = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)) if nt else []
+    bodies = {
+        "nt": nt,
+        "nt.gz": gzip.compress(nt, mtime=0),  # gzip members laid end to end are one gzip file (RFC 1952)
+        "ttl": ox.serialize(parsed, format=ox.RdfFormat.TURTLE, prefixes=prefixes) if parsed else b"",
+        "jsonld": ox.serialize(parsed, format=ox.RdfFormat.JSON_LD) if parsed else b"[]",
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    files, sums = {}, {}
+    for fmt, body in bodies.items():
+        path = folder / f"{stem}.{fmt}"
+        scratch = folder / f".{stem}.{fmt}.{os.getpid()}"
+        scratch.write_bytes(body)
+        os.chmod(scratch, 0o444)
+        os.replace(scratch, path)  # a reader never sees half a file
+        files[fmt], sums[fmt] = path, hashlib.sha256(body).hexdigest()
+    return files, sums
+
+
+# What every part of one build shares, sent to each worker process once (ProcessPoolExecutor's initializer)
+# rather than pickled into every task: at national scale that is 1,741 copies of the schema, shapes and base.
+_CONTEXT: dict = {}
+
+
+def _set_context(context: dict) -> None:
+    _CONTEXT.clear()
+    _CONTEXT.update(context)
+    _CONTEXT["base"] = set(context["base_lines"])
+
+
 def _build_part(task: dict) -> PartResult:
-    """One part, in a worker process: parse, close with the schema and the shared data, validate, subtract base."""
+    """One part, in a worker process: parse, close with the schema and the shared data, validate, subtract base,
+    write its files into the part cache."""
+    ctx = _CONTEXT
     data = load_files([Path(p) for p in task["files"]])
+    undecided = []
+    if task.get("decisions") is not None:  # the annotator over this plan's elements against this plan's rows
+        from server.annotations.decisions import check as check_decisions
+
+        undecided = check_decisions(data, task["decisions"], path=task["decisions_path"])
     data.parse(data=task["owned_nt"], format="nt")
     if any(isinstance(term, rdflib.BNode) for triple in data for term in triple):
         # Blank nodes cannot be told apart across parts once merged; plan resources are named (docs/data-model.md).
         raise ValueError(f"part {task['key']}: blank nodes are not allowed in plan data; give the resource an IRI")
-    base = set(task["base_lines"])
-    shared = rdflib.Graph().parse(data=task["shared_nt"], format="nt")
-    schema_and_shared = set(_schema_graph(task["schema_nt"])) | set(shared)
+    shared = _shared_graph(ctx["shared_nt"])
+    schema_and_shared = _schema_and_shared(ctx["schema_nt"], ctx["shared_nt"])
     asserted = sum(1 for triple in data if triple not in schema_and_shared)
     data += shared
-    closed = close(task["reasoner"], task["schema_nt"], data)
-    violations, warnings = check(closed, task["shapes_nt"])
+    closed = close(ctx["reasoner"], ctx["schema_nt"], data)
+    violations, warnings = check(closed, ctx["shapes_nt"])
     # The only blank nodes left are the schema's (its owl:oneOf list), already in the base with canonical labels.
     own = rdflib.Graph()
     for triple in closed:
         if not any(isinstance(term, rdflib.BNode) for term in triple):
             own.add(triple)
+    base = ctx["base"]
     lines = [line for line in nt_lines(own) if line not in base]
-    undecided = []
-    if task.get("decisions") is not None:  # the annotator over this plan's elements against this plan's rows
-        from server.graph.build import annotation_problems
+    part = PartResult(task["key"], task["digest"], triples=len(lines), violations=violations, warnings=warnings)
+    part.asserted, part.undecided = asserted, undecided
+    if not (violations or undecided):  # a failing part is rebuilt (and reported) until it is fixed
+        part.files, part.sha256 = write_formats(lines, Path(ctx["folder"]), task["digest"], ctx["prefixes"])
+    return part
 
-        undecided = annotation_problems([Path(p) for p in task["files"]], task["decisions"], task["decisions_path"])
-    return PartResult(task["key"], lines, violations, warnings, asserted, undecided=undecided)
+
+@lru_cache(maxsize=2)
+def _shared_graph(shared_nt: str) -> rdflib.Graph:
+    return rdflib.Graph().parse(data=shared_nt, format="nt")
+
+
+@lru_cache(maxsize=2)
+def _schema_and_shared(schema_nt: str, shared_nt: str) -> frozenset:
+    return frozenset(_schema_graph(schema_nt)) | frozenset(_shared_graph(shared_nt))
 
 
 class PartCache:
-    """Finished parts on disk: <hash>.nt (the part's sorted lines) and <hash>.json (its validation messages)."""
+    """Finished parts on disk: <digest>.nt/.nt.gz/.ttl/.jsonld (the part's graph) and <digest>.json (its record)."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
 
     def get(self, key: str, digest: str) -> PartResult | None:
-        nt, meta = self.folder / f"{digest}.nt", self.folder / f"{digest}.json"
-        if not (nt.exists() and meta.exists()):
+        meta = self.folder / f"{digest}.json"
+        files = {fmt: self.folder / f"{digest}.{fmt}" for fmt in FORMATS}
+        if not meta.exists() or not all(path.exists() for path in files.values()):
             return None
-        messages = json.loads(meta.read_text(encoding="utf-8"))
-        lines = nt.read_text(encoding="utf-8").splitlines()
-        return PartResult(key, lines, messages["violations"], messages["warnings"], messages["asserted"], cached=True)
+        record = json.loads(meta.read_text(encoding="utf-8"))
+        if set(record.get("sha256", {})) != set(FORMATS):
+            return None  # written by an older version of the cache
+        return PartResult(
+            key, digest, files, record["sha256"], record["triples"], [], record["warnings"], record["asserted"], True
+        )
 
-    def put(self, digest: str, part: PartResult) -> None:
-        if part.violations or part.undecided:
-            return  # a failing part is rebuilt (and reported) until it is fixed
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for suffix, text in (
-            (".nt", "".join(line + "\n" for line in part.lines)),
-            (".json", json.dumps({"violations": [], "warnings": part.warnings, "asserted": part.asserted})),
-        ):
-            scratch = self.folder / f".{digest}{suffix}.{os.getpid()}"
-            scratch.write_text(text, encoding="utf-8")
-            os.replace(scratch, self.folder / f"{digest}{suffix}")  # a reader never sees half a part
+    def put(self, part: PartResult) -> None:
+        if part.violations or part.undecided or not part.files:
+            return
+        record = {"sha256": part.sha256, "triples": part.triples, "warnings": part.warnings, "asserted": part.asserted}
+        scratch = self.folder / f".{part.digest}.json.{os.getpid()}"
+        scratch.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(scratch, self.folder / f"{part.digest}.json")  # the record last: a part is whole or absent
 
 
 @dataclass
 class PartsBuild:
     asserted: int
-    lines: list[str]  # the merged, sorted, distinct N-Triples lines
+    triples: int  # in all the graphs together (the base's and every part's)
     prefixes: dict[str, str]  # for the Turtle dump: those the schema and the shared files declare
-    base_lines: list[str]  # the closure of the schema and the shared data, which every part builds on
+    base: PartResult  # the closure of the schema and the shared data, which every part builds on (graph `shared`)
     parts: dict[str, PartResult]
     violations: list[str]
     warnings: list[str]
     rebuilt: list[str]
     undecided: list[str]  # annotation proposals without a decision, decisions without a proposal
+    folder: Path | None = None  # where the parts' files are (the cache, or a scratch folder the caller removes)
+
+    def graphs(self) -> dict[str, PartResult]:
+        """Every named graph of the build, in publication order: the shared base first, then the plans."""
+        return {"shared": self.base, **{k: self.parts[k] for k in sorted(self.parts)}}
+
+    def merged_lines(self) -> list[str]:
+        """The whole graph as sorted, distinct N-Triples lines (read from the parts' files; for checks and tests)."""
+        return list(_unique(heapq.merge(*(part.lines for part in self.graphs().values()))))
 
 
 def build_parts(
@@ -211,31 +291,33 @@ def build_parts(
     data_dir: Path = DATA_DIR,
     progress=None,
 ) -> PartsBuild:
-    """Infer and validate every part of `files` (from the cache where its inputs are unchanged), then merge them.
-    `progress` (server.graph.progress.Progress) sees each phase and each plan as it is done."""
+    """Infer and validate every part of `files` (from the cache where its inputs are unchanged).
+    `progress` (server.graph.progress.Progress) sees each phase and each plan as it is done. Without a cache
+    folder the parts' files go to a scratch folder (PartsBuild.folder) that the caller removes."""
     from server.graph.progress import Quiet
 
     progress = progress or Quiet()
+    folder = Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="fukushi-kg-parts-"))
+    folder.mkdir(parents=True, exist_ok=True)
     progress.start("load")
     schema_files, units, shared_inputs = split_files(files, data_dir)
     schema = load_files(schema_files)
     schema_nt = "\n".join(nt_lines_any(schema)) + "\n"
     shapes = load_files(sorted((SHAPES_DIR / STRUCTURE_SHAPES).glob("*.ttl")))
     shapes_nt = "\n".join(nt_lines_any(shapes)) + "\n"
-    shared = load_files(shared_inputs)
-    prefixes = _prefixes(schema_files + shared_inputs)
-    owned: dict[str, rdflib.Graph] = {}
-    common = rdflib.Graph()
-    for triple in shared:
-        code = owner(triple[0])
-        (owned.setdefault(code, rdflib.Graph()).add(triple) if code else common.add(triple))
-    shared_nt = "\n".join(nt_lines(common)) + "\n"
+    owned, common_lines, shared_count = _shared_inputs(shared_inputs, data_dir, folder if cache_dir else None)
+    prefixes = _prefixes(schema_files + shared_inputs)  # after the files were parsed once: errors name file and line
+    common = rdflib.Graph().parse(data="\n".join(common_lines) + "\n", format="nt")
+    shared_nt = "\n".join(common_lines) + "\n"
 
-    progress.done("load", f"schema and shared data, {len(schema) + len(shared):,} triples; {len(units)} plans")
+    progress.done("load", f"schema and shared data, {len(schema) + shared_count:,} triples; {len(units)} plans")
     progress.start("base")
     base_closed = close(reasoner, schema_nt, rdflib.Graph() + common)
     base_violations, base_warnings = check(base_closed, shapes_nt)
     base_lines = nt_lines_any(base_closed)
+    stem = "shared-" + _digest(*(line.encode() for line in base_lines))
+    base_files, base_sums = write_formats(base_lines, folder, stem, prefixes)
+    base = PartResult("shared", "", base_files, base_sums, len(base_lines), base_violations, base_warnings)
     progress.done(
         "base", f"{len(base_lines):,} triples after OWL 2 RL ({reasoner}), {len(base_violations)} violation(s)"
     )
@@ -243,84 +325,138 @@ def build_parts(
     unknown = sorted(set(owned) - set(units))
     for code in unknown:  # triples about a municipality that has no plan files: they still get built
         units[code] = []
-    table, rows, undecided = _decisions(shared_inputs, units)
+    table, rows, undecided = _decisions(shared_inputs, units, data_dir, folder if cache_dir else None)
     annotator = b"".join(p.read_bytes() for p in _annotator_sources()) if table else b""
     fixed = _digest(
-        f"{__version__}/{reasoner}".encode(), schema_nt.encode(), shapes_nt.encode(), shared_nt.encode(), annotator
+        f"{__version__}/{reasoner}".encode(),
+        schema_nt.encode(),
+        shapes_nt.encode(),
+        shared_nt.encode(),
+        json.dumps(prefixes).encode(),
+        annotator,
     )
-    cache = PartCache(cache_dir) if cache_dir else None
+    cache = PartCache(folder)
     results: dict[str, PartResult] = {}
     tasks = []
     for code, own_files in sorted(units.items()):
-        owned_nt = "\n".join(nt_lines(owned[code])) + "\n" if code in owned else ""
+        owned_nt = "\n".join(owned[code]) + "\n" if code in owned else ""
         mine = rows.get(code, [])
         decided = repr(mine).encode() if table else b""
         digest = _digest(fixed.encode(), _files_digest(own_files, Path(data_dir)), owned_nt.encode(), decided)
-        hit = cache.get(code, digest) if cache else None
+        hit = cache.get(code, digest) if cache_dir else None
         if hit:
             results[code] = hit
             continue
         tasks.append(
-            (
-                digest,
-                {
-                    "key": code,
-                    "files": [str(p) for p in own_files],
-                    "owned_nt": owned_nt,
-                    "shared_nt": shared_nt,
-                    "schema_nt": schema_nt,
-                    "shapes_nt": shapes_nt,
-                    "base_lines": base_lines,
-                    "reasoner": reasoner,
-                    "decisions": mine if table else None,
-                    "decisions_path": str(table) if table else None,
-                },
-            )
+            {
+                "key": code,
+                "digest": digest,
+                "files": [str(p) for p in own_files],
+                "owned_nt": owned_nt,
+                "decisions": mine if table else None,
+                "decisions_path": str(table) if table else None,
+            }
         )
+    context = {
+        "schema_nt": schema_nt,
+        "shapes_nt": shapes_nt,
+        "shared_nt": shared_nt,
+        "base_lines": base_lines,
+        "reasoner": reasoner,
+        "prefixes": prefixes,
+        "folder": str(folder),
+    }
     progress.start("plans")
-    built = _run([t for _, t in tasks], workers)
-    for i, (digest, part) in enumerate(zip((d for d, _ in tasks), built, strict=True), start=1):
+    for i, part in enumerate(_run(tasks, workers, context), start=1):
         results[part.key] = part
-        if cache:
-            cache.put(digest, part)
+        cache.put(part)
         progress.step("plans", i, len(tasks), part.key)
     failing = sum(1 for part in results.values() if part.violations)
     progress.done("plans", f"{len(tasks)} built, {len(results) - len(tasks)} from the cache, {failing} with violations")
-    progress.start("merge")
-
-    merged = list(_unique(heapq.merge(base_lines, *(results[k].lines for k in sorted(results)))))
-    progress.done("merge", f"{len(merged):,} triples")
     violations = base_violations + [v for k in sorted(results) for v in results[k].violations]
     warnings = base_warnings + [w for k in sorted(results) for w in results[k].warnings]
     return PartsBuild(
         asserted=len(set(schema) | set(common)) + sum(part.asserted for part in results.values()),
-        lines=merged,
+        triples=base.triples + sum(part.triples for part in results.values()),
         prefixes=prefixes,
-        base_lines=base_lines,
+        base=base,
         parts=results,
         violations=sorted(set(violations)),
         warnings=sorted(set(warnings)),
-        rebuilt=[t["key"] for _, t in tasks],
+        rebuilt=[t["key"] for t in tasks],
         undecided=undecided + [u for k in sorted(results) for u in results[k].undecided],
+        folder=None if cache_dir else folder,
     )
 
 
-def _decisions(shared_inputs: list[Path], units: dict) -> tuple[Path | None, dict, list[str]]:
+def _shared_inputs(paths: list[Path], data_dir: Path, cache: Path | None) -> tuple[dict, list[str], int]:
+    """The shared files' triples: ({code: sorted N-Triples lines about that municipality's resources}, the
+    rest's sorted lines, how many triples they hold). Each file is read once per content: its split is kept
+    in the cache under a hash of its path, bytes and the project version."""
+    owned: dict[str, set] = {}
+    common: set = set()
+    for path in paths:
+        split = _split_file(path, data_dir, cache)
+        for code, lines in split.items():
+            (owned.setdefault(code, set()).update(lines) if code else common.update(lines))
+    count = len(common) + sum(len(v) for v in owned.values())
+    return {code: sorted(lines) for code, lines in owned.items()}, sorted(common), count
+
+
+def _split_file(path: Path, data_dir: Path, cache: Path | None) -> dict:
+    stamp = _digest(__version__.encode(), _files_digest([Path(path)], Path(data_dir)))
+    kept = cache / f"input-{stamp}.pickle" if cache else None
+    if kept and kept.exists():
+        with open(kept, "rb") as fh:
+            return pickle.load(fh)
+    by_owner: dict = {}
+    for triple in load_files([path]):
+        code = owner(triple[0])
+        by_owner.setdefault(code, rdflib.Graph()).add(triple)
+    split = {code: nt_lines(graph) for code, graph in by_owner.items()}
+    if kept:
+        _write_pickle(kept, split)
+    return split
+
+
+def _write_pickle(path: Path, value) -> None:
+    scratch = path.with_name(f".{path.name}.{os.getpid()}")
+    with open(scratch, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(scratch, path)
+
+
+def _decisions(
+    shared_inputs: list[Path], units: dict, data_dir: Path = DATA_DIR, cache: Path | None = None
+) -> tuple[Path | None, dict, list[str]]:
     """The annotation decisions table among the shared inputs, its rows by the part of their element, and the
-    rows whose element belongs to no part (a decision on something that is not a plan element)."""
+    rows whose element belongs to no part (a decision on something that is not a plan element). The rows are
+    read once per content of the table, like the shared files."""
     from server.annotations.decisions import read_decisions, shorten
 
     table = next((p for p in shared_inputs if p.suffix == ".tsv"), None)
     if table is None:
         return None, {}, []
+    stamp = _digest(__version__.encode(), _files_digest([table], Path(data_dir)))
+    kept = cache / f"decisions-{stamp}.pickle" if cache else None
+    if kept and kept.exists():
+        with open(kept, "rb") as fh:
+            by_owner = pickle.load(fh)
+    else:
+        by_owner = {}
+        for row in read_decisions(table):
+            by_owner.setdefault(owner(rdflib.URIRef(row.element)), []).append(row)
+        if kept:
+            _write_pickle(kept, by_owner)
     rows, orphans = {}, []
-    for row in read_decisions(table):
-        code = owner(rdflib.URIRef(row.element))
+    for code, found in by_owner.items():
         if code in units:
-            rows.setdefault(code, []).append(row)
+            rows[code] = found
         else:
-            orphans.append(f"{table}:{row.line}: {shorten(row.element)} is not a plan element")
-    return table, rows, orphans
+            orphans += [
+                (row.line, f"{table}:{row.line}: {shorten(row.element)} is not a plan element") for row in found
+            ]
+    return table, rows, [message for _, message in sorted(orphans)]
 
 
 def _annotator_sources() -> list[Path]:
@@ -343,14 +479,15 @@ def _prefixes(files: list[Path]) -> dict[str, str]:
     return dict(sorted((prefix, ns) for ns, prefix in by_namespace.items()))
 
 
-def _run(tasks: list[dict], workers: int | None):
+def _run(tasks: list[dict], workers: int | None, context: dict):
     """The parts' results in task order, each as soon as it and those before it are done."""
     workers = min(len(tasks), workers or os.cpu_count() or 1)
     if workers <= 1:
+        _set_context(context)
         yield from (_build_part(t) for t in tasks)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_build_part, tasks, chunksize=max(1, len(tasks) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_set_context, initargs=(context,)) as pool:
+        yield from pool.map(_build_part, tasks, chunksize=max(1, min(8, len(tasks) // (workers * 8))))
 
 
 def _unique(lines):
@@ -365,3 +502,9 @@ def _unique(lines):
 def nt_lines_any(graph: rdflib.Graph) -> list[str]:
     """Sorted N-Triples lines with canonical blank-node labels (the ontology's owl:oneOf list has some)."""
     return canonical_ntriples(graph).decode("utf-8").splitlines()
+
+
+def remove_scratch(parts: PartsBuild) -> None:
+    """Remove the scratch folder of a build made without a cache (its files are linked into the version)."""
+    if parts.folder is not None:
+        shutil.rmtree(parts.folder, ignore_errors=True)

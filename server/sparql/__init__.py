@@ -13,7 +13,7 @@ def init_app(app):
     from server.rebase import normalise_base, rebase_iri
     from server.sparql.executor import Executor
     from server.sparql.protocol import Settings, create_blueprint
-    from server.store import GRAPH_IRI, triple_count
+    from server.store import GRAPH_IRI, graph_counts, triple_count
 
     config = app.config
     published = Path(config["PUBLISHED_DIR"])
@@ -40,6 +40,7 @@ def init_app(app):
         service_allowlist=tuple(config.get("SERVICE_ALLOWLIST") or ()),
         graph_iri=rebase_iri(GRAPH_IRI, normalise_base(config.get("BASE_IRI"))),
         triples=lambda: triple_count(published),
+        graphs=lambda: graph_counts(published, config.get("BASE_IRI")),
         max_body=int(config.get("MAX_BODY") or 1 << 20),
         max_bytes=int(max_bytes) if max_bytes else None,
     )

@@ -53,6 +53,7 @@ class Job:
     base_iri: str | None = None
     default_graphs: tuple[str, ...] | None = None  # protocol dataset: overrides FROM / FROM NAMED
     named_graphs: tuple[str, ...] | None = None
+    whole_graph: str | None = None  # the IRI that names the whole graph (server.store.GRAPH_IRI under the base)
     solutions_format: str | None = "json"  # None: the client accepts no solutions format (-> 406)
     graph_format: str | None = "turtle"
     max_rows: int | None = None
@@ -115,10 +116,27 @@ def execute(store: ox.Store, job: Job) -> Answer:
     """Run `job` against `store` and serialise the answer. Errors become answers, never exceptions."""
     kwargs = {"base_iri": job.base_iri}
     if job.default_graphs is not None:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
+        kwargs["default_graph"] = [
+            ox.DefaultGraph() if g == job.whole_graph else ox.NamedNode(g) for g in job.default_graphs
+        ]
     if job.named_graphs is not None:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
+        kwargs["named_graphs"] = [
+            name
+            for g in job.named_graphs
+            for name in (_named_graphs(store) if g == job.whole_graph else [ox.NamedNode(g)])
+        ]
     return answer(lambda: store.query(job.query, **kwargs), job)
+
+
+_NAMED: dict[int, list] = {}
+
+
+def _named_graphs(store: ox.Store) -> list:
+    """Every named graph of the store (each plan's and the shared one), listed once per store."""
+    if id(store) not in _NAMED:
+        _NAMED.clear()
+        _NAMED[id(store)] = list(store.named_graphs())
+    return _NAMED[id(store)]
 
 
 def answer(evaluate: Callable[[], object], job: Job) -> Answer:

@@ -59,6 +59,7 @@ class Settings:
     service_allowlist: tuple[str, ...]
     graph_iri: str
     triples: Callable[[], int | None]  # for the service description
+    graphs: Callable[[], dict] = dict  # named graph IRI -> its triples, for the service description
     max_body: int = 1 << 20
     max_bytes: int | None = None
 
@@ -145,12 +146,16 @@ def _answer(executor: Executor, settings: Settings) -> Response:
         raise ProtocolError(406, _not_acceptable("SPARQL results", results.SOLUTION_FORMATS))
     if form in ("CONSTRUCT", "DESCRIBE") and graph_key is None:
         raise ProtocolError(406, _not_acceptable("an RDF graph", results.GRAPH_FORMATS))
-    dataset = bool(req.default_graphs or req.named_graphs)
+    if req.default_graphs or req.named_graphs:
+        default_graphs, named_graphs = tuple(req.default_graphs), tuple(req.named_graphs)
+    else:
+        default_graphs, named_graphs = safety.dataset_naming(req.query, settings.graph_iri, settings.base_iri)
     job = Job(
         query=req.query,
         base_iri=settings.base_iri,
-        default_graphs=tuple(req.default_graphs) if dataset else None,
-        named_graphs=tuple(req.named_graphs) if dataset else None,
+        default_graphs=default_graphs,
+        named_graphs=named_graphs,
+        whole_graph=settings.graph_iri,
         solutions_format=solutions_key,
         graph_format=graph_key,
         max_rows=settings.max_rows,
@@ -264,7 +269,7 @@ def _service_description(settings: Settings, graph_key: str | None) -> Response:
     if graph_key is None:
         raise ProtocolError(406, _not_acceptable("an RDF description of the service", results.GRAPH_FORMATS))
     triples = service_description.describe(
-        request.base_url, settings.graph_iri, settings.triples(), bool(settings.service_allowlist)
+        request.base_url, settings.triples(), bool(settings.service_allowlist), settings.graphs()
     )
     fmt = results.GRAPH_FORMATS[graph_key]
     response = Response(results.write_graph(fmt.key, triples), status=200, content_type=fmt.content_type)

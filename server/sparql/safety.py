@@ -208,3 +208,29 @@ def service_endpoints(query: str, base_iri: str | None = None) -> list[str | Non
 
     traverse(algebra, visitPre=visit)
     return found
+
+
+def dataset_naming(query: str, whole_graph: str, base_iri: str | None = None) -> tuple:
+    """(default graphs, named graphs) of the query's FROM / FROM NAMED clauses when one of them names the whole
+    graph, else (None, None) and pyoxigraph reads the clauses itself.
+
+    The whole graph is the store's default graph, which a FROM clause cannot name, so a query that says
+    FROM <…/graph> gets its dataset passed to pyoxigraph explicitly (server.sparql.executor maps the name).
+    Only queries that mention FROM are parsed, by rdflib as for SERVICE; one it cannot read is left to
+    pyoxigraph, whose error the client gets."""
+    if "from" not in query.lower() or not any(
+        kind == "word" and text.upper() == "FROM" for kind, text in tokens(query)
+    ):
+        return None, None
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        clauses = translateQuery(parseQuery(query), base=base_iri).algebra.get("datasetClause") or []
+    except Exception:  # rdflib raises pyparsing and other errors alike for text it cannot read
+        return None, None
+    default = tuple(str(c["default"]) for c in clauses if "default" in c)
+    named = tuple(str(c["named"]) for c in clauses if "named" in c)
+    if whole_graph not in default + named:
+        return None, None
+    return default, named
