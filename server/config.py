@@ -18,6 +18,9 @@ DEFAULTS = {
     "SERVICE_ALLOWLIST": [],  # SERVICE endpoints a query may call; empty = SERVICE refused
     "BASE_IRI": BASE_IRI,  # the IRI prefix the server answers for (Linked Data)
     "QUERY_WORKERS": 2,
+    "ANSWER_CACHE_MB": 64,  # answers kept per published version (server.sparql.answers); 0 keeps none
+    "WARM_UP": None,  # evaluate the named queries once a version is loaded (None: yes, except under TESTING)
+    "WARM_UP_TIMEOUT": 120.0,  # seconds one named query may run during the warm-up
     "SPARQL_BACKEND": "",  # a SPARQL 1.1 endpoint URL to answer /sparql from instead of the local workers
     "QUERIES_DIR": str(QUERIES_DIR),  # the example queries the query page offers
     "DATASET_LICENSE": "https://creativecommons.org/licenses/by/4.0/",  # stated in the VoID/DCAT description

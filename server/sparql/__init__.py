@@ -6,13 +6,14 @@ Imports happen inside the functions so that a worker process (server.sparql.work
 from pathlib import Path
 
 EXTENSION = "fukushi_sparql"
+SETTINGS = "fukushi_sparql_settings"
 
 
 def init_app(app):
     """Register the /sparql endpoint. Worker processes start on the first query, not here."""
     from server.rebase import normalise_base, rebase_iri
     from server.sparql.executor import Executor
-    from server.sparql.protocol import Settings, create_blueprint
+    from server.sparql.protocol import Settings, create_blueprint, select_job
     from server.store import GRAPH_IRI, graph_counts, triple_count
 
     config = app.config
@@ -31,6 +32,8 @@ def init_app(app):
             memory_limit_mb=config.get("QUERY_MEMORY_MB"),
             client_pending=config.get("CLIENT_QUERIES", 4),
             queue_length=config.get("QUEUE_LENGTH", 24),
+            answer_cache_mb=float(config.get("ANSWER_CACHE_MB", 64) or 0),
+            warm_timeout=float(config.get("WARM_UP_TIMEOUT") or 120.0),
         )
     max_rows = config.get("MAX_ROWS")
     max_bytes = config.get("MAX_RESULT_BYTES")
@@ -44,9 +47,21 @@ def init_app(app):
         max_body=int(config.get("MAX_BODY") or 1 << 20),
         max_bytes=int(max_bytes) if max_bytes else None,
     )
+    warm = config.get("WARM_UP")
+    if (not config.get("TESTING") if warm is None else warm) and hasattr(executor, "warm_jobs"):
+        folder = Path(config.get("QUERIES_DIR") or "")
+        executor.warm_jobs = tuple(
+            select_job(p.read_text(encoding="utf-8"), settings) for p in sorted(folder.glob("*.rq"))
+        )
     app.register_blueprint(create_blueprint(executor, settings))
     app.extensions[EXTENSION] = executor
+    app.extensions[SETTINGS] = settings
     return executor
+
+
+def settings_of(app):
+    """The endpoint's settings (row cap, base IRI, …), for pages that ask the endpoint's workers."""
+    return app.extensions[SETTINGS]
 
 
 def executor_of(app):

@@ -11,6 +11,7 @@ the other workers' pipes, and multiprocessing's spawn/forkserver re-run the serv
 
 import atexit
 import collections
+import contextlib
 import hashlib
 import itertools
 import os
@@ -22,14 +23,15 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from server.rebase import normalise_base
-from server.sparql import results
+from server.sparql import results, safety
+from server.sparql.answers import AnswerCache
 from server.store import (
     Dump,
     DumpInvalid,
@@ -42,6 +44,9 @@ from server.store import (
 )
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+WARM_UP = "warm-up"  # the client name the warm-up's queries are scheduled under
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class Answer:
     body: bytes
     truncated: bool = False
     rows: int = 0
+    how: str = "evaluated"  # or "kept" / "shared": from the answer cache (server.sparql.answers)
 
 
 class QueryTimeout(Exception):
@@ -314,6 +320,9 @@ class Executor:
         queue_length: int = 24,
         heavy_after: float = 1.0,
         reserve: int = 1,
+        answer_cache_mb: float = 64,
+        warm_jobs: tuple = (),
+        warm_timeout: float = 120.0,
     ):
         self.published = Path(published)
         self.build_if_missing = build_if_missing
@@ -343,6 +352,10 @@ class Executor:
         self._closed = False
         self.replacements = 0
         self.lost = 0  # workers that died on their own (a crash, the OOM killer), not stopped by us
+        self.answers = AnswerCache(int(answer_cache_mb * (1 << 20)))
+        self.warm_jobs = tuple(warm_jobs)  # the named queries, evaluated once each version is loaded
+        self.warm_timeout = float(warm_timeout)  # longer than a request's: nobody waits on a warm-up
+        self.warmed: dict = {}  # generation -> (answers kept, jobs, seconds) once its warm-up is over
         atexit.register(_close_quietly, weakref.ref(self))
 
     # -- the pool ------------------------------------------------------------------------------------------------
@@ -364,6 +377,7 @@ class Executor:
                 self._free = workers
                 self._pid = os.getpid()
                 self._cond.notify_all()
+            self._warm_up()
 
     def _bring_up(self, dump: Dump, generation: int) -> list[_Worker]:
         started = [self._spawn(dump, generation) for _ in range(self.size)]
@@ -379,23 +393,75 @@ class Executor:
     def run(self, job: Job, client: str = "-") -> Answer:
         self._follow_publication()
         self.start()
+        key = (self._generation, job)
+        keep = safety.service_count(job.query) == 0  # a remote endpoint's answer may change: never kept
+        answer, how = self.answers.answer(key, lambda: self._evaluate(job, client), keep, lambda: self._sharing(client))
+        return answer if how == "evaluated" else replace(answer, how=how)
+
+    @contextlib.contextmanager
+    def _sharing(self, address: str):
+        """A request waiting for another's evaluation of the same query still counts in its client's share."""
+        with self._cond:
+            client = self._clients.get(address)
+            if client is None:
+                self._prune_clients(time.monotonic())
+                client = self._clients[address] = _Client(time.monotonic())
+            if client.pending >= self.client_pending:
+                raise OverShare(
+                    f"this client already has {client.pending} queries running or waiting "
+                    f"(at most {self.client_pending})",
+                    max(1, round(self.timeout)),
+                )
+            client.pending += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                client.pending -= 1
+                self._cond.notify_all()
+
+    def _evaluate(self, job: Job, client: str, timeout: float | None = None) -> Answer:
         ticket, worker = self._acquire(client, _Costs.key(job.query))
         answer = None
         try:
-            answer = self._ask(worker, job)
+            answer = self._ask(worker, job, timeout)
         finally:
             self._release(ticket, worker, keep=answer is not None)
         return answer
 
-    def _ask(self, worker: _Worker, job: Job) -> Answer:
+    def _warm_up(self) -> None:
+        """Evaluate the named queries on the loaded version, one at a time, in the background."""
+        if not self.warm_jobs:
+            return
+        generation = self._generation
+
+        def run():
+            started, kept = time.monotonic(), 0
+            for job in self.warm_jobs:
+                if self._closed or self._generation != generation:
+                    return
+                try:
+                    self.answers.answer((generation, job), lambda j=job: self._warm(j))
+                    kept += self.answers.get((generation, job)) is not None
+                except Exception:  # a named query that cannot be answered is answered (or refused) on request
+                    continue
+            self.warmed[generation] = (kept, len(self.warm_jobs), time.monotonic() - started)
+
+        threading.Thread(target=run, name="sparql-warm-up", daemon=True).start()
+
+    def _warm(self, job: Job) -> Answer:
+        return self._evaluate(job, WARM_UP, self.warm_timeout)
+
+    def _ask(self, worker: _Worker, job: Job, timeout: float | None = None) -> Answer:
+        timeout = self.timeout if timeout is None else timeout
         try:
             worker.conn.send(job)
-            deadline = time.monotonic() + self.timeout
+            deadline = time.monotonic() + timeout
             # Polled in slices so that the worker's memory can be watched while it works.
             while not worker.conn.poll(min(0.05, max(0.0, deadline - time.monotonic()))):
                 if time.monotonic() >= deadline:
                     self._replace(worker)
-                    raise QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
+                    raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
                 if self._over_memory(worker, 1.0):
                     self._replace(worker)
                     raise QueryTooLarge(
@@ -547,8 +613,10 @@ class Executor:
             self._free = workers
             self._switching = False
             self._cond.notify_all()
+        self.answers.clear()  # answers of the old version: the new one is asked afresh
         for worker in old:
             self._forget(worker)
+        self._warm_up()
 
     # -- processes -----------------------------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
 TRUNCATED_HEADER = "X-Fukushi-Truncated"
+ANSWER_HEADER = "X-Fukushi-Answer"  # evaluated, or kept / shared: from the answer cache (server.sparql.answers)
 
 # `format` parameter values (for browsers, and the ones SPARQLWrapper sends) -> (solutions key, graph key).
 FORMAT_NAMES = {
@@ -188,8 +189,23 @@ def _answer(executor: Executor, settings: Settings) -> Response:
     response = Response(answer.body, status=200, content_type=answer.content_type)
     if answer.truncated:
         response.headers[TRUNCATED_HEADER] = "true"
+    response.headers[ANSWER_HEADER] = answer.how
     _common_headers(response)
     return response
+
+
+def select_job(query: str, settings: Settings) -> Job:
+    """The job of a SELECT asked for SPARQL JSON results with no dataset: what a client's plain JSON request
+    makes, and what the query page and the warm-up make, so that they all share one kept answer."""
+    return Job(
+        query=query,
+        base_iri=settings.base_iri,
+        whole_graph=settings.graph_iri,
+        solutions_format="json",
+        graph_format=None,
+        max_rows=settings.max_rows,
+        max_bytes=settings.max_bytes,
+    )
 
 
 def parse_request(max_body: int) -> SparqlRequest:

@@ -60,17 +60,11 @@ class Table:
 
 def run_select(text: str):
     """SPARQL JSON results of `text` from the endpoint's workers, or abort with the endpoint's status."""
-    from server.sparql import executor_of
-    from server.sparql.executor import Job, NoWorkerFree, QueryTimeout, WorkerFailed
+    from server.sparql import executor_of, settings_of
+    from server.sparql.executor import NoWorkerFree, QueryTimeout, WorkerFailed
+    from server.sparql.protocol import select_job
 
-    max_rows = current_app.config.get("MAX_ROWS")
-    job = Job(
-        query=text,
-        base_iri=current_app.config.get("BASE_IRI") or None,
-        solutions_format="json",
-        graph_format=None,
-        max_rows=int(max_rows) if max_rows else None,
-    )
+    job = select_job(text, settings_of(current_app))
     try:
         answer = executor_of(current_app).run(job)
     except (QueryTimeout, NoWorkerFree, WorkerFailed) as exc:

@@ -215,8 +215,10 @@ def test_429_over_http_carries_retry_after(published_dir, _serve, http):
     thread = threading.Thread(target=http, args=("GET", live.endpoint + q(query=RUNAWAY)))
     thread.start()
     time.sleep(0.3)
-    reply = http("GET", live.endpoint + q(query=QUICK))
+    kept = http("GET", live.endpoint + q(query=QUICK))  # an answer already kept costs no worker: not refused
+    reply = http("GET", live.endpoint + q(query=QUICK + " # asked anew"))
     thread.join(timeout=10)
+    assert kept.status == 200 and kept.headers["x-fukushi-answer"] == "kept"
     assert reply.status == 429 and int(reply.headers["retry-after"]) >= 1
 
 

@@ -1,0 +1,139 @@
+"""Answers kept per published version (server.sparql.answers): the same job on the same version is evaluated once,
+concurrent identical jobs share one evaluation, errors are never kept, a new version is asked afresh, and the
+named queries are evaluated once a version is loaded (warm-up)."""
+
+import json
+import threading
+import time
+from urllib.parse import urlencode
+
+import pytest
+
+from server.app import create_app
+from server.sparql import executor_of
+from server.sparql.answers import AnswerCache
+from server.sparql.executor import Answer, Executor, Job, QueryTimeout
+
+from .publishing import publish_tiny
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+
+def q(**params) -> str:
+    return "/sparql?" + urlencode(params)
+
+
+def _ok(body: bytes = b"x") -> Answer:
+    return Answer(200, "application/sparql-results+json", body)
+
+
+def test_concurrent_identical_jobs_share_one_evaluation():
+    cache = AnswerCache(1 << 20)
+    release, calls, out = threading.Event(), [], []
+
+    def slow():
+        calls.append(1)
+        release.wait(5)
+        return _ok(b"answer")
+
+    threads = [threading.Thread(target=lambda: out.append(cache.answer("k", slow))) for _ in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(0.2)
+    release.set()
+    for t in threads:
+        t.join(5)
+    assert len(calls) == 1
+    assert sorted(how for _, how in out) == ["evaluated", "shared", "shared", "shared"]
+    assert {answer.body for answer, _ in out} == {b"answer"}
+    assert cache.answer("k", slow)[1] == "kept" and len(calls) == 1
+
+
+def test_errors_are_shared_with_the_waiting_but_never_kept():
+    cache = AnswerCache(1 << 20)
+
+    def failing():
+        raise QueryTimeout("stopped")
+
+    with pytest.raises(QueryTimeout):
+        cache.answer("k", failing)
+    assert cache.answer("k", lambda: Answer(400, "text/plain", b"bad")) == (
+        Answer(400, "text/plain", b"bad"),
+        "evaluated",
+    )
+    assert cache.get("k") is None  # a 400 is not an answer to keep either
+
+
+def test_the_cache_keeps_to_its_bytes():
+    cache = AnswerCache(4096)
+    for i in range(20):
+        cache.answer(i, lambda: _ok(b"x" * 500))
+    assert 0 < len(cache) <= 6
+    assert cache.get(19) is not None and cache.get(0) is None  # the least recently used went first
+    cache.answer("huge", lambda: _ok(b"x" * 2000))  # over a quarter of the cache: answered, not kept
+    assert cache.get("huge") is None
+
+
+def test_a_new_version_is_asked_afresh(tmp_path):
+    target = tmp_path / "published"
+    publish_tiny(target, 3)
+    pool = Executor(target, False, workers=1, timeout=5)
+    try:
+        first = pool.run(Job(COUNT))
+        again = pool.run(Job(COUNT))
+        assert (first.how, again.how) == ("evaluated", "kept") and again.body == first.body
+        assert pool.run(Job(COUNT, solutions_format="csv")).how == "evaluated"  # another job, another answer
+        publish_tiny(target, 5)
+        deadline = time.monotonic() + 30
+        while pool.dump is None or pool.dump.triples != 5:
+            assert time.monotonic() < deadline
+            pool.run(Job("ASK {}"))
+            time.sleep(0.1)
+        fresh = pool.run(Job(COUNT))
+        assert fresh.how == "evaluated"
+        assert json.loads(fresh.body)["results"]["bindings"][0]["n"]["value"] == "5"
+    finally:
+        pool.close()
+
+
+def test_service_queries_are_never_kept(tmp_path):
+    target = tmp_path / "published"
+    publish_tiny(target, 2)
+    pool = Executor(target, False, workers=1, timeout=5)
+    try:
+        query = "SELECT * WHERE { OPTIONAL { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } } }"
+        assert [pool.run(Job(query)).how for _ in range(2)] == ["evaluated", "evaluated"]
+    finally:
+        pool.close()
+
+
+def test_the_named_queries_are_answered_from_the_warm_up(published_dir, tmp_path):
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    text = "# Question: how many triples?\n" + COUNT + "\n"
+    (queries / "count.rq").write_text(text, encoding="utf-8")
+    app = create_app(
+        {
+            "TESTING": True,
+            "PUBLISHED_DIR": str(published_dir),
+            "BUILD_IF_MISSING": False,
+            "QUERIES_DIR": str(queries),
+            "WARM_UP": True,
+        }
+    )
+    pool = executor_of(app)
+    try:
+        pool.start()
+        deadline = time.monotonic() + 30
+        while not pool.warmed:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert list(pool.warmed.values())[0][:2] == (1, 1)
+        with app.test_client() as client:
+            reply = client.get(q(query=text), headers={"Accept": "application/sparql-results+json"})
+            assert reply.status_code == 200 and reply.headers["X-Fukushi-Answer"] == "kept"
+            assert int(reply.json["results"]["bindings"][0]["n"]["value"]) > 20000
+            page = client.get("/query/count", headers={"Accept": "text/html"})  # the query page shares it
+            assert page.status_code == 200 and pool.answers.misses == 1
+    finally:
+        pool.close()
