@@ -1,17 +1,16 @@
 """Serialising query answers: SPARQL results (JSON, XML, CSV, TSV) and RDF graphs (Turtle, N-Triples, JSON-LD,
 RDF/XML).
 
-Solutions are written here rather than by pyoxigraph's serialisers because the answer may be cut at MAX_ROWS,
-and a cut answer must say so in-band: a top-level "truncated" member in JSON (clients ignore unknown members,
-so the document stays valid SPARQL JSON) and a <link> in the XML head (which the XML results schema allows).
-Graphs are few and plain, so pyoxigraph writes them.
+pyoxigraph's own writers write every answer. An answer may be cut at MAX_ROWS rows, so the executor takes the
+rows first; the rows kept are handed to pyoxigraph as the SPARQL TSV results they are (terms in their N-Triples
+form, which str() of a pyoxigraph term gives, tabs and line breaks escaped) and written from there in the format
+asked. A cut answer says so in-band: a top-level "truncated" member in JSON (clients ignore unknown members, so
+the document stays valid SPARQL JSON) and a <link> at the end of the XML head (where the XML results schema
+puts links).
 """
 
-import csv
-import io
-import json
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 import pyoxigraph as ox
 
@@ -57,7 +56,7 @@ RDF_FORMATS = {
     "jsonld": ox.RdfFormat.JSON_LD,
     "rdfxml": ox.RdfFormat.RDF_XML,
 }
-BOOLEAN_FORMATS = {
+RESULTS_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
     "xml": ox.QueryResultsFormat.XML,
     "csv": ox.QueryResultsFormat.CSV,
@@ -98,111 +97,29 @@ def offers(formats: dict[str, Format]) -> list[tuple[str, str]]:
 
 def write_solutions(key: str, variables: list[str], rows: list[list], truncated: bool = False) -> bytes:
     """Serialise SELECT solutions; `rows` hold pyoxigraph terms (None where unbound) in `variables` order."""
-    return _SOLUTION_WRITERS[key](variables, rows, truncated)
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join("" if term is None else _nt(term) for term in row) for row in rows]
+    tsv = ("\n".join(lines) + "\n").encode("utf-8")
+    solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+    body = solutions.serialize(format=RESULTS_FORMATS[key])
+    if truncated and key == "json":
+        body = b'{"truncated":true,' + body[1:]
+    elif truncated and key == "xml":
+        head, _, rest = body.partition(b"</head>")
+        body = head + f"<link href={quoteattr(TRUNCATED_LINK)}/>".encode() + b"</head>" + rest
+    return body
+
+
+def _nt(term) -> str:
+    """A term as SPARQL TSV writes it: N-Triples, with RDF 1.2 triple terms as <<( s p o )>>."""
+    if isinstance(term, ox.Triple):
+        return f"<<( {_nt(term.subject)} {_nt(term.predicate)} {_nt(term.object)} )>>"
+    return str(term)
 
 
 def write_boolean(key: str, result: ox.QueryBoolean) -> bytes:
-    return result.serialize(format=BOOLEAN_FORMATS[key])
+    return result.serialize(format=RESULTS_FORMATS[key])
 
 
 def write_graph(key: str, triples: list) -> bytes:
     return ox.serialize(triples, format=RDF_FORMATS[key], prefixes=PREFIXES)
-
-
-def _json_term(term) -> dict:
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if isinstance(term, ox.Literal):
-        out = {"type": "literal", "value": term.value}
-        if term.language:
-            out["xml:lang"] = term.language
-        elif term.datatype.value != XSD_STRING:
-            out["datatype"] = term.datatype.value
-        return out
-    if isinstance(term, ox.Triple):
-        return {
-            "type": "triple",
-            "value": {
-                "subject": _json_term(term.subject),
-                "predicate": _json_term(term.predicate),
-                "object": _json_term(term.object),
-            },
-        }
-    raise TypeError(f"unexpected term {term!r}")
-
-
-def _write_json(variables, rows, truncated) -> bytes:
-    bindings = [{v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None} for row in rows]
-    doc = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    if truncated:
-        doc["truncated"] = True
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-
-
-def _xml_term(term) -> str:
-    if isinstance(term, ox.NamedNode):
-        return f"<uri>{escape(term.value)}</uri>"
-    if isinstance(term, ox.BlankNode):
-        return f"<bnode>{escape(term.value)}</bnode>"
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
-        if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
-        return f"<literal>{escape(term.value)}</literal>"
-    if isinstance(term, ox.Triple):
-        return (
-            f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-            f"</predicate><object>{_xml_term(term.object)}</object></triple>"
-        )
-    raise TypeError(f"unexpected term {term!r}")
-
-
-def _write_xml(variables, rows, truncated) -> bytes:
-    out = ['<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
-    out += [f"<variable name={quoteattr(v)}/>" for v in variables]
-    if truncated:
-        out.append(f"<link href={quoteattr(TRUNCATED_LINK)}/>")
-    out.append("</head><results>")
-    for row in rows:
-        out.append("<result>")
-        out += [
-            f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-            for v, t in zip(variables, row, strict=True)
-            if t is not None
-        ]
-        out.append("</result>")
-    out.append("</results></sparql>\n")
-    return "".join(out).encode("utf-8")
-
-
-def _csv_value(term) -> str:
-    # SPARQL 1.1 CSV: lexical forms only (no datatype or language), blank nodes as _:label.
-    if term is None:
-        return ""
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.NamedNode | ox.Literal):
-        return term.value
-    return str(term)
-
-
-def _write_csv(variables, rows, truncated) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(variables)
-    writer.writerows([_csv_value(t) for t in row] for row in rows)
-    return buffer.getvalue().encode("utf-8")
-
-
-def _write_tsv(variables, rows, truncated) -> bytes:
-    # SPARQL 1.1 TSV: terms in Turtle/N-Triples syntax, which pyoxigraph's str() gives with tabs and newlines
-    # escaped, so a value can never break a row.
-    lines = ["\t".join(f"?{v}" for v in variables)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in rows]
-    return ("\n".join(lines) + "\n").encode("utf-8")
-
-
-_SOLUTION_WRITERS = {"json": _write_json, "xml": _write_xml, "csv": _write_csv, "tsv": _write_tsv}

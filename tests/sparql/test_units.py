@@ -1,6 +1,7 @@
 """Small pieces without a server: negotiation, serialisers, the store's dump name."""
 
 import json
+from xml.etree import ElementTree
 
 import pyoxigraph as ox
 import pytest
@@ -57,9 +58,29 @@ def test_serialisers_escape():
     assert tsv_lines[0] == "?s\t?o\t?z" and len(tsv_lines) == 4  # header, 2 rows, final newline
     assert tsv_lines[1].count("\t") == 2
     xml_text = results.write_solutions("xml", variables, rows, truncated=True).decode()
-    assert '<literal xml:lang="ja">a,"b"\tc\nd</literal>' in xml_text
-    assert '<link href="urn:fukushi-kg:truncated"/>' in xml_text
+    ns = {"r": "http://www.w3.org/2005/sparql-results#"}
+    root = ElementTree.fromstring(xml_text)
+    literal = root.find("r:results/r:result/r:binding[@name='o']/r:literal", ns)
+    assert literal.text == 'a,"b"\tc\nd' and literal.get("{http://www.w3.org/XML/1998/namespace}lang") == "ja"
+    head = root.find("r:head", ns)
+    assert [e.tag.split("}")[1] for e in head] == ["variable"] * 3 + ["link"]  # links after the variables
+    assert head[-1].get("href") == "urn:fukushi-kg:truncated"
+    truncated = json.loads(results.write_solutions("json", variables, rows, truncated=True))
+    assert truncated["truncated"] is True and truncated["results"]["bindings"] == doc["results"]["bindings"]
 
 
 def test_dump_name_matches_the_build():
     assert NT_DUMP == DUMP_NAMES["nt"]
+
+
+def test_triple_terms_pass_through_the_writers():
+    triple = ox.Triple(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o", language="ja"))
+    doc = json.loads(results.write_solutions("json", ["t"], [[triple]]))
+    assert doc["results"]["bindings"][0]["t"] == {
+        "type": "triple",
+        "value": {
+            "subject": {"type": "uri", "value": "http://e/s"},
+            "predicate": {"type": "uri", "value": "http://e/p"},
+            "object": {"type": "literal", "value": "o", "xml:lang": "ja"},
+        },
+    }
