@@ -29,6 +29,7 @@ from server.scale.synthetic import generate
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CLIENTS = 8
+XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
 
 def bench_scale(args) -> int:
@@ -60,8 +61,9 @@ def _run(home: Path, municipalities: int, args) -> int:
     figures.append(("full build peak memory", f"{peak / 2**30:.2f} GB", peak <= 8 * 2**30, "≤ 8 GB"))
 
     changed = sorted((home / "data" / "municipalities").glob("*.ttl"))[0]
-    with changed.open("a", encoding="utf-8") as fh:
-        fh.write("# one plan changed\n")
+    subject = changed.read_text(encoding="utf-8").split(" ", 1)[0]  # the copies are N-Triples: a line's subject
+    with changed.open("a", encoding="utf-8") as fh:  # a triple more: the plan's graph really changes
+        fh.write(f'{subject} <http://purl.org/dc/terms/modified> "{time.strftime("%Y-%m-%d")}"^^<{XSD_DATE}> .\n')
     seconds, _ = _timed_process([*_cli(), "build", "--out", str(published), "--reasoner", args.reasoner], env)
     figures.append(("rebuild after one plan changed", f"{seconds:.1f} s", seconds <= 15, "≤ 15 s"))
     return _serving(home, published, env, figures)
@@ -84,6 +86,12 @@ def _serving(home: Path, published: Path, env: dict, figures: list) -> int:
         theirs = stack.enter_context(_oxigraph_on(store, TIMEOUT))
         store_bytes = sum(f.stat().st_size for f in store.iterdir() if f.is_file())
 
+        # First the warm-up, so that the evaluations below do not share the cores with it.
+        warm = _warm_seconds(ours, queries)
+        figures.append(
+            ("named queries' answers kept after start", f"{warm:.1f} s" if warm else "not all", bool(warm), "—")
+        )
+
         print(f"evaluation, one client, each query asked anew (not from the answer cache), {TIMEOUT} s timeout:")
         print(f"{'query':<34} {'ours s':>9} {'oxigraph s':>11} {'ratio':>7}")
         cold = []
@@ -103,11 +111,6 @@ def _serving(home: Path, published: Path, env: dict, figures: list) -> int:
                     "≤ 1.25",
                 )
             )
-
-        warm = _warm_seconds(ours, queries)
-        figures.append(
-            ("named queries' answers kept after start", f"{warm:.1f} s" if warm else "not all", bool(warm), "—")
-        )
 
         p95_ours, p95_theirs = _concurrent_p95(ours, queries), _concurrent_p95(theirs, queries)
         print(f"{'query':<34} {'rows':>7} {'ours p95 ms':>12} {'oxigraph p95 ms':>16} {'ratio':>7}")
