@@ -1,16 +1,19 @@
 """The search index: every plan element in an SQLite FTS5 table, with its facets beside it.
 
 One row per element (label, description, the seed lines it cites), tokenised as normalised character bigrams
-(server.search.normalise); facet values in a plain table joined on the row id, so counts are one GROUP BY.
-The index is built from the published graph when the pages first need it and is rebuilt with the graph
-(it lives in Graph.cache). SQLite ships with Python; FTS5 is compiled into Debian's and python.org's builds.
+(server.search.normalise). Row ids follow the plans' tree order, so a listing without words is the hits' ids in
+order and ties in relevance fall in tree order. Filters and facet counts work on bit sets of row ids, as search
+engines do (Lucene's FixedBitSet, roaring bitmaps): one per facet value, ANDed with the hits' and counted with a
+popcount, so their cost does not grow with a Python loop over every hit. Only the page shown is ranked and
+fetched (FTS5's bm25 with ORDER BY … LIMIT). The index is built from the published graph when the pages first
+need it and is rebuilt with the graph (it lives in Graph.cache). SQLite ships with Python; FTS5 is compiled into
+Debian's and python.org's builds.
 """
 
 import json
 import sqlite3
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 
 from server.search.normalise import highlight, index_text, match_expression
@@ -155,29 +158,64 @@ class SearchIndex:
         self.db.executescript(
             """
             CREATE VIRTUAL TABLE fts USING fts5(label, description, source, tokenize='unicode61');
-            CREATE TABLE docs (id INTEGER PRIMARY KEY, code TEXT, sort TEXT, data TEXT);
-            CREATE TABLE facets (doc INTEGER, facet TEXT, value TEXT);
+            CREATE TABLE docs (id INTEGER PRIMARY KEY, code TEXT, data TEXT);
             CREATE VIRTUAL TABLE lines USING fts5(text, tokenize='unicode61');
             CREATE TABLE line_meta (id INTEGER PRIMARY KEY, code TEXT, municipality TEXT, source TEXT,
                                     source_label TEXT, line INTEGER);
             """
         )
-        # Facet counts: SQL's GROUP BY over a join with every hit is the slow part at national size (0.8 s for
-        # 60k hits), so counts come from a bit set per facet value ANDed with the hits' bit set (Python ints,
-        # popcount), and the single-valued municipality from an array; the facets table serves the filters.
+        # A SQL GROUP BY over a join with every hit took 0.8 s for 60k hits at national size, and a filter as
+        # `rowid IN (subquery)` makes FTS5 re-run the match once per allowed row (100 s for one query): filters
+        # and counts are bit sets of row ids instead. The single-valued municipality is counted by runs of ids.
         self.municipality_of: list[str] = [""]  # by row id (ids start at 1)
-        self.members: dict[tuple, list[int]] = {}
-        self.bits: dict[tuple, int] | None = None
+        self.members: dict[tuple, list[int]] = {}  # (facet, value) -> row ids, every filter
+        self.bits: dict[tuple, int] | None = None  # (facet, value) -> bit set, the counted facets
+        self.runs: list[tuple] | None = None  # (code, first id, last id) per run of one municipality
+        self.last_sort = ""
         self.add(docs)
+
+    def _size(self) -> int:
+        return len(self.municipality_of)
 
     def _bitsets(self) -> dict:
         if self.bits is None:
-            self.bits = {key: _bitset(ids, len(self.municipality_of)) for key, ids in self.members.items()}
+            self.bits = {key: _bitset(ids, self._size()) for key, ids in self.members.items() if key[0] in COUNTED}
         return self.bits
 
-    def _counts(self, ids: list[int]) -> list[tuple]:
-        hits = _bitset(ids, len(self.municipality_of))
-        out = [("municipality", code, n) for code, n in Counter(self.municipality_of[i] for i in ids).items()]
+    def _municipality_runs(self) -> list[tuple]:
+        if self.runs is None:
+            self.runs = []
+            for i, code in enumerate(self.municipality_of[1:], 1):
+                if self.runs and self.runs[-1][0] == code and self.runs[-1][2] == i - 1:
+                    self.runs[-1] = (code, self.runs[-1][1], i)
+                else:
+                    self.runs.append((code, i, i))
+        return self.runs
+
+    def _value_bits(self, facet: str, value: str) -> int:
+        if facet in COUNTED:
+            return self._bitsets().get((facet, value), 0)
+        return _bitset(self.members.get((facet, value), ()), self._size())
+
+    def _filter_bits(self, filters: dict) -> int | None:
+        """The rows every filter allows (one facet's values are alternatives), or None when there is no filter."""
+        allowed = None
+        for facet, values in filters.items():
+            bits = 0
+            for value in values:
+                bits |= self._value_bits(facet, value)
+            allowed = bits if allowed is None else allowed & bits
+        return allowed
+
+    def _counts(self, hits: int) -> list[tuple]:
+        size = self._size()
+        buf = hits.to_bytes((size + 7) // 8, "little")
+        by_code: dict[str, int] = {}
+        for code, first, last in self._municipality_runs():
+            n = _count_range(buf, first, last)
+            if n:
+                by_code[code] = by_code.get(code, 0) + n
+        out = [("municipality", code, n) for code, n in by_code.items()]
         for (facet, value), bits in self._bitsets().items():
             n = (bits & hits).bit_count()
             if n:
@@ -185,27 +223,30 @@ class SearchIndex:
         return out
 
     def add(self, docs: list[Doc]) -> None:
-        start = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0] + 1
-        rows, texts, facets = [], [], []
+        """Index `docs` (sorted here into tree order); a later call must hold documents that come after these
+        in tree order (as the municipalities in code order), since row ids are the tree order."""
+        docs = sorted(docs, key=_sort_key)
+        if docs and _sort_key(docs[0]) < self.last_sort:
+            raise ValueError(f"documents must be added in tree order: {docs[0].iri} comes before ones indexed")
+        start = self._size()
+        rows, texts = [], []
         for i, d in enumerate(docs, start):
             lines = self.source_lines(d)
-            rows.append((i, d.code, d.sort or f"{d.code}\t{d.iri}", json.dumps(_doc_json(d), ensure_ascii=False)))
+            rows.append((i, d.code, json.dumps(_doc_json(d), ensure_ascii=False)))
             texts.append(
                 (i, index_text(f"{d.label} {d.label_en}"), index_text(" ".join(d.description)), index_text(lines))
             )
-            facets.extend((i, facet, value) for facet, values in d.facets.items() for value in values)
         with self.lock:
             for i, d in enumerate(docs, start):
                 self.municipality_of.append(d.code)
-                for facet in COUNTED:
-                    for value in d.facets.get(facet, ()):
+                for facet, values in d.facets.items():
+                    for value in values:
                         self.members.setdefault((facet, value), []).append(i)
-            self.bits = None
-            self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)", rows)
+            if docs:
+                self.last_sort = _sort_key(docs[-1])
+            self.bits = self.runs = None
+            self.db.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
             self.db.executemany("INSERT INTO fts(rowid, label, description, source) VALUES (?, ?, ?, ?)", texts)
-            self.db.executemany("INSERT INTO facets VALUES (?, ?, ?)", facets)
-            self.db.execute("CREATE INDEX IF NOT EXISTS facets_by_value ON facets(facet, value, doc)")
-            self.db.execute("CREATE INDEX IF NOT EXISTS docs_in_order ON docs(sort)")
             self.db.commit()
 
     def add_source_lines(self, texts: list[tuple]) -> None:
@@ -265,42 +306,62 @@ class SearchIndex:
         expression, runs = match_expression(query or "")
         if query and query.strip() and expression is None:
             return Result(query, filters, 0, [], {}, 1, 0, time.perf_counter() - t0)
-        where, params = [], []
-        remaining = dict(filters)
-        if expression is not None:
-            source = "SELECT rowid AS id, bm25(fts, 10.0, 3.0, 1.0) AS score FROM fts WHERE fts MATCH ?"
-            params.append(expression)
-        elif remaining:  # no words: start from the first filter's members rather than scanning every row
-            facet, values = remaining.popitem()
-            marks = ", ".join("?" * len(values))
-            source = f"SELECT DISTINCT doc AS id, 0.0 AS score FROM facets WHERE facet = ? AND value IN ({marks})"
-            params += [facet, *values]
-        else:
-            source = "SELECT id, 0.0 AS score FROM docs"
-        for facet, values in remaining.items():
-            marks = ", ".join("?" * len(values))
-            where.append(f"id IN (SELECT doc FROM facets WHERE facet = ? AND value IN ({marks}))")
-            params += [facet, *values]
-        hits_sql = f"SELECT id, score FROM ({source})" + (" WHERE " + " AND ".join(where) if where else "")
         page = max(1, page)
-        limit = "" if size is None else f" LIMIT {int(size)} OFFSET {(page - 1) * int(size)}"
-        if expression is not None:  # by relevance (bm25, computed once per hit), ties in tree order (row ids)
-            ordered = "SELECT d.data, h.score FROM (SELECT id, score FROM temp.hits ORDER BY score, id{limit}) h "
-            ordered += "JOIN docs d ON d.id = h.id ORDER BY h.score, h.id"
-        else:  # no words: tree order, walking the docs' sort index until the page is full
-            ordered = "SELECT d.data, 0.0 FROM docs d WHERE d.id IN (SELECT id FROM temp.hits) ORDER BY d.sort{limit}"
+        offset = 0 if size is None else (page - 1) * int(size)
         with self.lock:
-            self.db.execute("DROP TABLE IF EXISTS temp.hits")
-            self.db.execute("CREATE TEMP TABLE hits (id INTEGER PRIMARY KEY, score REAL)")
-            self.db.execute(f"INSERT INTO temp.hits {hits_sql}", params)
-            ids = [row[0] for row in self.db.execute("SELECT id FROM temp.hits")]
-            total = len(ids)
-            rows = self.db.execute(ordered.format(limit=limit)).fetchall()
-            self.db.execute("DROP TABLE temp.hits")
-        counts = self._counts(ids)
-        hits = [self._hit(json.loads(data), score, runs) for data, score in rows]
+            allowed = self._filter_bits(filters)
+            if expression is not None:
+                hits = self._text_bits(expression)
+                if allowed is not None:
+                    hits &= allowed
+                ranked = self._ranked(expression, allowed, offset, size)
+            else:  # no words: tree order, which is row id order
+                hits = allowed if allowed is not None else (1 << self._size()) - 2  # every row but 0
+                ranked = [(i, 0.0) for i in _nth_bits(hits, self._size(), offset, size)]
+            data = self._data([i for i, _ in ranked])
+            counts = self._counts(hits)
+        total = hits.bit_count()
+        hits_shown = [self._hit(json.loads(data[i]), score, runs) for i, score in ranked]
         pages = 1 if size is None else max(1, -(-total // int(size)))
-        return Result(query, filters, total, hits, self._facets(counts, filters), page, pages, time.perf_counter() - t0)
+        return Result(
+            query, filters, total, hits_shown, self._facets(counts, filters), page, pages, time.perf_counter() - t0
+        )
+
+    def _text_bits(self, expression: str) -> int:
+        """Every row the words match, without ranking them (one string of ids is cheaper to fetch than rows)."""
+        ids = self.db.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", [expression]).fetchone()[0]
+        return _bitset(map(int, ids.split(",")) if ids else (), self._size())
+
+    def _ranked(self, expression: str, allowed: int | None, offset: int, size: int | None) -> list[tuple]:
+        """(row id, bm25) of the page asked for, by relevance, ties in tree order. Without filters SQLite keeps
+        only the page (ORDER BY … LIMIT); with them the ranked rows are read in order, skipping those the
+        filters refuse, until the page is full."""
+        sql = "SELECT rowid, bm25(fts, 10.0, 3.0, 1.0) AS score FROM fts WHERE fts MATCH ? ORDER BY score, rowid"
+        if allowed is None:
+            limit = "" if size is None else f" LIMIT {int(size)} OFFSET {int(offset)}"
+            return self.db.execute(sql + limit, [expression]).fetchall()
+        mask = allowed.to_bytes((self._size() + 7) // 8, "little")
+        out, skip = [], offset
+        cursor = self.db.execute(sql, [expression])
+        try:
+            for i, score in cursor:
+                if mask[i >> 3] >> (i & 7) & 1:
+                    if skip:
+                        skip -= 1
+                        continue
+                    out.append((i, score))
+                    if size is not None and len(out) >= size:
+                        break
+        finally:
+            cursor.close()
+        return out
+
+    def _data(self, ids: list[int]) -> dict:
+        """Row id -> the stored hit, for the page's ids (passed as one JSON array: no limit on their number)."""
+        if not ids:
+            return {}
+        sql = "SELECT d.id, d.data FROM json_each(?) j JOIN docs d ON d.id = j.value"
+        return dict(self.db.execute(sql, [json.dumps(ids)]))
 
     def _facets(self, counts, filters) -> dict:
         out = {key: [] for key in FILTERS}
@@ -350,11 +411,46 @@ class SearchIndex:
         )
 
 
-def _bitset(ids: list[int], size: int) -> int:
+def _bitset(ids, size: int) -> int:
     bits = bytearray((size + 7) // 8)
     for i in ids:
         bits[i >> 3] |= 1 << (i & 7)
     return int.from_bytes(bits, "little")
+
+
+def _count_range(buf: bytes, first: int, last: int) -> int:
+    """How many bits of `buf` (a little-endian bit set) are set from bit `first` to bit `last`, inclusive."""
+    chunk = int.from_bytes(buf[first >> 3 : (last >> 3) + 1], "little") >> (first & 7)
+    return (chunk & ((1 << (last - first + 1)) - 1)).bit_count()
+
+
+def _nth_bits(bits: int, size: int, offset: int, count: int | None) -> list[int]:
+    """The positions of the set bits of `bits`, skipping the first `offset`, at most `count` of them (None: all).
+    Whole bytes are skipped by their popcount, so a page costs a walk over bytes, not over every hit."""
+    out, skip = [], offset
+    if count is not None and count <= 0:
+        return out
+    for j, byte in enumerate(bits.to_bytes((size + 7) // 8, "little")):
+        if not byte:
+            continue
+        if skip:
+            n = byte.bit_count()
+            if skip >= n:
+                skip -= n
+                continue
+        for k in range(8):
+            if byte >> k & 1:
+                if skip:
+                    skip -= 1
+                    continue
+                out.append(j * 8 + k)
+                if count is not None and len(out) >= count:
+                    return out
+    return out
+
+
+def _sort_key(d: Doc) -> str:
+    return d.sort or f"{d.code}\t{d.iri}"
 
 
 def _doc_json(d: Doc) -> dict:
