@@ -2,10 +2,10 @@
 
 One row per element (label, description, the seed lines it cites), tokenised as normalised character bigrams
 (server.search.normalise). Row ids follow the plans' tree order, so a listing without words is the hits' ids in
-order and ties in relevance fall in tree order. Filters and facet counts work on bit sets of row ids, as search
-engines do (Lucene's FixedBitSet, roaring bitmaps): one per facet value, ANDed with the hits' and counted with a
-popcount, so their cost does not grow with a Python loop over every hit. Only the page shown is ranked and
-fetched (FTS5's bm25 with ORDER BY … LIMIT). The index is built from the published graph when the pages first
+order and ties in relevance fall in tree order. Hits and filters are sets of row ids held as boolean arrays
+(numpy), as search engines hold bit sets (Lucene's FixedBitSet): a filter is the union of its values' rows, and
+the facet counts are one bincount over the (document, facet value) pairs of the hits, with no Python loop over
+every hit. Only the page shown is ranked and fetched (FTS5's bm25 with ORDER BY … LIMIT). The index is built from the published graph when the pages first
 need it and is rebuilt with the graph (it lives in Graph.cache). SQLite ships with Python; FTS5 is compiled into
 Debian's and python.org's builds.
 """
@@ -15,6 +15,8 @@ import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from server.search.normalise import highlight, index_text, match_expression
 from server.web.graph import Graph
@@ -165,62 +167,44 @@ class SearchIndex:
             """
         )
         # A SQL GROUP BY over a join with every hit took 0.8 s for 60k hits at national size, and a filter as
-        # `rowid IN (subquery)` makes FTS5 re-run the match once per allowed row (100 s for one query): filters
-        # and counts are bit sets of row ids instead. The single-valued municipality is counted by runs of ids.
-        self.municipality_of: list[str] = [""]  # by row id (ids start at 1)
-        self.members: dict[tuple, list[int]] = {}  # (facet, value) -> row ids, every filter
-        self.bits: dict[tuple, int] | None = None  # (facet, value) -> bit set, the counted facets
-        self.runs: list[tuple] | None = None  # (code, first id, last id) per run of one municipality
+        # `rowid IN (subquery)` makes FTS5 re-run the match once per allowed row (100 s for one query): hits and
+        # filters are boolean arrays over row ids instead (numpy; what search engines keep as bit sets), and the
+        # facet counts one bincount over every (document, facet value) pair the hits select.
+        self.size = 1  # row ids start at 1; row 0 is no document
+        self.keys: list[tuple] = []  # (facet, value) by key number
+        self.key_of: dict[tuple, int] = {}
+        self.pair_doc: list[int] = []  # one pair per document and facet value it has
+        self.pair_key: list[int] = []
+        self.frozen: _Pairs | None = None  # the pairs as arrays, made on first search after an add
         self.last_sort = ""
         self.add(docs)
 
-    def _size(self) -> int:
-        return len(self.municipality_of)
+    def _pairs(self) -> "_Pairs":
+        if self.frozen is None:
+            doc, key = np.array(self.pair_doc, dtype=np.int64), np.array(self.pair_key, dtype=np.int64)
+            order = np.argsort(key, kind="stable")
+            starts = np.searchsorted(key[order], np.arange(len(self.keys) + 1))
+            counted = np.array([facet in COUNTED or facet == "municipality" for facet, _ in self.keys], dtype=bool)
+            keep = counted[key] if len(key) else np.zeros(0, dtype=bool)
+            self.frozen = _Pairs(doc[keep], key[keep], doc[order], starts)
+        return self.frozen
 
-    def _bitsets(self) -> dict:
-        if self.bits is None:
-            self.bits = {key: _bitset(ids, self._size()) for key, ids in self.members.items() if key[0] in COUNTED}
-        return self.bits
-
-    def _municipality_runs(self) -> list[tuple]:
-        if self.runs is None:
-            self.runs = []
-            for i, code in enumerate(self.municipality_of[1:], 1):
-                if self.runs and self.runs[-1][0] == code and self.runs[-1][2] == i - 1:
-                    self.runs[-1] = (code, self.runs[-1][1], i)
-                else:
-                    self.runs.append((code, i, i))
-        return self.runs
-
-    def _value_bits(self, facet: str, value: str) -> int:
-        if facet in COUNTED:
-            return self._bitsets().get((facet, value), 0)
-        return _bitset(self.members.get((facet, value), ()), self._size())
-
-    def _filter_bits(self, filters: dict) -> int | None:
+    def _filter_mask(self, filters: dict):
         """The rows every filter allows (one facet's values are alternatives), or None when there is no filter."""
-        allowed = None
+        pairs, allowed = self._pairs(), None
         for facet, values in filters.items():
-            bits = 0
+            mask = np.zeros(self.size, dtype=bool)
             for value in values:
-                bits |= self._value_bits(facet, value)
-            allowed = bits if allowed is None else allowed & bits
+                k = self.key_of.get((facet, value))
+                if k is not None:
+                    mask[pairs.docs_by_key[pairs.starts[k] : pairs.starts[k + 1]]] = True
+            allowed = mask if allowed is None else allowed & mask
         return allowed
 
-    def _counts(self, hits: int) -> list[tuple]:
-        size = self._size()
-        buf = hits.to_bytes((size + 7) // 8, "little")
-        by_code: dict[str, int] = {}
-        for code, first, last in self._municipality_runs():
-            n = _count_range(buf, first, last)
-            if n:
-                by_code[code] = by_code.get(code, 0) + n
-        out = [("municipality", code, n) for code, n in by_code.items()]
-        for (facet, value), bits in self._bitsets().items():
-            n = (bits & hits).bit_count()
-            if n:
-                out.append((facet, value, n))
-        return out
+    def _counts(self, hits) -> list[tuple]:
+        pairs = self._pairs()
+        n = np.bincount(pairs.count_key[hits[pairs.count_doc]], minlength=len(self.keys))
+        return [(*self.keys[k], int(n[k])) for k in np.flatnonzero(n)]
 
     def add(self, docs: list[Doc]) -> None:
         """Index `docs` (sorted here into tree order); a later call must hold documents that come after these
@@ -228,7 +212,7 @@ class SearchIndex:
         docs = sorted(docs, key=_sort_key)
         if docs and _sort_key(docs[0]) < self.last_sort:
             raise ValueError(f"documents must be added in tree order: {docs[0].iri} comes before ones indexed")
-        start = self._size()
+        start = self.size
         rows, texts = [], []
         for i, d in enumerate(docs, start):
             lines = self.source_lines(d)
@@ -238,13 +222,17 @@ class SearchIndex:
             )
         with self.lock:
             for i, d in enumerate(docs, start):
-                self.municipality_of.append(d.code)
                 for facet, values in d.facets.items():
                     for value in values:
-                        self.members.setdefault((facet, value), []).append(i)
+                        k = self.key_of.setdefault((facet, value), len(self.keys))
+                        if k == len(self.keys):
+                            self.keys.append((facet, value))
+                        self.pair_doc.append(i)
+                        self.pair_key.append(k)
             if docs:
                 self.last_sort = _sort_key(docs[-1])
-            self.bits = self.runs = None
+            self.size += len(docs)
+            self.frozen = None
             self.db.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
             self.db.executemany("INSERT INTO fts(rowid, label, description, source) VALUES (?, ?, ?, ?)", texts)
             self.db.commit()
@@ -309,30 +297,38 @@ class SearchIndex:
         page = max(1, page)
         offset = 0 if size is None else (page - 1) * int(size)
         with self.lock:
-            allowed = self._filter_bits(filters)
+            allowed = self._filter_mask(filters)
             if expression is not None:
-                hits = self._text_bits(expression)
+                hits = self._text_mask(expression)
                 if allowed is not None:
                     hits &= allowed
                 ranked = self._ranked(expression, allowed, offset, size)
             else:  # no words: tree order, which is row id order
-                hits = allowed if allowed is not None else (1 << self._size()) - 2  # every row but 0
-                ranked = [(i, 0.0) for i in _nth_bits(hits, self._size(), offset, size)]
+                if allowed is None:
+                    hits = np.ones(self.size, dtype=bool)
+                    hits[0] = False
+                else:
+                    hits = allowed
+                ids = np.flatnonzero(hits)[offset : None if size is None else offset + int(size)]
+                ranked = [(i, 0.0) for i in ids.tolist()]
             data = self._data([i for i, _ in ranked])
             counts = self._counts(hits)
-        total = hits.bit_count()
+        total = int(np.count_nonzero(hits))
         hits_shown = [self._hit(json.loads(data[i]), score, runs) for i, score in ranked]
         pages = 1 if size is None else max(1, -(-total // int(size)))
         return Result(
             query, filters, total, hits_shown, self._facets(counts, filters), page, pages, time.perf_counter() - t0
         )
 
-    def _text_bits(self, expression: str) -> int:
+    def _text_mask(self, expression: str):
         """Every row the words match, without ranking them (one string of ids is cheaper to fetch than rows)."""
         ids = self.db.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", [expression]).fetchone()[0]
-        return _bitset(map(int, ids.split(",")) if ids else (), self._size())
+        mask = np.zeros(self.size, dtype=bool)
+        if ids:
+            mask[np.array(ids.split(","), dtype=np.int64)] = True
+        return mask
 
-    def _ranked(self, expression: str, allowed: int | None, offset: int, size: int | None) -> list[tuple]:
+    def _ranked(self, expression: str, allowed, offset: int, size: int | None) -> list[tuple]:
         """(row id, bm25) of the page asked for, by relevance, ties in tree order. Without filters SQLite keeps
         only the page (ORDER BY … LIMIT); with them the ranked rows are read in order, skipping those the
         filters refuse, until the page is full."""
@@ -340,12 +336,12 @@ class SearchIndex:
         if allowed is None:
             limit = "" if size is None else f" LIMIT {int(size)} OFFSET {int(offset)}"
             return self.db.execute(sql + limit, [expression]).fetchall()
-        mask = allowed.to_bytes((self._size() + 7) // 8, "little")
+        mask = allowed.tobytes()  # one byte per row: 1 where the filters allow it
         out, skip = [], offset
         cursor = self.db.execute(sql, [expression])
         try:
             for i, score in cursor:
-                if mask[i >> 3] >> (i & 7) & 1:
+                if mask[i]:
                     if skip:
                         skip -= 1
                         continue
@@ -411,42 +407,12 @@ class SearchIndex:
         )
 
 
-def _bitset(ids, size: int) -> int:
-    bits = bytearray((size + 7) // 8)
-    for i in ids:
-        bits[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(bits, "little")
-
-
-def _count_range(buf: bytes, first: int, last: int) -> int:
-    """How many bits of `buf` (a little-endian bit set) are set from bit `first` to bit `last`, inclusive."""
-    chunk = int.from_bytes(buf[first >> 3 : (last >> 3) + 1], "little") >> (first & 7)
-    return (chunk & ((1 << (last - first + 1)) - 1)).bit_count()
-
-
-def _nth_bits(bits: int, size: int, offset: int, count: int | None) -> list[int]:
-    """The positions of the set bits of `bits`, skipping the first `offset`, at most `count` of them (None: all).
-    Whole bytes are skipped by their popcount, so a page costs a walk over bytes, not over every hit."""
-    out, skip = [], offset
-    if count is not None and count <= 0:
-        return out
-    for j, byte in enumerate(bits.to_bytes((size + 7) // 8, "little")):
-        if not byte:
-            continue
-        if skip:
-            n = byte.bit_count()
-            if skip >= n:
-                skip -= n
-                continue
-        for k in range(8):
-            if byte >> k & 1:
-                if skip:
-                    skip -= 1
-                    continue
-                out.append(j * 8 + k)
-                if count is not None and len(out) >= count:
-                    return out
-    return out
+@dataclass
+class _Pairs:
+    count_doc: "np.ndarray"  # the pairs of the counted facets: document …
+    count_key: "np.ndarray"  # … and facet value
+    docs_by_key: "np.ndarray"  # every pair's document, grouped by facet value …
+    starts: "np.ndarray"  # … value k's from starts[k] to starts[k + 1]
 
 
 def _sort_key(d: Doc) -> str:
