@@ -5,9 +5,9 @@ One row per element (label, description, the seed lines it cites), tokenised as 
 order and ties in relevance fall in tree order. Hits and filters are sets of row ids held as boolean arrays
 (numpy), as search engines hold bit sets (Lucene's FixedBitSet): a filter is the union of its values' rows, and
 the facet counts are one bincount over the (document, facet value) pairs of the hits, with no Python loop over
-every hit. Only the page shown is ranked and fetched (FTS5's bm25 with ORDER BY … LIMIT). The index is built from the published graph when the pages first
-need it and is rebuilt with the graph (it lives in Graph.cache). SQLite ships with Python; FTS5 is compiled into
-Debian's and python.org's builds.
+every hit. Only the page shown is ranked and fetched (FTS5's bm25 with ORDER BY … LIMIT). The index is built
+from the published graph when the pages first need it and is rebuilt with the graph (it lives in Graph.cache).
+SQLite ships with Python; FTS5 is compiled into Debian's and python.org's builds.
 """
 
 import json
@@ -175,7 +175,7 @@ class SearchIndex:
         self.key_of: dict[tuple, int] = {}
         self.pair_doc: list[int] = []  # one pair per document and facet value it has
         self.pair_key: list[int] = []
-        self.frozen: _Pairs | None = None  # the pairs as arrays, made on first search after an add
+        self.frozen: _Pairs | None = None  # the pairs as arrays, remade after each add
         self.last_sort = ""
         self.add(docs)
 
@@ -233,6 +233,7 @@ class SearchIndex:
                 self.last_sort = _sort_key(docs[-1])
             self.size += len(docs)
             self.frozen = None
+            self._pairs()  # made now, so that the first search does not pay for it
             self.db.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
             self.db.executemany("INSERT INTO fts(rowid, label, description, source) VALUES (?, ?, ?, ?)", texts)
             self.db.commit()
