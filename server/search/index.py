@@ -160,7 +160,7 @@ class SearchIndex:
         self.db.executescript(
             """
             CREATE VIRTUAL TABLE fts USING fts5(label, description, source, tokenize='unicode61');
-            CREATE TABLE docs (id INTEGER PRIMARY KEY, code TEXT, data TEXT);
+            CREATE TABLE docs (id INTEGER PRIMARY KEY, data TEXT);
             CREATE VIRTUAL TABLE lines USING fts5(text, tokenize='unicode61');
             CREATE TABLE line_meta (id INTEGER PRIMARY KEY, code TEXT, municipality TEXT, source TEXT,
                                     source_label TEXT, line INTEGER);
@@ -216,7 +216,7 @@ class SearchIndex:
         rows, texts = [], []
         for i, d in enumerate(docs, start):
             lines = self.source_lines(d)
-            rows.append((i, d.code, json.dumps(_doc_json(d), ensure_ascii=False)))
+            rows.append((i, json.dumps(_doc_json(d), ensure_ascii=False)))
             texts.append(
                 (i, index_text(f"{d.label} {d.label_en}"), index_text(" ".join(d.description)), index_text(lines))
             )
@@ -234,7 +234,7 @@ class SearchIndex:
             self.size += len(docs)
             self.frozen = None
             self._pairs()  # made now, so that the first search does not pay for it
-            self.db.executemany("INSERT INTO docs VALUES (?, ?, ?)", rows)
+            self.db.executemany("INSERT INTO docs VALUES (?, ?)", rows)
             self.db.executemany("INSERT INTO fts(rowid, label, description, source) VALUES (?, ?, ?, ?)", texts)
             self.db.commit()
 
