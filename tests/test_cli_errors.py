@@ -1,16 +1,20 @@
 """The command line's small promises: --version, a one-line error for a missing query file (exit 2, as
 `validate`), Turtle syntax errors that show the offending line as text, and build progress as it happens."""
 
+import csv
 import io
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from server import __version__, cli
+from server.commands.query import query_file
 from server.graph.loading import DataFileError, parse_file
 from server.graph.progress import Progress
+from server.paths import QUERIES_DIR
 
 
 def test_version(capsys):
@@ -25,8 +29,43 @@ def test_query_with_a_missing_file_is_one_line_and_exit_2(tmp_path):
         [sys.executable, "-m", "server.cli", "query", "missing.rq"], cwd=tmp_path, capture_output=True, text=True
     )
     assert run.returncode == 2
-    assert run.stderr == "error: no such query file: missing.rq\n"
+    assert run.stderr == f"error: no such query file: missing.rq (nor a bundled query of that name in {QUERIES_DIR})\n"
     assert run.stdout == ""
+
+
+def test_a_bundled_query_is_found_by_name_when_no_such_file_is_here(tmp_path, monkeypatch):
+    bundled = tmp_path / "resources" / "queries"
+    (bundled / "quality").mkdir(parents=True)
+    (bundled / "plans.rq").write_text("SELECT 1 {}", encoding="utf-8")
+    (bundled / "quality" / "orphans.rq").write_text("SELECT 2 {}", encoding="utf-8")
+    (tmp_path / "resources" / "secret.rq").write_text("SELECT 3 {}", encoding="utf-8")
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    assert query_file("plans", bundled) == bundled / "plans.rq"
+    assert query_file("plans.rq", bundled) == bundled / "plans.rq"
+    assert query_file("quality/orphans", bundled) == bundled / "quality" / "orphans.rq"
+    (here / "plans.rq").write_text("SELECT 4 {}", encoding="utf-8")
+    assert query_file("plans.rq", bundled) == Path("plans.rq")  # a file here wins over the bundled one
+    for name in ("missing", "missing.rq", "../secret", "quality", "/etc/passwd.rq"):
+        with pytest.raises(FileNotFoundError):
+            query_file(name, bundled)
+
+
+def test_query_by_name_answers_from_another_directory(tmp_path, published_dir):
+    """`fukushi-kg query plans` from a folder without plans.rq runs the bundled queries/plans.rq."""
+    env = {**os.environ, "FUKUSHI_KG_PUBLISHED_DIR": str(published_dir)}
+
+    def query(name):
+        args = [sys.executable, "-m", "server.cli", "query", name, "--format", "csv"]
+        run = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, env=env)
+        assert run.returncode == 0, run.stderr
+        return run.stdout
+
+    by_name = query("plans")
+    assert by_name == query(str(QUERIES_DIR / "plans.rq")) == query("plans.rq")
+    rows = list(csv.DictReader(io.StringIO(by_name)))
+    assert {r["cityLabel"] for r in rows} >= {"小美玉市", "相模原市", "美祢市", "久留米市"}
 
 
 def test_turtle_error_shows_the_line_as_text(tmp_path):

@@ -6,6 +6,8 @@ The fresh environment gets the dependencies through a .pth line naming this envi
 same versions, no network); the project itself comes only from the wheel, which the test checks.
 """
 
+import csv
+import io
 import os
 import shutil
 import subprocess
@@ -67,5 +69,13 @@ def test_wheel_installs_builds_and_answers_from_anywhere(tmp_path):
     (work / "municipalities.rq").write_text(QUERY, encoding="utf-8")
     answer = run([cli, "query", "municipalities.rq", "--format", "csv"], cwd=work, env=env)
     assert answer.stdout.split() == ["code", "082368", "141500", "142069", "352136", "402036"]
+    # A competency query by name: no plans.rq here, so the copy the wheel carries answers.
+    plans = run([cli, "query", "plans", "--format", "csv"], cwd=work, env=env).stdout
+    assert plans == run([cli, "query", str(ROOT / "queries" / "plans.rq"), "--format", "csv"], cwd=work, env=env).stdout
+    rows = list(csv.DictReader(io.StringIO(plans)))
+    assert {r["cityLabel"] for r in rows} >= {"小美玉市", "相模原市", "美祢市", "久留米市"}
+    missing = subprocess.run([cli, "query", "no-such-query"], cwd=work, env=env, capture_output=True, text=True)
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert missing.stderr.startswith("error: no such query file: no-such-query") and missing.stderr.count("\n") == 1
     assert run([cli, "--version"], cwd=work, env=env).stdout.startswith("fukushi-kg ")
     shutil.rmtree(tmp_path / "venv", ignore_errors=True)

@@ -17,7 +17,11 @@ FORMATS = {
 
 def register(sub) -> None:
     p = sub.add_parser("query", help="run a SPARQL query file on the built graph or a remote endpoint")
-    p.add_argument("file", help="the .rq file (- for standard input)")
+    p.add_argument(
+        "file",
+        help="the .rq file, or the name of a bundled query (plans, plans.rq, quality/…) when no such file exists "
+        "here; - for standard input",
+    )
     p.add_argument("--format", choices=sorted(FORMATS), default="csv", help="output format (default: csv)")
     p.add_argument("--endpoint", help="URL of a SPARQL endpoint to send the query to instead")
     p.add_argument("--published", help="folder of the built graph (default: published/)")
@@ -27,12 +31,16 @@ def register(sub) -> None:
 def cmd_query(args) -> int:
     from server.graph.build import BuildFailed
     from server.graph.loading import DataFileError
+    from server.paths import QUERIES_DIR
     from server.store import GraphNotBuilt
 
     try:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        text = sys.stdin.read() if args.file == "-" else query_file(args.file, QUERIES_DIR).read_text(encoding="utf-8")
     except FileNotFoundError:
-        print(f"error: no such query file: {args.file}", file=sys.stderr)
+        print(
+            f"error: no such query file: {args.file} (nor a bundled query of that name in {QUERIES_DIR})",
+            file=sys.stderr,
+        )
         return 2
     except (OSError, UnicodeDecodeError) as exc:
         print(f"error: cannot read {args.file}: {exc}", file=sys.stderr)
@@ -52,6 +60,21 @@ def cmd_query(args) -> int:
 
 class QueryFailed(Exception):
     pass
+
+
+def query_file(name: str, queries_dir: Path) -> Path:
+    """`name` as a path when it exists; otherwise the bundled query it names (`plans`, `plans.rq`,
+    `quality/duplicate-sibling-order`), so the competency queries answer from any directory after a
+    non-editable install. FileNotFoundError when neither exists."""
+    given = Path(name)
+    if given.exists():
+        return given
+    root = queries_dir.resolve()
+    for candidate in (root / name, root / f"{name}.rq"):
+        candidate = candidate.resolve()
+        if candidate.is_relative_to(root) and candidate.suffix == ".rq" and candidate.is_file():
+            return candidate
+    raise FileNotFoundError(name)
 
 
 def local(text: str, fmt: str, published=None) -> bytes:

@@ -139,6 +139,8 @@ def _national(graph, repeat: int) -> None:
                     code=code,
                     municipality=f"合成{k + 1}市",
                     facets=facets,
+                    # tree order within the copy's own municipality (the index keeps row ids in tree order)
+                    sort=f"{code}\t" + d.sort.split("\t", 1)[-1].replace("/id/", f"/id/synthetic-{code}/"),
                 )
             )
         if len(batch) > 20000:

@@ -1,17 +1,22 @@
 """The search index: every plan element in an SQLite FTS5 table, with its facets beside it.
 
 One row per element (label, description, the seed lines it cites), tokenised as normalised character bigrams
-(server.search.normalise); facet values in a plain table joined on the row id, so counts are one GROUP BY.
-The index is built from the published graph when the pages first need it and is rebuilt with the graph
-(it lives in Graph.cache). SQLite ships with Python; FTS5 is compiled into Debian's and python.org's builds.
+(server.search.normalise). Row ids follow the plans' tree order, so a listing without words is the hits' ids in
+order and ties in relevance fall in tree order. Hits and filters are sets of row ids held as boolean arrays
+(numpy), as search engines hold bit sets (Lucene's FixedBitSet): a filter is the union of its values' rows, and
+the facet counts are one bincount over the (document, facet value) pairs of the hits, with no Python loop over
+every hit. Only the page shown is ranked and fetched (FTS5's bm25 with ORDER BY … LIMIT). The index is built
+from the published graph when the pages first need it and is rebuilt with the graph (it lives in Graph.cache).
+SQLite ships with Python; FTS5 is compiled into Debian's and python.org's builds.
 """
 
 import json
 import sqlite3
 import threading
 import time
-from collections import Counter
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from server.search.normalise import highlight, index_text, match_expression
 from server.web.graph import Graph
@@ -155,57 +160,82 @@ class SearchIndex:
         self.db.executescript(
             """
             CREATE VIRTUAL TABLE fts USING fts5(label, description, source, tokenize='unicode61');
-            CREATE TABLE docs (id INTEGER PRIMARY KEY, code TEXT, sort TEXT, data TEXT);
-            CREATE TABLE facets (doc INTEGER, facet TEXT, value TEXT);
+            CREATE TABLE docs (id INTEGER PRIMARY KEY, data TEXT);
             CREATE VIRTUAL TABLE lines USING fts5(text, tokenize='unicode61');
             CREATE TABLE line_meta (id INTEGER PRIMARY KEY, code TEXT, municipality TEXT, source TEXT,
                                     source_label TEXT, line INTEGER);
             """
         )
-        # Facet counts: SQL's GROUP BY over a join with every hit is the slow part at national size (0.8 s for
-        # 60k hits), so counts come from a bit set per facet value ANDed with the hits' bit set (Python ints,
-        # popcount), and the single-valued municipality from an array; the facets table serves the filters.
-        self.municipality_of: list[str] = [""]  # by row id (ids start at 1)
-        self.members: dict[tuple, list[int]] = {}
-        self.bits: dict[tuple, int] | None = None
+        # A SQL GROUP BY over a join with every hit took 0.8 s for 60k hits at national size, and a filter as
+        # `rowid IN (subquery)` makes FTS5 re-run the match once per allowed row (100 s for one query): hits and
+        # filters are boolean arrays over row ids instead (numpy; what search engines keep as bit sets), and the
+        # facet counts one bincount over every (document, facet value) pair the hits select.
+        self.size = 1  # row ids start at 1; row 0 is no document
+        self.keys: list[tuple] = []  # (facet, value) by key number
+        self.key_of: dict[tuple, int] = {}
+        self.pair_doc: list[int] = []  # one pair per document and facet value it has
+        self.pair_key: list[int] = []
+        self.frozen: _Pairs | None = None  # the pairs as arrays, remade after each add
+        self.last_sort = ""
         self.add(docs)
 
-    def _bitsets(self) -> dict:
-        if self.bits is None:
-            self.bits = {key: _bitset(ids, len(self.municipality_of)) for key, ids in self.members.items()}
-        return self.bits
+    def _pairs(self) -> "_Pairs":
+        if self.frozen is None:
+            doc, key = np.array(self.pair_doc, dtype=np.int64), np.array(self.pair_key, dtype=np.int64)
+            order = np.argsort(key, kind="stable")
+            starts = np.searchsorted(key[order], np.arange(len(self.keys) + 1))
+            counted = np.array([facet in COUNTED or facet == "municipality" for facet, _ in self.keys], dtype=bool)
+            keep = counted[key] if len(key) else np.zeros(0, dtype=bool)
+            self.frozen = _Pairs(doc[keep], key[keep], doc[order], starts)
+        return self.frozen
 
-    def _counts(self, ids: list[int]) -> list[tuple]:
-        hits = _bitset(ids, len(self.municipality_of))
-        out = [("municipality", code, n) for code, n in Counter(self.municipality_of[i] for i in ids).items()]
-        for (facet, value), bits in self._bitsets().items():
-            n = (bits & hits).bit_count()
-            if n:
-                out.append((facet, value, n))
-        return out
+    def _filter_mask(self, filters: dict):
+        """The rows every filter allows (one facet's values are alternatives), or None when there is no filter."""
+        pairs, allowed = self._pairs(), None
+        for facet, values in filters.items():
+            mask = np.zeros(self.size, dtype=bool)
+            for value in values:
+                k = self.key_of.get((facet, value))
+                if k is not None:
+                    mask[pairs.docs_by_key[pairs.starts[k] : pairs.starts[k + 1]]] = True
+            allowed = mask if allowed is None else allowed & mask
+        return allowed
+
+    def _counts(self, hits) -> list[tuple]:
+        pairs = self._pairs()
+        n = np.bincount(pairs.count_key[hits[pairs.count_doc]], minlength=len(self.keys))
+        return [(*self.keys[k], int(n[k])) for k in np.flatnonzero(n)]
 
     def add(self, docs: list[Doc]) -> None:
-        start = self.db.execute("SELECT COALESCE(MAX(id), 0) FROM docs").fetchone()[0] + 1
-        rows, texts, facets = [], [], []
+        """Index `docs` (sorted here into tree order); a later call must hold documents that come after these
+        in tree order (as the municipalities in code order), since row ids are the tree order."""
+        docs = sorted(docs, key=_sort_key)
+        if docs and _sort_key(docs[0]) < self.last_sort:
+            raise ValueError(f"documents must be added in tree order: {docs[0].iri} comes before ones indexed")
+        start = self.size
+        rows, texts = [], []
         for i, d in enumerate(docs, start):
             lines = self.source_lines(d)
-            rows.append((i, d.code, d.sort or f"{d.code}\t{d.iri}", json.dumps(_doc_json(d), ensure_ascii=False)))
+            rows.append((i, json.dumps(_doc_json(d), ensure_ascii=False)))
             texts.append(
                 (i, index_text(f"{d.label} {d.label_en}"), index_text(" ".join(d.description)), index_text(lines))
             )
-            facets.extend((i, facet, value) for facet, values in d.facets.items() for value in values)
         with self.lock:
             for i, d in enumerate(docs, start):
-                self.municipality_of.append(d.code)
-                for facet in COUNTED:
-                    for value in d.facets.get(facet, ()):
-                        self.members.setdefault((facet, value), []).append(i)
-            self.bits = None
-            self.db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)", rows)
+                for facet, values in d.facets.items():
+                    for value in values:
+                        k = self.key_of.setdefault((facet, value), len(self.keys))
+                        if k == len(self.keys):
+                            self.keys.append((facet, value))
+                        self.pair_doc.append(i)
+                        self.pair_key.append(k)
+            if docs:
+                self.last_sort = _sort_key(docs[-1])
+            self.size += len(docs)
+            self.frozen = None
+            self._pairs()  # made now, so that the first search does not pay for it
+            self.db.executemany("INSERT INTO docs VALUES (?, ?)", rows)
             self.db.executemany("INSERT INTO fts(rowid, label, description, source) VALUES (?, ?, ?, ?)", texts)
-            self.db.executemany("INSERT INTO facets VALUES (?, ?, ?)", facets)
-            self.db.execute("CREATE INDEX IF NOT EXISTS facets_by_value ON facets(facet, value, doc)")
-            self.db.execute("CREATE INDEX IF NOT EXISTS docs_in_order ON docs(sort)")
             self.db.commit()
 
     def add_source_lines(self, texts: list[tuple]) -> None:
@@ -265,42 +295,70 @@ class SearchIndex:
         expression, runs = match_expression(query or "")
         if query and query.strip() and expression is None:
             return Result(query, filters, 0, [], {}, 1, 0, time.perf_counter() - t0)
-        where, params = [], []
-        remaining = dict(filters)
-        if expression is not None:
-            source = "SELECT rowid AS id, bm25(fts, 10.0, 3.0, 1.0) AS score FROM fts WHERE fts MATCH ?"
-            params.append(expression)
-        elif remaining:  # no words: start from the first filter's members rather than scanning every row
-            facet, values = remaining.popitem()
-            marks = ", ".join("?" * len(values))
-            source = f"SELECT DISTINCT doc AS id, 0.0 AS score FROM facets WHERE facet = ? AND value IN ({marks})"
-            params += [facet, *values]
-        else:
-            source = "SELECT id, 0.0 AS score FROM docs"
-        for facet, values in remaining.items():
-            marks = ", ".join("?" * len(values))
-            where.append(f"id IN (SELECT doc FROM facets WHERE facet = ? AND value IN ({marks}))")
-            params += [facet, *values]
-        hits_sql = f"SELECT id, score FROM ({source})" + (" WHERE " + " AND ".join(where) if where else "")
         page = max(1, page)
-        limit = "" if size is None else f" LIMIT {int(size)} OFFSET {(page - 1) * int(size)}"
-        if expression is not None:  # by relevance (bm25, computed once per hit), ties in tree order (row ids)
-            ordered = "SELECT d.data, h.score FROM (SELECT id, score FROM temp.hits ORDER BY score, id{limit}) h "
-            ordered += "JOIN docs d ON d.id = h.id ORDER BY h.score, h.id"
-        else:  # no words: tree order, walking the docs' sort index until the page is full
-            ordered = "SELECT d.data, 0.0 FROM docs d WHERE d.id IN (SELECT id FROM temp.hits) ORDER BY d.sort{limit}"
+        offset = 0 if size is None else (page - 1) * int(size)
         with self.lock:
-            self.db.execute("DROP TABLE IF EXISTS temp.hits")
-            self.db.execute("CREATE TEMP TABLE hits (id INTEGER PRIMARY KEY, score REAL)")
-            self.db.execute(f"INSERT INTO temp.hits {hits_sql}", params)
-            ids = [row[0] for row in self.db.execute("SELECT id FROM temp.hits")]
-            total = len(ids)
-            rows = self.db.execute(ordered.format(limit=limit)).fetchall()
-            self.db.execute("DROP TABLE temp.hits")
-        counts = self._counts(ids)
-        hits = [self._hit(json.loads(data), score, runs) for data, score in rows]
+            allowed = self._filter_mask(filters)
+            if expression is not None:
+                hits = self._text_mask(expression)
+                if allowed is not None:
+                    hits &= allowed
+                ranked = self._ranked(expression, allowed, offset, size)
+            else:  # no words: tree order, which is row id order
+                if allowed is None:
+                    hits = np.ones(self.size, dtype=bool)
+                    hits[0] = False
+                else:
+                    hits = allowed
+                ids = np.flatnonzero(hits)[offset : None if size is None else offset + int(size)]
+                ranked = [(i, 0.0) for i in ids.tolist()]
+            data = self._data([i for i, _ in ranked])
+            counts = self._counts(hits)
+        total = int(np.count_nonzero(hits))
+        hits_shown = [self._hit(json.loads(data[i]), score, runs) for i, score in ranked]
         pages = 1 if size is None else max(1, -(-total // int(size)))
-        return Result(query, filters, total, hits, self._facets(counts, filters), page, pages, time.perf_counter() - t0)
+        return Result(
+            query, filters, total, hits_shown, self._facets(counts, filters), page, pages, time.perf_counter() - t0
+        )
+
+    def _text_mask(self, expression: str):
+        """Every row the words match, without ranking them (one string of ids is cheaper to fetch than rows)."""
+        ids = self.db.execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", [expression]).fetchone()[0]
+        mask = np.zeros(self.size, dtype=bool)
+        if ids:
+            mask[np.array(ids.split(","), dtype=np.int64)] = True
+        return mask
+
+    def _ranked(self, expression: str, allowed, offset: int, size: int | None) -> list[tuple]:
+        """(row id, bm25) of the page asked for, by relevance, ties in tree order. Without filters SQLite keeps
+        only the page (ORDER BY … LIMIT); with them the ranked rows are read in order, skipping those the
+        filters refuse, until the page is full."""
+        sql = "SELECT rowid, bm25(fts, 10.0, 3.0, 1.0) AS score FROM fts WHERE fts MATCH ? ORDER BY score, rowid"
+        if allowed is None:
+            limit = "" if size is None else f" LIMIT {int(size)} OFFSET {int(offset)}"
+            return self.db.execute(sql + limit, [expression]).fetchall()
+        mask = allowed.tobytes()  # one byte per row: 1 where the filters allow it
+        out, skip = [], offset
+        cursor = self.db.execute(sql, [expression])
+        try:
+            for i, score in cursor:
+                if mask[i]:
+                    if skip:
+                        skip -= 1
+                        continue
+                    out.append((i, score))
+                    if size is not None and len(out) >= size:
+                        break
+        finally:
+            cursor.close()
+        return out
+
+    def _data(self, ids: list[int]) -> dict:
+        """Row id -> the stored hit, for the page's ids (passed as one JSON array: no limit on their number)."""
+        if not ids:
+            return {}
+        sql = "SELECT d.id, d.data FROM json_each(?) j JOIN docs d ON d.id = j.value"
+        return dict(self.db.execute(sql, [json.dumps(ids)]))
 
     def _facets(self, counts, filters) -> dict:
         out = {key: [] for key in FILTERS}
@@ -350,11 +408,16 @@ class SearchIndex:
         )
 
 
-def _bitset(ids: list[int], size: int) -> int:
-    bits = bytearray((size + 7) // 8)
-    for i in ids:
-        bits[i >> 3] |= 1 << (i & 7)
-    return int.from_bytes(bits, "little")
+@dataclass
+class _Pairs:
+    count_doc: "np.ndarray"  # the pairs of the counted facets: document …
+    count_key: "np.ndarray"  # … and facet value
+    docs_by_key: "np.ndarray"  # every pair's document, grouped by facet value …
+    starts: "np.ndarray"  # … value k's from starts[k] to starts[k + 1]
+
+
+def _sort_key(d: Doc) -> str:
+    return d.sort or f"{d.code}\t{d.iri}"
 
 
 def _doc_json(d: Doc) -> dict:

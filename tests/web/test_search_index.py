@@ -1,0 +1,101 @@
+"""The search index's pages, order and facet counts, checked against answers computed without its bit sets: the
+documents' own facet values counted hit by hit, tree order from their sort keys, and relevance from a plain FTS5
+query over every match. The index is built in two batches (as the national benchmark builds it)."""
+
+from collections import Counter
+
+import pytest
+
+from server.search.index import COUNTED, SearchIndex, documents
+
+
+@pytest.fixture(scope="module")
+def bundled(app):
+    from server.web.graph import get_graph
+
+    with app.app_context():
+        graph = get_graph()
+        docs, labels = documents(graph)
+        base = graph.ns.base
+    codes = sorted({d.code for d in docs})
+    first = [d for d in docs if d.code in codes[:2]]
+    rest = [d for d in docs if d.code not in codes[:2]]
+    index = SearchIndex(first, labels, base)
+    index.add(rest)
+    return index, {d.iri: d for d in docs}, labels, base
+
+
+def allowed(doc, filters) -> bool:
+    return all(doc.facets.get(facet, set()) & set(values) for facet, values in filters.items())
+
+
+def all_pages(index, query, filters, size) -> list:
+    first = index.search(query, filters, 1, size)
+    hits = list(first.hits)
+    for page in range(2, first.pages + 1):
+        hits += index.search(query, filters, page, size).hits
+    assert index.search(query, filters, first.pages + 1, size).hits == []  # past the end: nothing
+    return hits
+
+
+def test_listing_without_words_pages_through_the_tree_in_order(bundled):
+    index, docs, _, _ = bundled
+    filters = {"level": ["Measure"], "municipality": ["141500", "402036"]}
+    want = [d.iri for d in sorted(docs.values(), key=lambda d: d.sort) if allowed(d, filters)]
+    assert len(want) > 20
+    assert [h.iri for h in all_pages(index, "", filters, 7)] == want
+    assert [h.iri for h in index.search("", filters, size=None).hits] == want
+    assert index.search("", filters, 3, 7).total == len(want)
+    everything = index.search("", {}, size=None)
+    assert [h.iri for h in everything.hits] == [d.iri for d in sorted(docs.values(), key=lambda d: d.sort)]
+
+
+def test_ranked_pages_with_filters_are_the_full_ranking_cut_into_pages(bundled):
+    index, docs, _, _ = bundled
+    filters = {"municipality": ["141500", "352136"], "level": ["Measure", "Policy", "Direction"]}
+    # Relevance straight from FTS5, every match, then the filters applied to the documents themselves.
+    tree = {iri: n for n, iri in enumerate(d.iri for d in sorted(docs.values(), key=lambda d: d.sort))}
+    from server.search.normalise import match_expression
+
+    expression, _ = match_expression("見守り")
+    rows = index.db.execute(
+        "SELECT json_extract(d.data, '$.iri'), bm25(fts, 10.0, 3.0, 1.0) FROM fts JOIN docs d ON d.id = fts.rowid "
+        "WHERE fts MATCH ?",
+        [expression],
+    ).fetchall()
+    want = [iri for iri, score in sorted(rows, key=lambda r: (r[1], tree[r[0]])) if allowed(docs[iri], filters)]
+    assert len(want) > 10
+    assert [h.iri for h in all_pages(index, "見守り", filters, 4)] == want
+    assert index.search("見守り", filters).total == len(want)
+    scores = [h.score for h in index.search("見守り", filters, size=None).hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "query, filters",
+    [
+        ("見守り", {}),
+        ("地域 福祉", {"level": ["Measure"]}),
+        ("", {"target_group": ["concept/target-group/older-people"]}),
+        ("支えあい", {"municipality": ["141500", "082368"]}),
+        ("", {}),
+    ],
+)
+def test_facet_counts_are_the_hits_counted_one_by_one(bundled, query, filters):
+    index, docs, _, _ = bundled
+    result = index.search(query, filters, 1, 5)
+    hits = index.search(query, filters, size=None).hits
+    assert result.total == len(hits) > 0
+    want = Counter(
+        (facet, value) for h in hits for facet in ("municipality", *COUNTED) for value in docs[h.iri].facets[facet]
+    )
+    got = Counter({(facet, v.key): v.count for facet, values in result.facets.items() for v in values if v.count})
+    assert got == want
+
+
+def test_documents_must_come_in_tree_order(bundled):
+    _, docs, labels, base = bundled
+    ordered = sorted(docs.values(), key=lambda d: d.sort)
+    index = SearchIndex(ordered[100:], labels, base)
+    with pytest.raises(ValueError, match="tree order"):
+        index.add(ordered[:100])
