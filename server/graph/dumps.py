@@ -161,7 +161,7 @@ def _concatenate(paths: list[Path], destination: Path, fmt: str) -> tuple[int, s
     return size, digest.hexdigest()
 
 
-STORE_LAYOUT = "named-graphs/1"  # each graph under server.store.graph_name(key), the whole in the default graph
+STORE_LAYOUT = "named-graphs/2"  # each graph under server.store.graph_name(key), the whole in the default graph
 REUSE_LIMIT = 0.1  # the share of graphs that may change for the previous store to be reused
 
 
@@ -183,6 +183,10 @@ def write_store(folder: Path, graphs: dict, whole_nt: Path, previous: Path | Non
         store = ox.Store(str(folder))
         store.bulk_load(input=NQuads({k: g.files["nt"] for k, g in graphs.items()}), format=ox.RdfFormat.N_QUADS)
         store.bulk_load(path=str(whole_nt), format=ox.RdfFormat.N_TRIPLES)
+        # A bulk load leaves RocksDB's tables as loaded; compacting them once makes every later read 2–5× faster
+        # (measured at national scale: 8 s to compact, guardianship-measures 108 s -> 20 s). A reused store keeps
+        # its compacted tables and adds a few small ones per rebuild.
+        store.optimize()
     store.flush()
     del store  # closes the database before the folder is swapped in
     return {"layout": STORE_LAYOUT, "files": store_files(folder)}

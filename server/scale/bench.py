@@ -24,6 +24,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from server.commands.bench import ACCEPT_JSON, _free_port, _post, _rows, _running
+from server.graph.dumps import versions_dir
 from server.paths import QUERIES_DIR
 from server.scale.synthetic import generate
 
@@ -51,6 +52,10 @@ def _run(home: Path, municipalities: int, args) -> int:
             print(f"error: --serve-only needs a built synthetic home at {home}", file=sys.stderr)
             return 2
         return _serving(home, published, env, figures)
+    for earlier in (home / ".fukushi-kg-parts", versions_dir(published)):  # a full build starts from nothing
+        shutil.rmtree(earlier, ignore_errors=True)
+    if published.is_symlink():
+        published.unlink()
     t = time.perf_counter()
     made = generate(home, municipalities)
     print(f"synthetic data: {municipalities} municipalities, {made['triples']:,} asserted data triples in {home}")
