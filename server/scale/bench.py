@@ -123,7 +123,10 @@ def _serving(home: Path, published: Path, env: dict, figures: list) -> int:
         for name, text in queries.items():
             mine, other = p95_ours[name], p95_theirs[name]
             ratios.append(mine / other)
-            rows = _rows(_post(ours, text))
+            try:
+                rows = str(_rows(_post(ours, text)))
+            except (urllib.error.URLError, OSError, ValueError, KeyError) as exc:  # shown, not fatal
+                rows = str(getattr(exc, "code", "error"))
             print(f"{name:<34} {rows:>7} {mine * 1000:>12.1f} {other * 1000:>16.1f} {mine / other:>7.2f}")
         worst = max(p95_ours.values())
         figures.append(("competency queries, worst p95, 8 clients", f"{worst * 1000:.0f} ms", worst <= 0.2, "≤ 200 ms"))
@@ -163,8 +166,8 @@ def _answer_seconds(url: str, query: str) -> float | None:
     """Seconds to a whole answer, or None when the server stopped the query (or refused it)."""
     start = time.perf_counter()
     try:
-        _post(url, query)
-    except (urllib.error.URLError, OSError):
+        _rows(_post(url, query))  # a whole answer parses: a server may stop mid-answer after sending 200
+    except (urllib.error.URLError, OSError, ValueError, KeyError):
         return None
     return time.perf_counter() - start
 

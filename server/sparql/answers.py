@@ -8,7 +8,8 @@ instead of starting their own ("single flight"): eight clients opening the same 
 worker, not eight. Queries with SERVICE are never kept (a remote endpoint's answer may change).
 
 The executor also evaluates the named competency queries once a version is loaded (warm-up), so that the
-questions users start from are answered from here.
+questions users start from are answered from here; those answers are pinned (a handful, one per named query):
+other answers coming and going cannot push them out.
 """
 
 import contextlib
@@ -31,38 +32,47 @@ class AnswerCache:
         self.max_bytes = max(0, int(max_bytes))
         self._lock = threading.Lock()
         self._items: OrderedDict = OrderedDict()
+        self._pinned: dict = {}  # the named queries' answers, kept until the version changes
         self._bytes = 0
         self._flights: dict = {}
         self.hits = self.misses = self.shared = 0
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._items) + len(self._pinned)
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
+            self._pinned.clear()
             self._bytes = 0
 
     def get(self, key):
         with self._lock:
-            answer = self._items.get(key)
-            if answer is not None:
-                self._items.move_to_end(key)
-            return answer
+            return self._lookup(key)
+
+    def _lookup(self, key):
+        if key in self._pinned:
+            return self._pinned[key]
+        answer = self._items.get(key)
+        if answer is not None:
+            self._items.move_to_end(key)
+        return answer
 
     def answer(
-        self, key, evaluate: Callable[[], object], keep: bool = True, waiting=contextlib.nullcontext
+        self, key, evaluate: Callable[[], object], keep: bool = True, waiting=contextlib.nullcontext, pin: bool = False
     ) -> tuple[object, str]:
         """(answer, how): the kept answer for `key` ("kept"), the answer of the evaluation of it already under way
         ("shared"), or `evaluate()` ("evaluated"). An evaluation that raises raises in every request that waited
         for it (they asked the same question). `waiting()` is entered around the wait for another's evaluation:
-        the executor counts the waiting request in its client's share there."""
+        the executor counts the waiting request in its client's share there. `pin` keeps the answer out of the
+        least-recently-used order (the warm-up's)."""
         if not keep or self.max_bytes == 0:
             return evaluate(), "evaluated"
         with self._lock:
-            kept = self._items.get(key)
+            kept = self._lookup(key)
             if kept is not None:
-                self._items.move_to_end(key)
+                if pin and key in self._items:
+                    self._pin(key, self._items.pop(key))
                 self.hits += 1
                 return kept, "kept"
             flight = self._flights.get(key)
@@ -87,18 +97,29 @@ class AnswerCache:
             with self._lock:
                 del self._flights[key]
             flight.done.set()
-        self._put(key, flight.answer)
+        self._put(key, flight.answer, pin)
         return flight.answer, "evaluated"
 
-    def _put(self, key, answer) -> None:
-        size = len(getattr(answer, "body", b"")) + 256
-        if getattr(answer, "status", None) != 200 or size > self.max_bytes // 4:
+    def _pin(self, key, answer) -> None:
+        self._bytes -= _size(answer)
+        self._pinned[key] = answer
+
+    def _put(self, key, answer, pin: bool = False) -> None:
+        size = _size(answer)
+        if getattr(answer, "status", None) != 200 or (size > self.max_bytes // 4 and not pin):
             return  # errors are not answers to keep; one huge answer must not empty the cache
         with self._lock:
-            if key in self._items:
+            if pin:
+                self._pinned[key] = answer
+                return
+            if key in self._items or key in self._pinned:
                 return
             self._items[key] = answer
             self._bytes += size
             while self._bytes > self.max_bytes and self._items:
                 _, old = self._items.popitem(last=False)
-                self._bytes -= len(getattr(old, "body", b"")) + 256
+                self._bytes -= _size(old)
+
+
+def _size(answer) -> int:
+    return len(getattr(answer, "body", b"")) + 256

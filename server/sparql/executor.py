@@ -441,7 +441,7 @@ class Executor:
                 if self._closed or self._generation != generation:
                     return
                 try:
-                    self.answers.answer((generation, job), lambda j=job: self._warm(j))
+                    self.answers.answer((generation, job), lambda j=job: self._warm(j), pin=True)
                     kept += self.answers.get((generation, job)) is not None
                 except Exception:  # a named query that cannot be answered is answered (or refused) on request
                     continue

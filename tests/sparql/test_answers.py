@@ -137,3 +137,13 @@ def test_the_named_queries_are_answered_from_the_warm_up(published_dir, tmp_path
             assert page.status_code == 200 and pool.answers.misses == 1
     finally:
         pool.close()
+
+
+def test_pinned_answers_outlast_the_others():
+    cache = AnswerCache(4096)
+    cache.answer("named", lambda: _ok(b"n" * 1500), pin=True)  # over a quarter of the cache: pinned all the same
+    for i in range(20):
+        cache.answer(i, lambda: _ok(b"x" * 500))
+    assert cache.get("named").body == b"n" * 1500
+    cache.clear()
+    assert cache.get("named") is None
