@@ -201,6 +201,7 @@ class _Worker:
         self.generation = generation  # which publication of the dump this worker answers from
         self.baseline: int | None = None  # resident memory once the graph is loaded
         self.killed = False  # stopped by us (timeout, memory, switch), not lost
+        self.spare = False  # loaded and kept idle until a stopped worker's place needs it
 
     @property
     def alive(self) -> bool:
@@ -352,6 +353,7 @@ class Executor:
         self._closed = False
         self.replacements = 0
         self.lost = 0  # workers that died on their own (a crash, the OOM killer), not stopped by us
+        self._spare: _Worker | None = None  # loaded and idle: takes a stopped worker's place at once
         self.answers = AnswerCache(int(answer_cache_mb * (1 << 20)))
         self.warm_jobs = tuple(warm_jobs)  # the named queries, evaluated once each version is loaded
         self.warm_timeout = float(warm_timeout)  # longer than a request's: nobody waits on a warm-up
@@ -377,6 +379,7 @@ class Executor:
                 self._free = workers
                 self._pid = os.getpid()
                 self._cond.notify_all()
+            self._make_spare()
             self._warm_up()
 
     def _bring_up(self, dump: Dump, generation: int) -> list[_Worker]:
@@ -614,15 +617,18 @@ class Executor:
             self._switching = False
             self._cond.notify_all()
         self.answers.clear()  # answers of the old version: the new one is asked afresh
-        for worker in old:
+        with self._cond:
+            spare, self._spare = self._spare, None
+        for worker in old + ([spare] if spare else []):
             self._forget(worker)
+        self._make_spare()
         self._warm_up()
 
     # -- processes -----------------------------------------------------------------------------------------------
 
     def worker_pids(self) -> list[int]:
         with self._cond:
-            return sorted(w.process.pid for w in self._all if w.alive)
+            return sorted(w.process.pid for w in self._all if w.alive and not w.spare)
 
     @property
     def loaded(self) -> int:
@@ -638,17 +644,18 @@ class Executor:
     def close(self) -> None:
         with self._cond:
             self._closed = True
-            workers, self._all, self._free = list(self._all), set(), []
+            workers, self._all, self._free, self._spare = list(self._all), set(), [], None
             self._cond.notify_all()
         for worker in workers:
             worker.stop()
 
-    def _spawn(self, dump: Dump, generation: int) -> _Worker:
+    def _spawn(self, dump: Dump, generation: int, spare: bool = False) -> _Worker:
         ours, theirs = socket.socketpair()
         with ours, theirs:
             command, env = _worker_command(theirs.fileno(), str(dump.path), self._base)
             process = subprocess.Popen(command, pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, env=env)
             worker = _Worker(process, Connection(ours.detach()), generation)
+            worker.spare = spare
         with self._cond:
             self._all.add(worker)
         return worker
@@ -692,6 +699,28 @@ class Executor:
             print(f"fukushi-kg: query worker {worker.process.pid} lost ({how})", file=sys.stderr, flush=True)
         self._replace(worker)
 
+    def _make_spare(self) -> None:
+        """Load one more worker in the background and keep it idle: a worker stopped after a timeout is then
+        replaced in the time it takes to hand over a loaded process, not to start one (0.5-1 s)."""
+        generation, dump = self._generation, self._dump
+
+        def load():
+            if self._closed or self._pid != os.getpid() or dump is None:
+                return
+            try:
+                worker = self._spawn(dump, generation, spare=True)
+                self._await_ready(worker, dump)
+            except (WorkerFailed, DumpInvalid) as exc:  # no spare: a replacement starts a worker as before
+                print(f"fukushi-kg: {exc}", file=sys.stderr, flush=True)
+                return
+            with self._cond:
+                if generation == self._generation and not self._closed and self._spare is None:
+                    self._spare = worker
+                    return
+            self._forget(worker)
+
+        threading.Thread(target=load, name="sparql-spare-worker", daemon=True).start()
+
     def _replace(self, worker: _Worker, counted: bool = True) -> None:
         """Stop `worker` and bring up a successor in the background, so the caller can answer at once."""
         self._forget(worker)
@@ -700,6 +729,16 @@ class Executor:
         if counted:
             self.replacements += 1
         generation, dump = self._generation, self._dump
+        with self._cond:  # the spare steps in at once, and a new spare is loaded behind it
+            spare, self._spare = self._spare, None
+            if spare is not None and spare.alive and spare.generation == generation and not self._closed:
+                spare.spare = False
+                self._free.append(spare)
+                self._cond.notify_all()
+                spare = "taken"
+        if spare == "taken":
+            self._make_spare()
+            return
 
         def bring_up():
             if self._closed or self._pid != os.getpid():

@@ -16,7 +16,7 @@ import pytest
 from server.app import create_app
 from server.sparql import executor_of, safety
 from server.sparql.abuse_bench import CRASHERS  # the probe's exact inputs: 2,200 groups, STR( 953 deep, 6,500 UNIONs
-from server.sparql.executor import Executor, Job, OverShare, QueryTooLarge
+from server.sparql.executor import Executor, Job, OverShare, QueryTimeout, QueryTooLarge
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK = "ASK { <https://w3id.org/fukushi-kg/id/municipality/082368> ?p ?o }"
@@ -274,3 +274,23 @@ def test_workers_die_with_a_killed_server(published_dir):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_a_spare_worker_takes_a_stopped_ones_place_at_once(published_dir):
+    executor = Executor(published_dir, False, workers=1, timeout=1.0)
+    try:
+        executor.start()
+        deadline = time.monotonic() + 30
+        while executor._spare is None:  # loaded in the background after start
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        spare = executor._spare.process.pid
+        with pytest.raises(QueryTimeout):
+            executor.run(Job(RUNAWAY))
+        start = time.monotonic()
+        assert executor.run(Job(QUICK + " # after the timeout")).status == 200
+        assert time.monotonic() - start < 0.5
+        assert executor.worker_pids() == [spare]  # the spare answered: it is the pool now
+        assert executor.replacements == 1
+    finally:
+        executor.close()
