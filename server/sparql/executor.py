@@ -46,9 +46,6 @@ from server.store import (
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-WARM_UP = "warm-up"  # the client name the warm-up's queries are scheduled under
-
-
 @dataclass(frozen=True)
 class Job:
     """One query to answer. The result format is chosen beforehand for both kinds of answer, because the
@@ -433,29 +430,42 @@ class Executor:
         return answer
 
     def _warm_up(self) -> None:
-        """Evaluate the named queries on the loaded version, one at a time, in the background."""
+        """Evaluate the named queries on the loaded version, one at a time, in the background, in a worker of
+        the warm-up's own: the pool's workers stay free for the clients (with one query worker, a warm-up in
+        the pool would hold it for minutes at national scale)."""
         if not self.warm_jobs:
             return
-        generation = self._generation
+        generation, dump = self._generation, self._dump
 
         def run():
-            started, kept = time.monotonic(), 0
-            for job in self.warm_jobs:
-                if self._closed or self._generation != generation:
-                    return
-                try:
-                    self.answers.answer((generation, job), lambda j=job: self._warm(j), pin=True)
-                    kept += self.answers.get((generation, job)) is not None
-                except Exception:  # a named query that cannot be answered is answered (or refused) on request
-                    continue
-            self.warmed[generation] = (kept, len(self.warm_jobs), time.monotonic() - started)
+            started, kept, worker = time.monotonic(), 0, None
+            try:
+                for job in self.warm_jobs:
+                    if self._closed or self._generation != generation or self._pid != os.getpid():
+                        return
+                    if worker is None or not worker.alive:
+                        worker = self._spawn(dump, generation, spare=True)  # not one of the pool's
+                        self._await_ready(worker, dump)
+                    try:
+                        self.answers.answer((generation, job), lambda j=job, w=worker: self._warm(w, j), pin=True)
+                        kept += self.answers.get((generation, job)) is not None
+                    except (QueryTimeout, QueryTooLarge, WorkerFailed):  # answered (or refused) on request
+                        continue
+                self.warmed[generation] = (kept, len(self.warm_jobs), time.monotonic() - started)
+            except (WorkerFailed, DumpInvalid) as exc:
+                print(f"fukushi-kg: warm-up stopped: {exc}", file=sys.stderr, flush=True)
+            finally:
+                if worker is not None:
+                    self._forget(worker)
 
         threading.Thread(target=run, name="sparql-warm-up", daemon=True).start()
 
-    def _warm(self, job: Job) -> Answer:
-        return self._evaluate(job, WARM_UP, self.warm_timeout)
+    def _warm(self, worker: _Worker, job: Job) -> Answer:
+        return self._ask(worker, job, self.warm_timeout, stop=self._forget)
 
-    def _ask(self, worker: _Worker, job: Job, timeout: float | None = None) -> Answer:
+    def _ask(self, worker: _Worker, job: Job, timeout: float | None = None, stop=None) -> Answer:
+        """The worker's answer to `job`. A worker stopped here (timeout, memory, lost) goes to `stop`: by default
+        it is replaced in the pool; the warm-up's own worker is just let go."""
         timeout = self.timeout if timeout is None else timeout
         try:
             worker.conn.send(job)
@@ -463,19 +473,19 @@ class Executor:
             # Polled in slices so that the worker's memory can be watched while it works.
             while not worker.conn.poll(min(0.05, max(0.0, deadline - time.monotonic()))):
                 if time.monotonic() >= deadline:
-                    self._replace(worker)
+                    (stop or self._replace)(worker)
                     raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
                 if self._over_memory(worker, 1.0):
-                    self._replace(worker)
+                    (stop or self._replace)(worker)
                     raise QueryTooLarge(
                         f"the query needed more than {self.memory_limit >> 20} MiB of memory and was stopped"
                     )
             answer = worker.conn.recv()
         except (EOFError, OSError) as exc:
-            self._lose(worker)
+            (stop or self._lose)(worker)
             raise WorkerFailed(f"the query worker stopped unexpectedly ({type(exc).__name__})") from exc
         if self._over_memory(worker, 0.5):  # a worker keeps what its allocator took: start afresh
-            self._replace(worker, counted=False)
+            (stop or (lambda w: self._replace(w, counted=False)))(worker)
         return answer
 
     def _over_memory(self, worker: _Worker, share: float) -> bool:
