@@ -446,11 +446,7 @@ class Executor:
                     if worker is None or not worker.alive:
                         worker = self._spawn(dump, generation, spare=True)  # not one of the pool's
                         self._await_ready(worker, dump)
-                    try:
-                        self.answers.answer((generation, job), lambda j=job, w=worker: self._warm(w, j), pin=True)
-                        kept += self.answers.get((generation, job)) is not None
-                    except (QueryTimeout, QueryTooLarge, WorkerFailed):  # answered (or refused) on request
-                        continue
+                    kept += self._warm_one(generation, job, worker)
                 self.warmed[generation] = (kept, len(self.warm_jobs), time.monotonic() - started)
             except (WorkerFailed, DumpInvalid) as exc:
                 print(f"fukushi-kg: warm-up stopped: {exc}", file=sys.stderr, flush=True)
@@ -459,6 +455,22 @@ class Executor:
                     self._forget(worker)
 
         threading.Thread(target=run, name="sparql-warm-up", daemon=True).start()
+
+    def _warm_one(self, generation: int, job: Job, worker: _Worker) -> bool:
+        """Keep `job`'s answer, evaluated by the warm-up's worker. When a client's evaluation of the same query
+        was under way, the warm-up waited for it; if that one was stopped (the client's timeout is shorter), the
+        warm-up evaluates the query itself."""
+        for _ in range(3):
+            ran = []
+            try:
+                self.answers.answer(
+                    (generation, job), lambda ran=ran: ran.append(True) or self._warm(worker, job), pin=True
+                )
+                return self.answers.get((generation, job)) is not None
+            except (QueryTimeout, QueryTooLarge, WorkerFailed):
+                if ran or not worker.alive:  # its own evaluation failed: the query is answered (or refused) on request
+                    return False
+        return False
 
     def _warm(self, worker: _Worker, job: Job) -> Answer:
         return self._ask(worker, job, self.warm_timeout, stop=self._forget)
