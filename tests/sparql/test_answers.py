@@ -147,3 +147,36 @@ def test_pinned_answers_outlast_the_others():
     assert cache.get("named").body == b"n" * 1500
     cache.clear()
     assert cache.get("named") is None
+
+
+def test_the_warm_up_evaluates_a_query_whose_shared_evaluation_was_stopped(tmp_path):
+    target = tmp_path / "published"
+    publish_tiny(target, 3)
+    pool = Executor(target, False, workers=1, timeout=5)
+    try:
+        pool.start()
+        generation, job = pool._generation, Job(COUNT)
+        release, outcome = threading.Event(), []
+
+        def clients_evaluation():  # under way when the warm-up comes, then stopped by the client's timeout
+            release.wait(5)
+            raise QueryTimeout("stopped")
+
+        def client():
+            try:
+                pool.answers.answer((generation, job), clients_evaluation)
+            except QueryTimeout as exc:
+                outcome.append(exc)
+
+        thread = threading.Thread(target=client)
+        thread.start()
+        time.sleep(0.1)
+        worker = pool._spawn(pool.dump, generation, spare=True)
+        pool._await_ready(worker, pool.dump)
+        threading.Timer(0.3, release.set).start()
+        assert pool._warm_one(generation, job, worker) is True  # waited, saw the stop, evaluated it itself
+        thread.join(5)
+        assert outcome and pool.answers.get((generation, job)).status == 200
+        pool._forget(worker)
+    finally:
+        pool.close()
