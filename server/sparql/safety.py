@@ -210,6 +210,11 @@ def service_endpoints(query: str, base_iri: str | None = None) -> list[str | Non
     return found
 
 
+# A line with FROM before any `#`: only such a query is scanned for the keyword (the competency queries say
+# "from" in their comments).
+_MAYBE_FROM = re.compile(r"^[^#\n]*\bfrom\b", re.IGNORECASE | re.MULTILINE)
+
+
 def dataset_naming(query: str, whole_graph: str, base_iri: str | None = None) -> tuple:
     """(default graphs, named graphs) of the query's FROM / FROM NAMED clauses when one of them names the whole
     graph, else (None, None) and pyoxigraph reads the clauses itself.
@@ -218,7 +223,7 @@ def dataset_naming(query: str, whole_graph: str, base_iri: str | None = None) ->
     FROM <…/graph> gets its dataset passed to pyoxigraph explicitly (server.sparql.executor maps the name).
     Only queries that mention FROM are parsed, by rdflib as for SERVICE; one it cannot read is left to
     pyoxigraph, whose error the client gets."""
-    if "from" not in query.lower() or not any(
+    if not _MAYBE_FROM.search(query) or not any(
         kind == "word" and text.upper() == "FROM" for kind, text in tokens(query)
     ):
         return None, None
