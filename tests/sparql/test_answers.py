@@ -74,37 +74,37 @@ def test_the_cache_keeps_to_its_bytes():
     assert cache.get("huge") is None
 
 
-def test_a_new_version_is_asked_afresh(tmp_path):
+@pytest.fixture
+def tiny(tmp_path):
+    """A pool of one worker on a published graph of three triples, and the folder it is published in."""
     target = tmp_path / "published"
     publish_tiny(target, 3)
     pool = Executor(target, False, workers=1, timeout=5)
-    try:
-        first = pool.run(Job(COUNT))
-        again = pool.run(Job(COUNT))
-        assert (first.how, again.how) == ("evaluated", "kept") and again.body == first.body
-        assert pool.run(Job(COUNT, solutions_format="csv")).how == "evaluated"  # another job, another answer
-        publish_tiny(target, 5)
-        deadline = time.monotonic() + 30
-        while pool.dump is None or pool.dump.triples != 5:
-            assert time.monotonic() < deadline
-            pool.run(Job("ASK {}"))
-            time.sleep(0.1)
-        fresh = pool.run(Job(COUNT))
-        assert fresh.how == "evaluated"
-        assert json.loads(fresh.body)["results"]["bindings"][0]["n"]["value"] == "5"
-    finally:
-        pool.close()
+    yield pool, target
+    pool.close()
 
 
-def test_service_queries_are_never_kept(tmp_path):
-    target = tmp_path / "published"
-    publish_tiny(target, 2)
-    pool = Executor(target, False, workers=1, timeout=5)
-    try:
-        query = "SELECT * WHERE { OPTIONAL { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } } }"
-        assert [pool.run(Job(query)).how for _ in range(2)] == ["evaluated", "evaluated"]
-    finally:
-        pool.close()
+def test_a_new_version_is_asked_afresh(tiny):
+    pool, target = tiny
+    first = pool.run(Job(COUNT))
+    again = pool.run(Job(COUNT))
+    assert (first.how, again.how) == ("evaluated", "kept") and again.body == first.body
+    assert pool.run(Job(COUNT, solutions_format="csv")).how == "evaluated"  # another job, another answer
+    publish_tiny(target, 5)
+    deadline = time.monotonic() + 30
+    while pool.dump is None or pool.dump.triples != 5:
+        assert time.monotonic() < deadline
+        pool.run(Job("ASK {}"))
+        time.sleep(0.1)
+    fresh = pool.run(Job(COUNT))
+    assert fresh.how == "evaluated"
+    assert json.loads(fresh.body)["results"]["bindings"][0]["n"]["value"] == "5"
+
+
+def test_service_queries_are_never_kept(tiny):
+    pool, _ = tiny
+    query = "SELECT * WHERE { OPTIONAL { SERVICE SILENT <http://127.0.0.1:9/sparql> { ?s ?p ?o } } }"
+    assert [pool.run(Job(query)).how for _ in range(2)] == ["evaluated", "evaluated"]
 
 
 def test_the_named_queries_are_answered_from_the_warm_up(published_dir, tmp_path):
@@ -149,34 +149,29 @@ def test_pinned_answers_outlast_the_others():
     assert cache.get("named") is None
 
 
-def test_the_warm_up_evaluates_a_query_whose_shared_evaluation_was_stopped(tmp_path):
-    target = tmp_path / "published"
-    publish_tiny(target, 3)
-    pool = Executor(target, False, workers=1, timeout=5)
-    try:
-        pool.start()
-        generation, job = pool._generation, Job(COUNT)
-        release, outcome = threading.Event(), []
+def test_the_warm_up_evaluates_a_query_whose_shared_evaluation_was_stopped(tiny):
+    pool, target = tiny
+    pool.start()
+    generation, job = pool._generation, Job(COUNT)
+    release, outcome = threading.Event(), []
 
-        def clients_evaluation():  # under way when the warm-up comes, then stopped by the client's timeout
-            release.wait(5)
-            raise QueryTimeout("stopped")
+    def clients_evaluation():  # under way when the warm-up comes, then stopped by the client's timeout
+        release.wait(5)
+        raise QueryTimeout("stopped")
 
-        def client():
-            try:
-                pool.answers.answer((generation, job), clients_evaluation)
-            except QueryTimeout as exc:
-                outcome.append(exc)
+    def client():
+        try:
+            pool.answers.answer((generation, job), clients_evaluation)
+        except QueryTimeout as exc:
+            outcome.append(exc)
 
-        thread = threading.Thread(target=client)
-        thread.start()
-        time.sleep(0.1)
-        worker = pool._spawn(pool.dump, generation, spare=True)
-        pool._await_ready(worker, pool.dump)
-        threading.Timer(0.3, release.set).start()
-        assert pool._warm_one(generation, job, worker) is True  # waited, saw the stop, evaluated it itself
-        thread.join(5)
-        assert outcome and pool.answers.get((generation, job)).status == 200
-        pool._forget(worker)
-    finally:
-        pool.close()
+    thread = threading.Thread(target=client)
+    thread.start()
+    time.sleep(0.1)
+    worker = pool._spawn(pool.dump, generation, spare=True)
+    pool._await_ready(worker, pool.dump)
+    threading.Timer(0.3, release.set).start()
+    assert pool._warm_one(generation, job, worker) is True  # waited, saw the stop, evaluated it itself
+    thread.join(5)
+    assert outcome and pool.answers.get((generation, job)).status == 200
+    pool._forget(worker)
