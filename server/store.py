@@ -290,8 +290,6 @@ def load_store(nt_path, base: str | None = None, memory_limit: int | None = None
     store = ox.Store()
     graphs = _graph_files(nt_path)
     if base == BASE_IRI:
-        from server.graph.dumps import NQuads
-
         store.bulk_load(input=NQuads(graphs), format=ox.RdfFormat.N_QUADS)
         store.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
         return store
@@ -326,3 +324,25 @@ def graph_counts(published_dir, base: str | None = None) -> dict[str, int | None
 
     info = read_build_info(Path(published_dir)) or {}
     return {graph_name(key, base).value: meta.get("triples") for key, meta in (info.get("graphs") or {}).items()}
+
+
+class NQuads:
+    """Every graph's N-Triples file read as N-Quads in its named graph, for one bulk load (a bulk load per
+    graph would leave RocksDB thousands of small files at national scale). Canonical N-Triples lines end in
+    " .\\n" and a literal never holds a raw line break, so naming the graph is one replace per file."""
+
+    def __init__(self, files: dict):
+        """`files`: each graph's key -> its N-Triples file."""
+        self._todo = [(Path(path), str(graph_name(key))) for key, path in reversed(files.items())]
+        self._buffer, self._at = b"", 0
+
+    def read(self, size: int = -1) -> bytes:
+        while self._at >= len(self._buffer):  # a short read is allowed; only b"" means the end
+            if not self._todo:
+                return b""
+            path, graph = self._todo.pop()
+            self._buffer, self._at = path.read_bytes().replace(b" .\n", f" {graph} .\n".encode()), 0
+        end = len(self._buffer) if size is None or size < 0 else self._at + size
+        chunk = self._buffer[self._at : end]
+        self._at += len(chunk)
+        return chunk

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.compare import to_canonical_graph
 
-from server.store import STORE
+from server.store import STORE, NQuads, graph_name
 
 DUMP_NAMES = {
     "nt": "fukushi-kg.nt",
@@ -215,8 +215,6 @@ def _changed_graphs(graphs: dict, previous: Path | None) -> list[str] | None:
 
 def _replace_graph(store: ox.Store, key: str, old_file: Path, new) -> None:
     """Make the store's graph `key` (and the default graph) hold the new part's triples instead of the old."""
-    from server.store import graph_name
-
     old = set(old_file.read_text(encoding="utf-8").splitlines()) if old_file.exists() else set()
     new_lines = set(new.lines) if new is not None else set()
     graph = graph_name(key)
@@ -236,30 +234,6 @@ def _replace_graph(store: ox.Store, key: str, old_file: Path, new) -> None:
 def _triples(lines: set[str]) -> list:
     body = "".join(line + "\n" for line in sorted(lines)).encode("utf-8")
     return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES)) if body else []
-
-
-class NQuads:
-    """Every graph's N-Triples file read as N-Quads in its named graph, for one bulk load (a bulk load per
-    graph would leave RocksDB thousands of small files at national scale). Canonical N-Triples lines end in
-    " .\\n" and a literal never holds a raw line break, so naming the graph is one replace per file."""
-
-    def __init__(self, files: dict):
-        """`files`: each graph's key -> its N-Triples file."""
-        from server.store import graph_name
-
-        self._todo = [(Path(path), str(graph_name(key))) for key, path in reversed(files.items())]
-        self._buffer, self._at = b"", 0
-
-    def read(self, size: int = -1) -> bytes:
-        while self._at >= len(self._buffer):  # a short read is allowed; only b"" means the end
-            if not self._todo:
-                return b""
-            path, graph = self._todo.pop()
-            self._buffer, self._at = path.read_bytes().replace(b" .\n", f" {graph} .\n".encode()), 0
-        end = len(self._buffer) if size is None or size < 0 else self._at + size
-        chunk = self._buffer[self._at : end]
-        self._at += len(chunk)
-        return chunk
 
 
 def publish(version: Path, target: Path) -> None:
