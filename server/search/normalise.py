@@ -11,9 +11,10 @@ letters and digits — the CJK bigram method of Lucene's CJKBigramFilter — so 
 characters is found as a phrase of bigrams, and a single character as a bigram prefix.
 """
 
-import functools
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 
 # Variant → canonical, written after steps 1–2 (so in hiragana where the word has kana). Longest match wins.
@@ -87,8 +88,64 @@ def _substitute(norm: Normalised, pattern: re.Pattern, replace) -> Normalised:
     return Normalised("".join(text), spans)
 
 
-@functools.lru_cache(maxsize=65536)  # the same seed lines are highlighted over and over; callers never mutate
+# The same seed lines and labels are highlighted over and over, so their normalisations are kept; a kept text
+# costs about COST_PER_CHAR bytes per character (its text, the normalised text and a (start, end) tuple per
+# character), so the cache is bounded in those bytes, not in entries: an entry count let 20 distinct 250 KB
+# queries keep 750 MB. Texts longer than MAX_KEPT_CHARS are normalised every time (no seed line is that long).
+CACHE_BYTES = 32 << 20
+COST_PER_CHAR = 160
+MAX_KEPT_CHARS = 4096
+
+
+class _ByteBoundedCache:
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.items: OrderedDict[str, Normalised] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, text: str):
+        with self.lock:
+            found = self.items.get(text)
+            if found is not None:
+                self.items.move_to_end(text)
+            return found
+
+    def put(self, text: str, norm: "Normalised") -> None:
+        with self.lock:
+            if text in self.items:
+                return
+            self.items[text] = norm
+            self.bytes += _cost(text)
+            while self.bytes > self.max_bytes and self.items:
+                old, _ = self.items.popitem(last=False)
+                self.bytes -= _cost(old)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.bytes = 0
+
+
+def _cost(text: str) -> int:
+    return 200 + COST_PER_CHAR * len(text)
+
+
+_CACHE = _ByteBoundedCache(CACHE_BYTES)
+
+
 def normalise(text: str) -> Normalised:
+    """`text` normalised (callers never mutate the result: it may be shared)."""
+    if len(text) > MAX_KEPT_CHARS:
+        return _normalise(text)
+    found = _CACHE.get(text)
+    if found is None:
+        found = _normalise(text)
+        _CACHE.put(text, found)
+    return found
+
+
+def _normalise(text: str) -> Normalised:
     chars, spans = [], []
     for m in _CLUSTER_RE.finditer(text):
         folded = _fold(m.group())
