@@ -1,7 +1,8 @@
 """`fukushi-kg import PLAN.(txt|pdf) --municipality CODE [--out FILE.ttl] [--review FILE.html]`.
 
 Exit codes: 0 the draft was written; 2 an error (unknown municipality or prefecture code, a file that
-cannot be read), with a message that says which.
+cannot be read or passes a limit of server.importer.limits, a folder to write into that does not exist), with
+a one-line message that says which.
 """
 
 import sys
@@ -27,14 +28,18 @@ def register(sub) -> None:
 
 def cmd_import(args) -> int:
     from server.importer.codes import UnknownCode
+    from server.importer.limits import InputRefused
     from server.importer.reading import DocumentError
     from server.importer.run import import_plan
     from server.spreadsheet.csvw_rdf import TemplateError
 
     try:
         result = import_plan(args.plan, args.municipality, args.out, args.review)
-    except (UnknownCode, DocumentError, TemplateError) as exc:
+    except (UnknownCode, DocumentError, TemplateError, InputRefused) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:  # a file that cannot be read or written: its name and the reason, in one line
+        print(f"error: {exc.filename or args.plan}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_ERROR
     print(
         f"wrote {result.out}: {result.elements} elements, {result.proposals} proposed annotations, "

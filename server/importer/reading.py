@@ -10,6 +10,8 @@ a form feed starts a new page, as `pdftotext` writes it).
 from dataclasses import dataclass
 from pathlib import Path
 
+from server.importer import limits
+
 
 class DocumentError(Exception):
     """A plan document that cannot be read, with its path."""
@@ -27,14 +29,17 @@ def read_document(path) -> list[Line]:
     if not path.is_file():
         raise DocumentError(f"{path}: no such file")
     suffix = path.suffix.lower()
+    if suffix in (".pdf", ".txt", ".text", ".md"):
+        limits.check_file(path)  # before reading a byte of it
     if suffix == ".pdf":
-        return _pdf_lines(path)
+        return _checked(path, _pdf_lines(path))
     if suffix in (".txt", ".text", ".md"):
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise DocumentError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-        return text_lines(text)
+        limits.check_text(path, len(text))
+        return _checked(path, text_lines(text))
     raise DocumentError(f"{path}: unknown document type {suffix!r} (give a .txt or .pdf file)")
 
 
@@ -51,6 +56,13 @@ def text_lines(text: str) -> list[Line]:
     return lines
 
 
+def _checked(path: Path, lines: list[Line]) -> list[Line]:
+    limits.check_lines(path, len(lines))
+    for line in lines:
+        limits.check_line(path, line.number, line.text)
+    return lines
+
+
 def _pdf_lines(path: Path) -> list[Line]:
     import pypdfium2 as pdfium
 
@@ -59,15 +71,22 @@ def _pdf_lines(path: Path) -> list[Line]:
     except pdfium.PdfiumError as exc:
         raise DocumentError(f"{path}: not a readable PDF ({exc})") from exc
     lines: list[Line] = []
+    chars = 0
     try:
+        limits.check_pages(path, len(pdf))
         for index in range(len(pdf)):
             page = pdf[index]
             textpage = page.get_textpage()
             text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+            chars += len(text)
+            limits.check_text(path, chars)
             for part in text.split("\n"):
                 lines.append(Line(len(lines) + 1, index + 1, part))
+            limits.check_lines(path, len(lines))
             textpage.close()
             page.close()
+    except pdfium.PdfiumError as exc:
+        raise DocumentError(f"{path}: not a readable PDF ({exc})") from exc
     finally:
         pdf.close()
     return lines

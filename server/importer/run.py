@@ -25,6 +25,12 @@ def import_plan(path, municipality: str, out=None, review=None) -> ImportResult:
     """Raises server.importer.codes.UnknownCode or server.importer.reading.DocumentError with a message."""
     path = Path(path)
     muni = lookup(municipality)  # first: a wrong code is reported before any work
+    for target in (out, review):
+        if target and not Path(target).parent.is_dir():
+            raise DocumentError(
+                f"{target}: 書き込み先のフォルダがありません / the folder to write into does not exist "
+                f"({Path(target).parent})"
+            )
     if path.suffix.lower() in (".xlsx", ".csv"):
         return _import_spreadsheet(path, muni.code, out)
     outline = parse(read_document(path))

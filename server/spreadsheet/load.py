@@ -12,6 +12,7 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from server.importer import limits
 from server.importer.codes import lookup
 from server.importer.draft import FK, MUNI, PREF, _slug, add_municipality
 from server.paths import BASE_IRI
@@ -50,7 +51,10 @@ def spreadsheet_graph(path, code: str) -> rdflib.Graph:
         with tempfile.TemporaryDirectory(prefix="fukushi-kg-xlsx-") as tmp:
             g = csv_to_graph(xlsx_to_csv(path, tmp), rows)
     else:
-        g = csv_to_graph(template_files(path), rows)
+        files = template_files(path)
+        for file in files.values():
+            limits.check_csv(file)  # rows, columns, cell length and size, streamed before csvw reads it whole
+        g = csv_to_graph(files, rows)
     codes = {str(o).rsplit("/", 1)[-1] for o in g.objects(None, FK.municipality)}
     if codes and codes != {muni.code}:
         raise TemplateError(f"{path}: the template is for {', '.join(sorted(codes))}, not {muni.code}")

@@ -262,18 +262,36 @@ def xlsx_to_csv(path, folder) -> dict:
     """The XLSX template's sheets as CSV files (same header and rows), for the CSVW mapping."""
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=True, data_only=True)
-    paths = {}
-    for table, sheet in SHEETS.items():
-        if sheet not in wb.sheetnames:
-            continue
-        out = Path(folder) / f"{Path(path).stem}-{table}.csv"
-        with out.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f)
-            for row in wb[sheet].iter_rows(values_only=True):  # blank rows kept: CSV line = sheet row
-                writer.writerow(["" if v is None else _text(v) for v in row])
-        paths[table] = out
-    wb.close()
+    from server.importer import limits
+
+    limits.check_zip(path)  # every part's inflated size, before openpyxl inflates any
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+        paths = {}
+        for table, sheet in SHEETS.items():
+            if sheet not in wb.sheetnames:
+                continue
+            out = Path(folder) / f"{Path(path).stem}-{table}.csv"
+            counter = limits.TableCounter(f"{path} シート {sheet} / sheet {sheet}")
+            with out.open("w", encoding="utf-8", newline="") as f:
+                writer = csv.writer(f)
+                # Blank rows kept: CSV line = sheet row. A sheet wider than the limit (or that declares no width)
+                # is read one column past it: enough to refuse a row, never a row of 16,384 cells.
+                ws, cap = wb[sheet], counter.limits.columns
+                width = ws.max_column if isinstance(ws.max_column, int) and ws.max_column <= cap else None
+                for row in ws.iter_rows(values_only=True, max_col=width or cap + 1):
+                    if width is None:
+                        row = row[: max((i + 1 for i, v in enumerate(row) if v is not None), default=0)]
+                    cells = ["" if v is None else _text(v) for v in row]
+                    counter.row(cells)
+                    writer.writerow(cells)
+            paths[table] = out
+        wb.close()
+    except limits.InputRefused:
+        raise
+    except Exception as exc:  # openpyxl raises a dozen unrelated types (zip, XML, defusedxml, KeyError) for a bad file
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        raise limits.InputRefused(f"{path}: XLSX として読めません / not a readable XLSX workbook ({reason})") from exc
     if not paths:
         raise TemplateError(f"{path}: no sheet named {' or '.join(SHEETS.values())}")
     return paths
