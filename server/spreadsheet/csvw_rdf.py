@@ -23,6 +23,8 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import XSD
 
+from server.spreadsheet.cells import restore
+
 VARIABLE = re.compile(r"\{\+?([A-Za-z_]+)\}")
 METADATA = Path(__file__).parent / "plan-template.csv-metadata.json"
 TABLES = ("plans", "actors", "elements")
@@ -125,6 +127,7 @@ def _literal(col, value, table_lang: str | None) -> rdflib.Literal:
         return rdflib.Literal(Decimal(str(value)), datatype=XSD.decimal)
     # The csvw package fills an unset column `lang` with "und", hiding the table's inherited one.
     lang = _declared_langs().get(col.name, table_lang)
+    value = restore(str(value))  # the quote a template export put before a formula-like cell
     if lang and lang != "und":
-        return rdflib.Literal(str(value), lang=lang)
-    return rdflib.Literal(str(value))
+        return rdflib.Literal(value, lang=lang)
+    return rdflib.Literal(value)

@@ -13,6 +13,7 @@ import rdflib
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS
 
 from server.paths import BASE_IRI, DATA_DIR, ONTOLOGY_NS
+from server.spreadsheet.cells import neutralise, xlsx_text
 from server.spreadsheet.csvw_rdf import METADATA, TABLES, TemplateError
 
 FK = rdflib.Namespace(ONTOLOGY_NS)
@@ -212,7 +213,7 @@ def write_csv(rows: dict, folder, stem: str) -> dict:
             cols = columns(table)
             writer.writerow([title for _, title in cols])
             for row in rows[table]:
-                writer.writerow([row.get(name, "") for name, _ in cols])
+                writer.writerow([neutralise(_csv_text(row.get(name))) for name, _ in cols])
         paths[table] = path
     return paths
 
@@ -239,6 +240,8 @@ def write_xlsx(rows: dict, path) -> Path:
             cell.font = Font(bold=True)
         for row in rows[table]:
             ws.append([_cell(row.get(name, "")) for name, _ in cols])
+            for cell in ws[ws.max_row]:
+                xlsx_text(cell)
         ws.freeze_panes = "A2"
         if table == "elements":
             names = (
@@ -301,3 +304,7 @@ def _text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def _csv_text(value) -> str:
+    return "" if value is None else str(value)

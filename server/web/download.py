@@ -2,7 +2,7 @@
 
 Columns come in the order a spreadsheet user expects: 全国地方公共団体コード, 地方公共団体名, then the rest (the
 first two named as in the 自治体標準オープンデータセット). CSV is UTF-8 with a byte-order mark, which Excel
-needs to read Japanese; JSON is {"columns": [...], "rows": [{key: value}]} with English keys.
+needs to read Japanese, and a cell that would read as a formula starts with ' (server.spreadsheet.cells); JSON is {"columns": [...], "rows": [{key: value}]} with English keys.
 """
 
 import csv
@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 
 from flask import Response
+
+from server.spreadsheet.cells import neutralise
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ def csv_bytes(columns: list[Column], rows: list[dict]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([c.ja for c in columns])
     for row in rows:
-        writer.writerow([_cell(row.get(c.key)) for c in columns])
+        writer.writerow([neutralise(_cell(row.get(c.key))) for c in columns])
     return out.getvalue().encode("utf-8-sig")
 
 
