@@ -202,7 +202,10 @@ def store_files(folder: Path) -> dict[str, int]:
 
 def _changed_graphs(graphs: dict, previous: Path | None) -> list[str] | None:
     """The keys of the graphs that differ from the previous version's, when its store can be reused; else None."""
-    info = read_build_info(previous) if previous else None
+    try:
+        info = read_build_info(previous) if previous else None
+    except BuildInfoDamaged:
+        return None  # the previous record is unreadable: load every graph afresh
     if not info or (info.get("store") or {}).get("layout") != STORE_LAYOUT or not (previous / STORE).is_dir():
         return None
     before = {key: meta.get("sha256") for key, meta in info.get("graphs", {}).items()}
@@ -316,8 +319,18 @@ def _alive(pid: str) -> bool:
     return True
 
 
+class BuildInfoDamaged(ValueError):
+    """build-info.json exists but cannot be read; the message names it (for the log: it is a server path)."""
+
+
 def read_build_info(target: Path) -> dict | None:
     path = Path(target) / BUILD_INFO
     if not path.exists():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BuildInfoDamaged(f"{path}: unreadable ({exc})") from exc
+    if not isinstance(info, dict):
+        raise BuildInfoDamaged(f"{path}: not a JSON object")
+    return info
