@@ -4,11 +4,11 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 
+from server.graph.dumps import GRAPHS
 from server.web.conneg import describe_representation, format_links, negotiate, rdf_response
 from server.web.cors import open_for_reading
 from server.web.describe import Describer
 from server.web.dumps import BUILD_INFO_NAME, BY_NAME, DUMPS, dump_bytes, dump_sizes, rebased
-from server.graph.dumps import GRAPHS
 from server.web.graph import OWL, RDF, RDFS, XSD, get_graph
 from server.web.ontology import ontology_graph
 from server.web.verified import current_build_info, file_response, verified_bytes

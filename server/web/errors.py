@@ -50,7 +50,10 @@ def handle_damaged(e: Exception):
     goes to the log; the client learns what is wrong, not where."""
     print(f"fukushi-kg: {e}", file=sys.stderr, flush=True)
     if isinstance(e, BuildInfoDamaged):
-        message = "公開記録 build-info.json が読めません（サーバーのログを参照）/ build-info.json cannot be read (see the server log)"
+        message = (
+            "公開記録 build-info.json が読めません（サーバーのログを参照）/ "
+            "build-info.json cannot be read (see the server log)"
+        )
     else:
         message = (
             "公開ファイルが build-info.json の記録と一致しません（サーバーのログを参照）/ "
