@@ -21,7 +21,11 @@ def init_app(app):
     if config.get("SPARQL_BACKEND"):  # an existing engine answers; the rules stay here (server.backend.remote)
         from server.backend.remote import RemoteExecutor
 
-        executor = RemoteExecutor(config["SPARQL_BACKEND"], timeout=config.get("QUERY_TIMEOUT", 5.0))
+        executor = RemoteExecutor(
+            config["SPARQL_BACKEND"],
+            timeout=config.get("QUERY_TIMEOUT", 5.0),
+            graphs=lambda: graph_counts(published, config.get("BASE_IRI")).keys(),
+        )
     else:
         executor = Executor(
             published,
