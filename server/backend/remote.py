@@ -18,7 +18,6 @@ import http.client
 import socket
 import sys
 import threading
-import time
 import urllib.parse
 
 import pyoxigraph as ox
