@@ -28,7 +28,7 @@ def make_server(app, host: str, port: int, threads: int = THREADS, channel_timeo
     """A waitress server for `app` (not yet running: call .run()); port 0 picks a free one (.effective_port)."""
     from waitress.server import create_server
 
-    return create_server(
+    server = create_server(
         app,
         host=host,
         port=port,
@@ -38,6 +38,30 @@ def make_server(app, host: str, port: int, threads: int = THREADS, channel_timeo
         ident="fukushi-kg",
         clear_untrusted_proxy_headers=True,
     )
+    channel = _secure_channel()
+    for one in [server, *getattr(server, "map", {}).values()]:  # one listener, or several (MultiSocketServer)
+        if hasattr(one, "channel_class"):
+            one.channel_class = channel
+    return server
+
+
+def _secure_channel():
+    """waitress's channel whose own error answers (400 malformed, 413 too large, 431 headers, 500) carry the app's
+    security headers too: they are made before any request reaches Flask, so after_request never sees them."""
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    from server.app import SECURITY_HEADERS
+
+    class SecureErrorTask(ErrorTask):
+        def execute(self):
+            self.response_headers.extend(SECURITY_HEADERS.items())  # before the body: the first write sends headers
+            super().execute()
+
+    class SecureChannel(HTTPChannel):
+        error_task_class = SecureErrorTask
+
+    return SecureChannel
 
 
 def cmd_serve(args) -> int:
