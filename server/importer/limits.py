@@ -114,11 +114,37 @@ def check_zip(path, limits: Limits | None = None) -> None:
                 f"{limits.part_bytes:,} を超えます / part {info.filename} inflates to {info.file_size:,} bytes "
                 f"(at most {limits.part_bytes:,})"
             )
+    if total <= limits.parts_bytes:
+        _check_doctypes(path, infos)
     if total > limits.parts_bytes:
         raise InputRefused(
             f"{path}: XLSX が展開後 {total:,} バイトになり、上限 {limits.parts_bytes:,} を超えます / "
             f"the XLSX inflates to {total:,} bytes (at most {limits.parts_bytes:,})"
         )
+
+
+PROLOGUE = 64 << 10  # bytes of each XML part read to look for a DOCTYPE (it can only stand before the root)
+
+
+def _check_doctypes(path, infos) -> None:
+    """Refuse a workbook whose XML declares a document type: OOXML never does, and a DTD is how XXE, external
+    fetches and entity expansion get in (defusedxml, under openpyxl, refuses entities as well)."""
+    with zipfile.ZipFile(path) as z:
+        for info in infos:
+            if not info.filename.endswith((".xml", ".rels", ".vml")):
+                continue
+            try:
+                with z.open(info) as fh:
+                    head = fh.read(PROLOGUE)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+                raise InputRefused(
+                    f"{path}: XLSX の部品 {info.filename} が読めません / part {info.filename} cannot be read ({exc})"
+                ) from exc
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise InputRefused(
+                    f"{path}: XLSX の部品 {info.filename} に DOCTYPE 宣言があります（XLSX では使われません）/ "
+                    f"part {info.filename} declares a DOCTYPE, which no XLSX uses (refused: XXE, DTD, entities)"
+                )
 
 
 class TableCounter:

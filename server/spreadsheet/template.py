@@ -293,7 +293,10 @@ def xlsx_to_csv(path, folder) -> dict:
     except limits.InputRefused:
         raise
     except Exception as exc:  # openpyxl raises a dozen unrelated types (zip, XML, defusedxml, KeyError) for a bad file
-        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        root = exc
+        while root.__cause__ or root.__context__:  # openpyxl wraps the parser's error: name the first cause
+            root = root.__cause__ or root.__context__
+        reason = f"{type(root).__name__}: {root}".splitlines()[0][:200]
         raise limits.InputRefused(f"{path}: XLSX として読めません / not a readable XLSX workbook ({reason})") from exc
     if not paths:
         raise TemplateError(f"{path}: no sheet named {' or '.join(SHEETS.values())}")

@@ -10,6 +10,7 @@ import pytest
 
 from server.cli import main
 from server.importer import limits
+from server.importer.hostile_files import with_doctype
 from server.spreadsheet.template import export_rows, write_csv, write_xlsx
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -98,11 +99,24 @@ def test_xml_with_a_doctype_is_refused(workbook, tmp_path, capsys, doctype):
     sheet = _sheet(workbook)
     with zipfile.ZipFile(workbook) as z:
         xml = z.read(sheet).decode("utf-8")
-    head, _, body = xml.partition("?>")
-    hostile = _rewrite(workbook, tmp_path / "xxe.xlsx", sheet, f"{head}?>{doctype}{body}")
+    hostile = _rewrite(workbook, tmp_path / "xxe.xlsx", sheet, with_doctype(xml, doctype))
     code, err = run(hostile, tmp_path, capsys)
-    refused(code, err, "XLSX として読めません")
+    refused(code, err, "DOCTYPE 宣言があります")
     assert "root:" not in err
+
+
+def test_openpyxl_parses_through_defusedxml(workbook, tmp_path, monkeypatch):
+    """Behind the DOCTYPE check: were it bypassed, openpyxl's parser still refuses entities."""
+    from server.spreadsheet.template import xlsx_to_csv
+
+    monkeypatch.setattr(limits, "_check_doctypes", lambda path, infos: None)
+    sheet = _sheet(workbook)
+    with zipfile.ZipFile(workbook) as z:
+        xml = z.read(sheet).decode("utf-8")
+    doctype = '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+    hostile = _rewrite(workbook, tmp_path / "xxe.xlsx", sheet, with_doctype(xml, doctype))
+    with pytest.raises(limits.InputRefused, match="EntitiesForbidden"):
+        xlsx_to_csv(hostile, tmp_path)
 
 
 @pytest.mark.parametrize("data", [b"", b"not a zip at all", b"PK\x03\x04broken"])
