@@ -3,17 +3,15 @@
 The graph the pages and /sparql answer from is checked against build-info.json before it is used
 (server.store.verified_dump); the downloads are held to the same record. A dump file is served only when its
 size and SHA-256 match build-info.json (hashed once per file version: path, inode, size and modification time),
-and the bytes are hashed again as they stream: should the file change under a download, the last block is
-withheld, so the client sees a connection cut short of Content-Length instead of a complete-looking damaged
-file. A file that fails is a 503 that says so; the detail (server paths) goes to the log.
+and any change to the file (its size or modification time) makes it hashed again before it is served. A file
+that fails is a 503 that says so; the detail (server paths) goes to the log.
 """
 
 import hashlib
-import sys
 import threading
 from pathlib import Path
 
-from flask import Response, request
+from flask import Response, send_file
 
 BLOCK = 1 << 20
 
@@ -24,6 +22,7 @@ class FileDamaged(Exception):
 
 _VERIFIED: dict = {}
 _LOCK = threading.Lock()
+_HASHING = threading.Lock()
 
 
 def _stamp(path: Path):
@@ -51,40 +50,25 @@ def check(path: Path, sha256: str | None, size: int | None) -> int:
         with _LOCK:
             known = key in _VERIFIED
         if not known:
-            if sha256_of(path) != sha256:
-                raise FileDamaged(f"{path}: its SHA-256 differs from build-info.json")
-            with _LOCK:
-                if len(_VERIFIED) > 256:
-                    _VERIFIED.clear()
-                _VERIFIED[key] = True
+            with _HASHING:  # twenty first downloads at once hash the file once, not twenty times
+                with _LOCK:
+                    known = key in _VERIFIED
+                if not known:
+                    if sha256_of(path) != sha256:
+                        raise FileDamaged(f"{path}: its SHA-256 differs from build-info.json")
+                    with _LOCK:
+                        if len(_VERIFIED) > 256:
+                            _VERIFIED.clear()
+                        _VERIFIED[key] = True
     return actual
 
 
 def file_response(path: Path, sha256: str | None, size: int | None, mimetype: str) -> Response:
-    """The whole file (or the one range asked for) after `check`, hashed again while it streams."""
-    length = check(path, sha256, size)
-
-    def stream():
-        digest = hashlib.sha256()
-        held = b""
-        with open(path, "rb", buffering=0) as fh:  # what is on disk now, not what a buffer read before
-            for block in iter(lambda: fh.read(BLOCK), b""):
-                digest.update(block)
-                if held:
-                    yield held
-                held = block
-        if sha256 and digest.hexdigest() != sha256:
-            print(f"fukushi-kg: {path} changed while it was sent: the download was cut", file=sys.stderr, flush=True)
-            return  # fewer bytes than Content-Length: the server closes the connection
-        if held:
-            yield held
-
-    resp = Response(stream(), mimetype=mimetype)
-    resp.content_length = length
-    if sha256:
-        resp.set_etag(sha256)
-    # One range (werkzeug slices the stream); several are answered with the whole file (app.py drops them).
-    return resp.make_conditional(request, accept_ranges=True, complete_length=length)
+    """The whole file (or the one range asked for) once `check` has passed. Sent by the server's file wrapper
+    (waitress sends it from the file without holding a thread for a slow reader), so it is not hashed again
+    as it goes: a change after the check makes a new stamp, and the next request hashes it afresh."""
+    check(path, sha256, size)
+    return send_file(path, mimetype=mimetype, conditional=True, etag=sha256 or True, max_age=None)
 
 
 def verified_bytes(path: Path, sha256: str | None) -> bytes:
