@@ -4,7 +4,8 @@ from flask import Flask
 
 from server.annotations.views import bp as annotations_bp
 from server.compliance.views import bp as compliance_bp
-from server.config import DEFAULTS, from_environment
+from server.config import DEFAULTS, DUMP_SOURCE, from_environment
+from server.graph import on_demand
 from server.search import init_app as init_search
 from server.sparql import init_app as init_sparql
 from server.web import init_app as init_web
@@ -36,6 +37,8 @@ def create_app(test_config=None) -> Flask:
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY"]
     app.json.ensure_ascii = False
+    # The pages and the SPARQL workers never import the build: the app hands them how to get a dump.
+    app.extensions[DUMP_SOURCE] = on_demand.for_app(app)
 
     # Blueprints are registered here, one per concern.
     init_sparql(app)

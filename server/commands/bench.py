@@ -48,8 +48,8 @@ def cmd_bench(args) -> int:
 
 
 def bench_sparql(args) -> int:
+    from server.graph.on_demand import ensure_dump
     from server.paths import PUBLISHED_DIR, QUERIES_DIR
-    from server.store import ensure_dump
 
     published = Path(args.published) if args.published else PUBLISHED_DIR
     dump = ensure_dump(published)

@@ -40,7 +40,8 @@ def cmd_validate(args) -> int:
     from server.compliance.render import render
     from server.graph.build import BuildFailed
     from server.graph.loading import DataFileError
-    from server.store import GraphNotBuilt, ensure_dump
+    from server.graph.on_demand import ensure_dump
+    from server.published import GraphNotBuilt
 
     try:
         if args.files:

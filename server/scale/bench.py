@@ -24,8 +24,8 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from server.commands.bench import ACCEPT_JSON, _free_port, _post, _rows, _running
-from server.graph.dumps import versions_dir
 from server.paths import QUERIES_DIR
+from server.published import versions_dir
 from server.scale.synthetic import generate
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

@@ -36,9 +36,9 @@ def percentile(values: list[float], p: float) -> float:
 
 def bench_search(args) -> int:
     from server.app import create_app
+    from server.graph.on_demand import ensure_dump
     from server.paths import PUBLISHED_DIR
     from server.search.index import get_index
-    from server.store import ensure_dump
     from server.web.graph import get_graph
 
     published = args.published or str(PUBLISHED_DIR)

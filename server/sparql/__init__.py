@@ -11,10 +11,12 @@ SETTINGS = "fukushi_sparql_settings"
 
 def init_app(app):
     """Register the /sparql endpoint. Worker processes start on the first query, not here."""
+    from server.config import dump_source
+    from server.published import GRAPH_IRI
     from server.rebase import normalise_base, rebase_iri
     from server.sparql.executor import Executor
     from server.sparql.protocol import Settings, create_blueprint, select_job
-    from server.store import GRAPH_IRI, graph_counts, triple_count
+    from server.store import graph_counts, triple_count
 
     config = app.config
     published = Path(config["PUBLISHED_DIR"])
@@ -25,7 +27,7 @@ def init_app(app):
     else:
         executor = Executor(
             published,
-            bool(config.get("BUILD_IF_MISSING", True)),
+            dump_source(app),
             workers=config.get("QUERY_WORKERS", 2),
             timeout=config.get("QUERY_TIMEOUT", 5.0),
             base=config.get("BASE_IRI"),

@@ -152,8 +152,8 @@ def _start_server(published: Path, port: int, log) -> subprocess.Popen:
 
 def bench_abuse(args) -> int:
     from server.commands.bench import _free_port, _stop
+    from server.graph.on_demand import ensure_dump
     from server.paths import PUBLISHED_DIR
-    from server.store import ensure_dump
 
     published = Path(args.published) if args.published else PUBLISHED_DIR
     ensure_dump(published)

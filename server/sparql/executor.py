@@ -29,19 +29,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from server.rebase import normalise_base
-from server.sparql import results, safety
-from server.sparql.answers import AnswerCache
-from server.store import (
+from server.published import (
     Dump,
     DumpInvalid,
     GraphNotBuilt,
     check_triples,
     dump_path,
     dump_stamp,
-    ensure_dump,
+    existing_dump,
     verified_dump,
 )
+from server.rebase import normalise_base
+from server.sparql import results, safety
+from server.sparql.answers import AnswerCache
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -55,7 +55,7 @@ class Job:
     base_iri: str | None = None
     default_graphs: tuple[str, ...] | None = None  # protocol dataset: overrides FROM / FROM NAMED
     named_graphs: tuple[str, ...] | None = None
-    whole_graph: str | None = None  # the IRI that names the whole graph (server.store.GRAPH_IRI under the base)
+    whole_graph: str | None = None  # the IRI that names the whole graph (server.published.GRAPH_IRI under the base)
     solutions_format: str | None = "json"  # None: the client accepts no solutions format (-> 406)
     graph_format: str | None = "turtle"
     max_rows: int | None = None
@@ -299,7 +299,7 @@ class Executor:
     heavy clients keep every other worker busy). A client with `client_pending` queries running or waiting
     gets OverShare (429 with Retry-After) rather than a slot in the line.
 
-    Publication: the pool follows the published dump (server.store). A new dump is verified and loaded by a new
+    Publication: the pool follows the published dump (server.published). A new dump is verified and loaded by a new
     set of workers in the background while the old workers keep answering; then the new set takes over
     between queries: waiting queries go to the new workers, running ones finish on the old, which then stop.
     A dump that fails its check is logged and never switched to.
@@ -308,7 +308,7 @@ class Executor:
     def __init__(
         self,
         published,
-        build_if_missing: bool = True,
+        ensure: Callable | None = None,
         workers: int = 2,
         timeout: float = 5.0,
         wait: float | None = None,
@@ -323,7 +323,9 @@ class Executor:
         warm_timeout: float = 120.0,
     ):
         self.published = Path(published)
-        self.build_if_missing = build_if_missing
+        # published folder -> verified dump: the app's (server.config.dump_source), which may build; by default
+        # only what is published
+        self.ensure = ensure or existing_dump
         self._base = normalise_base(base)  # the workers load the dump under the operator's base IRI
         self.size = max(1, int(workers))
         self.timeout = float(timeout)
@@ -366,7 +368,7 @@ class Executor:
                 return
             with self._cond:
                 self._free, self._all, self._running, self._waiting = [], set(), [], []
-            ensure_dump(self.published, self.build_if_missing)
+            self.ensure(self.published)
             dump = verified_dump(self.published)
             if dump is None:
                 raise GraphNotBuilt(f"{dump_path(self.published)} does not exist: run `fukushi-kg build` first")

@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from server.published import DumpInvalid, GraphNotBuilt
 from server.sparql import negotiation, results, safety, service_description
 from server.sparql.executor import (
     Executor,
@@ -24,7 +25,6 @@ from server.sparql.executor import (
     QueryTooLarge,
     WorkerFailed,
 )
-from server.store import DumpInvalid, GraphNotBuilt
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"

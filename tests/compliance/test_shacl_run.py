@@ -41,7 +41,7 @@ def test_the_fast_loader_reads_what_rdflib_reads():
     from rdflib.compare import isomorphic
 
     from server.compliance.graphs import load_fast
-    from server.graph.loading import load_files
+    from server.graph.inputs import load_inputs as load_files
     from server.paths import ONTOLOGY_DIR, graph_input_files
 
     data = [f for f in graph_input_files() if f.parent != ONTOLOGY_DIR]
