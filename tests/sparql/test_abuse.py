@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from server.app import create_app
+from server.bench.abuse import CRASHERS  # the probe's exact inputs: 2,200 groups, STR( 953 deep, 6,500 UNIONs
 from server.sparql import executor_of, safety
-from server.sparql.abuse_bench import CRASHERS  # the probe's exact inputs: 2,200 groups, STR( 953 deep, 6,500 UNIONs
 from server.sparql.executor import Executor, Job, OverShare, QueryTimeout, QueryTooLarge
 
 ROOT = Path(__file__).resolve().parents[2]
