@@ -3,6 +3,7 @@
 from flask import Flask
 
 from server.annotations.views import bp as annotations_bp
+from server.backend.remote import RemoteExecutor
 from server.compliance.views import bp as compliance_bp
 from server.config import DEFAULTS, DUMP_SOURCE, from_environment
 from server.graph import on_demand
@@ -41,7 +42,8 @@ def create_app(test_config=None) -> Flask:
     app.extensions[DUMP_SOURCE] = on_demand.for_app(app)
 
     # Blueprints are registered here, one per concern.
-    init_sparql(app)
+    backend = app.config.get("SPARQL_BACKEND")  # an existing engine answers; the rules stay in server.sparql
+    init_sparql(app, RemoteExecutor(backend, timeout=app.config.get("QUERY_TIMEOUT", 5.0)) if backend else None)
     init_web(app)
     init_search(app)
     app.register_blueprint(compliance_bp)

@@ -9,9 +9,10 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from server import cli
+from server.datafile import DataFileError
 from server.graph import build as build_module
 from server.graph.build import BuildFailed, build
-from server.graph.loading import DataFileError, parse_file
+from server.graph.loading import parse_file
 from server.paths import graph_input_files
 from server.published import DUMP_NAMES, read_build_info
 

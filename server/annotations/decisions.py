@@ -21,7 +21,7 @@ from rdflib.namespace import RDF
 from server.annotations import annotator, lexicon
 from server.annotations.annotator import Proposal, element_texts, propose_elements
 from server.annotations.lexicon import FK, SCHEME_PROPERTY, Lexicon, load_lexicon
-from server.graph.loading import DataFileError
+from server.datafile import DataFileError
 from server.paths import BASE_IRI, DECISIONS_FILE, ONTOLOGY_NS
 
 COLUMNS = ("element", "property", "concept", "verdict", "via", "evidence", "reason")

@@ -29,8 +29,8 @@ def register(sub) -> None:
 
 
 def cmd_query(args) -> int:
+    from server.datafile import DataFileError
     from server.graph.build import BuildFailed
-    from server.graph.loading import DataFileError
     from server.paths import QUERIES_DIR
     from server.published import GraphNotBuilt
 

@@ -15,8 +15,9 @@ import pyoxigraph as ox
 import rdflib
 
 from server.compliance.evaluate import Matrix, evaluate
+from server.datafile import DataFileError
 from server.graph.inputs import parse_input
-from server.graph.loading import DataFileError, load_files, parse_file
+from server.graph.loading import load_files, parse_file
 from server.graph.rules import Schema, apply_rules, schema_from
 from server.paths import DATA_DIR, ONTOLOGY_DIR
 from server.published import DUMP_NAMES

@@ -7,17 +7,7 @@ from pathlib import Path
 import rdflib
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-
-class DataFileError(Exception):
-    """A data file that cannot be parsed. `line` is 1-based, or None when the parser gave none."""
-
-    def __init__(self, path: Path, line: int | None, message: str):
-        self.path = Path(path)
-        self.line = line
-        self.message = message
-        where = f"{self.path}:{line}" if line else str(self.path)
-        super().__init__(f"{where}: {message}")
-
+from server.datafile import DataFileError
 
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml"}
 

@@ -44,7 +44,9 @@ from server.annotations.decisions import check as check_decisions
 from server.graph.canonical import canonical_ntriples
 from server.graph.inference import materialise
 from server.graph.loading import load_files
+from server.graph.progress import Quiet
 from server.graph.rules import apply_rules, schema_from
+from server.graph.validation import describe_result, validate
 from server.paths import BASE_IRI, DATA_DIR, ONTOLOGY_DIR, SHAPES_DIR
 
 MUNICIPALITIES = "municipalities"
@@ -149,8 +151,6 @@ def close(reasoner: str, schema_nt: str, data: rdflib.Graph) -> rdflib.Graph:
 
 def check(graph: rdflib.Graph, shapes_nt: str) -> tuple[list[str], list[str]]:
     """Structural validation: (violations, other results) as one line each."""
-    from server.graph.validation import describe_result, validate
-
     result = validate(graph, _shapes(shapes_nt))
     violations = [describe_result(result.report, r) for r in result.violations]
     others = [describe_result(result.report, r) for r in result.results() if r not in result.violations]
@@ -298,8 +298,6 @@ def build_parts(
     """Infer and validate every part of `files` (from the cache where its inputs are unchanged).
     `progress` (server.graph.progress.Progress) sees each phase and each plan as it is done. Without a cache
     folder the parts' files go to a scratch folder (PartsBuild.folder) that the caller removes."""
-    from server.graph.progress import Quiet
-
     progress = progress or Quiet()
     folder = Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="fukushi-kg-parts-"))
     folder.mkdir(parents=True, exist_ok=True)

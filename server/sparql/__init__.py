@@ -9,8 +9,9 @@ EXTENSION = "fukushi_sparql"
 SETTINGS = "fukushi_sparql_settings"
 
 
-def init_app(app):
-    """Register the /sparql endpoint. Worker processes start on the first query, not here."""
+def init_app(app, executor=None):
+    """Register the /sparql endpoint, answered by `executor` (server.app passes server.backend.remote's when an
+    existing engine answers) or by our own worker processes, which start on the first query, not here."""
     from server.config import dump_source
     from server.published import GRAPH_IRI
     from server.rebase import normalise_base, rebase_iri
@@ -20,11 +21,7 @@ def init_app(app):
 
     config = app.config
     published = Path(config["PUBLISHED_DIR"])
-    if config.get("SPARQL_BACKEND"):  # an existing engine answers; the rules stay here (server.backend.remote)
-        from server.backend.remote import RemoteExecutor
-
-        executor = RemoteExecutor(config["SPARQL_BACKEND"], timeout=config.get("QUERY_TIMEOUT", 5.0))
-    else:
+    if executor is None:
         executor = Executor(
             published,
             dump_source(app),
