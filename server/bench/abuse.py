@@ -46,7 +46,7 @@ CRASHERS = {
 }
 HEAVY_CLIENTS = [f"127.0.0.{i}" for i in range(2, 10)]
 QUICK_CLIENT = "127.0.0.10"
-LOST_MARK = "query worker"  # server.sparql.executor logs "fukushi-kg: query worker PID lost (signal …)"
+LOST_MARK = "query worker"  # server.sparql.pool logs "fukushi-kg: query worker PID lost (signal …)"
 
 
 def register_arguments(p) -> None:

@@ -83,7 +83,7 @@ def local(text: str, fmt: str, published=None) -> bytes:
     from server.graph.on_demand import ensure_dump
     from server.paths import BASE_IRI, PUBLISHED_DIR
     from server.sparql import safety
-    from server.sparql.executor import Job, execute
+    from server.sparql.jobs import Job, execute
     from server.store import load_store
 
     try:

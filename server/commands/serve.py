@@ -48,7 +48,7 @@ def cmd_serve(args) -> int:
     from server.graph.on_demand import ensure_dump
     from server.published import GraphNotBuilt
     from server.sparql import executor_of
-    from server.sparql.executor import WorkerFailed
+    from server.sparql.jobs import WorkerFailed
 
     app = create_app()
     published, allowed = app.config["PUBLISHED_DIR"], bool(app.config.get("BUILD_IF_MISSING", True))
