@@ -1,13 +1,18 @@
 """The Flask application factory."""
 
+from pathlib import Path
+
 from flask import Flask, request
 from werkzeug.http import parse_range_header
 
 from server.annotations.views import bp as annotations_bp
+from server.backend.remote import RemoteExecutor
 from server.compliance.views import bp as compliance_bp
-from server.config import DEFAULTS, from_environment
+from server.config import DEFAULTS, DUMP_SOURCE, from_environment
+from server.graph import on_demand
 from server.search import init_app as init_search
 from server.sparql import init_app as init_sparql
+from server.store import graph_counts
 from server.web import init_app as init_web
 
 # Scripts and styles only from this server (the vendored YASGUI included); fetches only to it, i.e. /sparql.
@@ -37,9 +42,20 @@ def create_app(test_config=None) -> Flask:
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY"]
     app.json.ensure_ascii = False
+    # The pages and the SPARQL workers never import the build: the app hands them how to get a dump.
+    app.extensions[DUMP_SOURCE] = on_demand.for_app(app)
 
     # Blueprints are registered here, one per concern.
-    init_sparql(app)
+    backend = app.config.get("SPARQL_BACKEND")  # an existing engine answers; the rules stay in server.sparql
+    remote = None
+    if backend:
+        published, base = Path(app.config["PUBLISHED_DIR"]), app.config.get("BASE_IRI")
+        remote = RemoteExecutor(
+            backend,
+            timeout=app.config.get("QUERY_TIMEOUT", 5.0),
+            graphs=lambda: graph_counts(published, base).keys(),  # FROM may name only these
+        )
+    init_sparql(app, remote)
     init_web(app)
     init_search(app)
     app.register_blueprint(compliance_bp)

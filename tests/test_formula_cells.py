@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from server.spreadsheet.cells import neutralise, restore
+from server.cells import neutralise, restore
 from server.spreadsheet.template import export_rows, write_csv, write_xlsx
 
 HOSTILE = ['=HYPERLINK("http://x")', "+1", "-2", "@SUM(A1)", "\tx", "\rx"]

@@ -4,7 +4,7 @@ The front keeps every rule of its own: the protocol, read-only and SERVICE/FROM 
 before any executor), the row cap and its signal, the error statuses. This executor only forwards the checked
 query with the SPARQL 1.1 Protocol (POST, form-encoded, which every engine accepts), asks for SPARQL JSON results
 or N-Triples, parses the answer with pyoxigraph and serialises it with the same code as the local workers
-(server.sparql.executor.answer), so a client cannot tell the two apart but by speed.
+(server.sparql.jobs.answer), so a client cannot tell the two apart but by speed.
 
 Before anything is sent, the whole text is checked (server.backend.strict): one standard query, no update, no
 engine-specific prologue, no graph this server does not publish. The timeout is enforced here as well as by the
@@ -23,7 +23,7 @@ import urllib.parse
 import pyoxigraph as ox
 
 from server.backend.strict import NotForwarded, check
-from server.sparql.executor import Answer, Job, QueryTimeout, WorkerFailed, answer
+from server.sparql.jobs import Answer, Job, QueryTimeout, WorkerFailed, answer
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 GRAPH_FORMATS = {

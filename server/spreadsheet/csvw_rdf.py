@@ -23,7 +23,7 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import XSD
 
-from server.spreadsheet.cells import restore
+from server.cells import restore
 
 VARIABLE = re.compile(r"\{\+?([A-Za-z_]+)\}")
 METADATA = Path(__file__).parent / "plan-template.csv-metadata.json"

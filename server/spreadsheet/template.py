@@ -12,8 +12,8 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import DCTERMS, ORG, RDF, RDFS
 
+from server.cells import neutralise, xlsx_text
 from server.paths import BASE_IRI, DATA_DIR, ONTOLOGY_NS
-from server.spreadsheet.cells import neutralise, xlsx_text
 from server.spreadsheet.csvw_rdf import METADATA, TABLES, TemplateError
 
 FK = rdflib.Namespace(ONTOLOGY_NS)

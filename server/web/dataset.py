@@ -4,7 +4,8 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 
-from server.graph.dumps import GRAPHS
+from server.backend.graphs import graph_body
+from server.published import GRAPHS
 from server.web.conneg import describe_representation, format_links, negotiate, rdf_response
 from server.web.cors import open_for_reading
 from server.web.describe import Describer
@@ -48,8 +49,6 @@ def void():
 @bp.route("/dumps/graphs/<key>.nt")
 def graph_dump(key):
     """One plan's named graph (or the shared rest), as `fukushi-kg publish` sends it to a Graph Store."""
-    from server.backend.graphs import graph_body
-
     graph = get_graph()
     # Only the keys the build recorded (no path from the URL), from the record the graph was checked against.
     meta = (current_build_info(graph).get("graphs") or {}).get(key)

@@ -2,7 +2,7 @@
 
 Columns come in the order a spreadsheet user expects: 全国地方公共団体コード, 地方公共団体名, then the rest (the
 first two named as in the 自治体標準オープンデータセット). CSV is UTF-8 with a byte-order mark, which Excel
-needs to read Japanese, and a cell that would read as a formula starts with ' (server.spreadsheet.cells);
+needs to read Japanese, and a cell that would read as a formula starts with ' (server.cells);
 JSON is {"columns": [...], "rows": [{key: value}]} with English keys.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import Response
 
-from server.spreadsheet.cells import neutralise
+from server.cells import neutralise
 
 
 @dataclass(frozen=True)

@@ -5,8 +5,7 @@ import sys
 from flask import Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from server.graph.dumps import BuildInfoDamaged
-from server.store import GraphNotBuilt
+from server.published import BuildInfoDamaged, GraphNotBuilt
 from server.web.verified import FileDamaged
 
 # Codes whose descriptions we wrote ourselves and can show; the rest get the page's own words only.

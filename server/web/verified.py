@@ -86,7 +86,7 @@ def current_build_info(graph) -> dict:
     """The record the graph was checked against, after making sure build-info.json on disk still says the same
     (read again only when its size or modification time changed). Raises BuildInfoDamaged (unreadable) or
     FileDamaged (changed)."""
-    from server.graph.dumps import BUILD_INFO, read_build_info
+    from server.published import BUILD_INFO, read_build_info
 
     path = Path(graph.published_dir) / BUILD_INFO
     try:

@@ -10,7 +10,6 @@ import pytest
 
 from server.cli import main
 from server.importer import limits
-from server.importer.hostile_files import with_doctype
 from server.spreadsheet.template import export_rows, write_csv, write_xlsx
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -61,6 +60,13 @@ def _rewrite(xlsx: Path, target: Path, part: str, text: str, extra: dict | None 
 @pytest.fixture
 def workbook(rows, tmp_path) -> Path:
     return write_xlsx(rows, tmp_path / "plan.xlsx")
+
+
+def with_doctype(xml: str, doctype: str) -> str:
+    if xml.startswith("<?xml"):
+        head, _, body = xml.partition("?>")
+        return f"{head}?>{doctype}{body}"
+    return doctype + xml
 
 
 def _sheet(workbook: Path) -> str:

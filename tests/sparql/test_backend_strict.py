@@ -11,7 +11,7 @@ import pytest
 
 from server.backend.remote import RemoteExecutor
 from server.backend.strict import NotForwarded, check
-from server.sparql.executor import Job, QueryTimeout, WorkerFailed
+from server.sparql.jobs import Job, QueryTimeout, WorkerFailed
 
 GRAPHS = {"https://w3id.org/fukushi-kg/graph", "https://w3id.org/fukushi-kg/graph/082368"}
 

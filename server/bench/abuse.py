@@ -13,9 +13,9 @@ The probes, each bounded in requests and time:
   past the timeout, while a quick client (127.0.0.10) sends `ASK {}` every half second; an answer within 2 s
   counts.
 
-- search (issue 21, server.search.flood_bench): distinct 250 KB searches, facet floods, word floods, `within=`
+- search (issue 21, server.bench.search_floods): distinct 250 KB searches, facet floods, word floods, `within=`
   and huge pages, while an ordinary search runs every 0.5 s (target: none over 5 s);
-- hostile files (issue 21, server.importer.hostile_files): `fukushi-kg import` on each, as its own process
+- hostile files (issue 21, server.bench.hostile_files): `fukushi-kg import` on each, as its own process
   (target: refused with one line, exit 2, within 30 s, under 1 GB).
 
 Printed: resident memory of the server and its query workers (at rest before, peak, and retained after the
@@ -37,8 +37,11 @@ import threading
 import time
 from pathlib import Path
 
-from server.search.flood_bench import _get as search_get
-from server.search.flood_bench import run_floods
+from server.bench.harness import free_port, server_env, stop
+from server.bench.search_floods import _get as search_get
+from server.bench.search_floods import run_floods
+from server.graph.on_demand import ensure_dump
+from server.paths import PUBLISHED_DIR
 
 QUICK = "ASK {}"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -51,7 +54,7 @@ CRASHERS = {
 }
 HEAVY_CLIENTS = [f"127.0.0.{i}" for i in range(2, 10)]
 QUICK_CLIENT = "127.0.0.10"
-LOST_MARK = "query worker"  # server.sparql.executor logs "fukushi-kg: query worker PID lost (signal …)"
+LOST_MARK = "query worker"  # server.sparql.pool logs "fukushi-kg: query worker PID lost (signal …)"
 
 
 def register_arguments(p) -> None:
@@ -145,9 +148,7 @@ def _endless_chunked(port, megabytes: int = 64) -> int | str:
 
 
 def _start_server(published: Path, port: int, log) -> subprocess.Popen:
-    env = dict(os.environ, FUKUSHI_KG_PUBLISHED_DIR=str(published), FUKUSHI_KG_BUILD_IF_MISSING="false")
-    root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    env = server_env(published)
     command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 120
@@ -161,14 +162,10 @@ def _start_server(published: Path, port: int, log) -> subprocess.Popen:
     raise RuntimeError("the server did not come up within 120 s")
 
 
-def bench_abuse(args) -> int:
-    from server.commands.bench import _free_port, _stop
-    from server.paths import PUBLISHED_DIR
-    from server.store import ensure_dump
-
+def bench(args) -> int:
     published = Path(args.published) if args.published else PUBLISHED_DIR
     ensure_dump(published)
-    port = _free_port()
+    port = free_port()
     tally = Tally()
     mib = 1 << 20
     with tempfile.TemporaryFile("w+") as log:
@@ -222,7 +219,7 @@ def bench_abuse(args) -> int:
             sampler.stop.set()
             sampler.join()
         finally:
-            _stop(server)
+            stop(server)
         log.seek(0)
         logged = log.read()
         lost = sum(1 for line in logged.splitlines() if LOST_MARK in line and " lost " in line)
@@ -271,7 +268,7 @@ def bench_abuse(args) -> int:
 
 
 def _hostile_files() -> bool:
-    from server.importer.hostile_files import bench_hostile_files
+    from server.bench.hostile_files import bench_hostile_files
 
     print()
     print("hostile files given to `fukushi-kg import` (target: exit 2, one line, no traceback, < 30 s, < 1 GB):")
@@ -288,10 +285,10 @@ def _hostile_files() -> bool:
 
 
 def _fairness(port: int, duration: float, tally: Tally) -> tuple[int, int]:
-    stop = threading.Event()
+    done = threading.Event()
 
     def heavy(address: str, text: str):
-        while not stop.is_set():
+        while not done.is_set():
             status, seconds = _request(port, text.encode(), source=address, timeout=60)
             tally.add(status)
             if status in (429, 503):
@@ -317,7 +314,7 @@ def _fairness(port: int, duration: float, tally: Tally) -> tuple[int, int]:
         else:
             late.append(f"{status} in {seconds:.1f} s at {tick - begin:.1f} s")
         time.sleep(max(0.0, 0.5 - (time.monotonic() - tick)))
-    stop.set()
+    done.set()
     for t in threads:
         t.join(timeout=60)
     print(f"fairness probe: {len(HEAVY_CLIENTS)} heavy clients for {duration:g} s, quick client every 0.5 s")
