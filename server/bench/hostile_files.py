@@ -169,11 +169,12 @@ def run_import(name: str, path: Path, out: Path) -> Outcome:
     start = time.monotonic()
     with tempfile.TemporaryFile() as err:
         process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=err)
-        try:
-            _, status, usage = os.wait4(process.pid, 0)
-        except ChildProcessError:
-            status, usage = 0, None
-        process.returncode = os.waitstatus_to_exitcode(status)
+        # The kernel's high-water mark of the command's own memory (VmHWM: a new program starts a new count;
+        # getrusage's maxrss would count the pages this process had when it forked).
+        peak = 0
+        while process.poll() is None:
+            peak = max(peak, _hwm(process.pid))
+            time.sleep(0.02)
         seconds = time.monotonic() - start
         err.seek(0)
         text = err.read().decode("utf-8", "replace")
@@ -183,11 +184,22 @@ def run_import(name: str, path: Path, out: Path) -> Outcome:
         path.stat().st_size if path.exists() else 0,
         process.returncode,
         seconds,
-        (usage.ru_maxrss * 1024) if usage else 0,
+        peak,
         len(lines),
         "Traceback" in text,
         lines[-1] if lines else "",
     )
+
+
+def _hwm(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 def bench_hostile_files() -> list[Outcome]:
