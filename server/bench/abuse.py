@@ -1,4 +1,5 @@
-"""`fukushi-kg bench abuse`: replay issue 10's probes against a real server and print what they did to it.
+"""`fukushi-kg bench abuse`: replay issue 10's and issue 21's probes against a real server and print what they
+did to it.
 
 The server is `fukushi-kg serve` (the production setup, waitress) on a free loopback port, on the built graph.
 The probes, each bounded in requests and time:
@@ -11,8 +12,7 @@ The probes, each bounded in requests and time:
   6,500 UNIONs), each sent repeatedly;
 - fairness: eight heavy clients (each its own loopback address, 127.0.0.2-9) keep sending queries that run
   past the timeout, while a quick client (127.0.0.10) sends `ASK {}` every half second; an answer within 2 s
-  counts.
-
+  counts;
 - search (issue 21, server.bench.search_floods): distinct 250 KB searches, facet floods, word floods, `within=`
   and huge pages, while an ordinary search runs every 0.5 s (target: none over 5 s);
 - hostile files (issue 21, server.bench.hostile_files): `fukushi-kg import` on each, as its own process
