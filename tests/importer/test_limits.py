@@ -202,3 +202,12 @@ def test_out_into_a_missing_folder(tmp_path, capsys):
     code, err = run(plan, tmp_path, capsys, "--out", str(target))
     refused(code, err, "フォルダがありません", "missing")
     assert not target.parent.exists()
+
+
+def test_out_that_cannot_be_written(tmp_path, capsys):
+    plan = tmp_path / "plan.txt"
+    plan.write_text("第1章 地域福祉\n", encoding="utf-8")
+    target = tmp_path / "a-folder"
+    target.mkdir()  # --out names a folder: the write fails, in one line
+    code, err = run(plan, tmp_path, capsys, "--out", str(target))
+    refused(code, err, str(target))
