@@ -40,6 +40,13 @@ def register(sub) -> None:
 
     register_arguments(p)
     p.add_argument("--verbose", action="store_true", help="import: list the missed and the extra elements")
+    p.add_argument(
+        "--pdf-pages",
+        type=int,
+        metavar="N",
+        help="import: instead, time the PDF reader on an N-page plan printed by Chromium, against pdfplumber",
+    )
+    p.add_argument("--pdf", metavar="FILE", help="import --pdf-pages: time this PDF instead of printing one")
     p.set_defaults(func=cmd_bench)
 
 
@@ -144,7 +151,12 @@ def bench_search(args) -> int:
 
 
 def bench_import(args) -> int:
-    """The importer on the five seed texts against the curated graph (server/importer/bench.py)."""
+    """The importer on the five seed texts against the curated graph (server/importer/bench.py); with --pdf-pages,
+    the PDF layout reader against pdfplumber (server/importer/pdf_bench.py)."""
+    if getattr(args, "pdf_pages", None) or getattr(args, "pdf", None):
+        from server.importer.pdf_bench import bench_pdf
+
+        return bench_pdf(args.pdf_pages or 100, args.pdf, getattr(args, "corpus", None))
     from server.importer.bench import report, run
 
     sys.stdout.write(report(run(), verbose=getattr(args, "verbose", False)))

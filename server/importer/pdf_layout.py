@@ -28,6 +28,7 @@ import unicodedata
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from server.importer.document import CellPart, DocumentError, Line
@@ -56,19 +57,19 @@ class _Text:
     reason: str | None = None
     in_table: bool = False
 
-    @property
+    @cached_property
     def x0(self):
         return min(c[1] for c in self.chars)
 
-    @property
+    @cached_property
     def x1(self):
         return max(c[3] for c in self.chars)
 
-    @property
+    @cached_property
     def top(self):
         return min(c[2] for c in self.chars)
 
-    @property
+    @cached_property
     def bottom(self):
         return max(c[4] for c in self.chars)
 
@@ -144,11 +145,15 @@ def read_pdf(path: Path) -> list[Line]:
 
 
 def _read_page(pdf, index: int, counter: int) -> _Page:
+    import ctypes
+
     import pypdfium2.raw as pdfium_c
 
     page = pdf[index]
     width, height = page.get_size()
     textpage = page.get_textpage()
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    box = [ctypes.byref(v) for v in (left, right, bottom, top)]  # FPDFText_GetCharBox's order
     try:
         text = textpage.get_text_range()
         boxed = textpage.count_chars() == len(text)  # char i of the text is PDFium's char i
@@ -162,11 +167,12 @@ def _read_page(pdf, index: int, counter: int) -> _Page:
             line = _Text(counter + len(lines) + 1, index + 1, text[start:end])
             if boxed:
                 for i in range(start, end):
-                    if text[i].isspace():
+                    if text[i].isspace() or not pdfium_c.FPDFText_GetCharBox(textpage.raw, i, *box):
                         continue
-                    left, bottom, right, top = textpage.get_charbox(i)
-                    if right > left or top > bottom:
-                        line.chars.append((i - start, left, height - top, right, height - bottom))
+                    if right.value > left.value or top.value > bottom.value:
+                        line.chars.append(
+                            (i - start, left.value, height - top.value, right.value, height - bottom.value)
+                        )
                 if line.chars:
                     first = start + line.chars[0][0]
                     line.size = round(pdfium_c.FPDFText_GetFontSize(textpage.raw, first), 1)
@@ -191,17 +197,37 @@ def _bold(pdfium_c, textpage, index: int) -> bool:
 
 
 def _edges(page, pdfium_c, height: float) -> list:
-    """Horizontal and vertical ruling lines, as pdfplumber's table finder takes them (top-down coordinates)."""
+    """Horizontal and vertical ruling lines, as pdfplumber's table finder takes them (top-down coordinates).
+
+    Walks the raw object list: pypdfium2's get_objects() wraps every text object too (tens of thousands
+    in a long plan) before filtering, which cost more than reading the text."""
+    import ctypes
+
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    box = [ctypes.byref(v) for v in (left, bottom, right, top)]
     edges = []
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=3):
-        left, bottom, right, top = obj.get_bounds()
-        w, h = right - left, top - bottom
-        if w <= 2.5 and h > 2:
-            edges.append(_edge("v", (left + right) / 2, height - top, (left + right) / 2, height - bottom))
-        elif h <= 2.5 and w > 2:
-            edges.append(_edge("h", left, height - (top + bottom) / 2, right, height - (top + bottom) / 2))
-        elif w > 2 and h > 2:
-            edges += _path_edges(obj, pdfium_c, height)
+
+    def walk(count, get):
+        for i in range(count):
+            obj = get(i)
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+                walk(
+                    pdfium_c.FPDFFormObj_CountObjects(obj), lambda k, form=obj: pdfium_c.FPDFFormObj_GetObject(form, k)
+                )
+                continue
+            if kind != pdfium_c.FPDF_PAGEOBJ_PATH or not pdfium_c.FPDFPageObj_GetBounds(obj, *box):
+                continue
+            x0, y0, x1, y1 = left.value, bottom.value, right.value, top.value
+            w, h = x1 - x0, y1 - y0
+            if w <= 2.5 and h > 2:
+                edges.append(_edge("v", (x0 + x1) / 2, height - y1, (x0 + x1) / 2, height - y0))
+            elif h <= 2.5 and w > 2:
+                edges.append(_edge("h", x0, height - (y0 + y1) / 2, x1, height - (y0 + y1) / 2))
+            elif w > 2 and h > 2:
+                edges.extend(_path_edges(obj, pdfium_c, height))
+
+    walk(pdfium_c.FPDFPage_CountObjects(page.raw), lambda k: pdfium_c.FPDFPage_GetObject(page.raw, k))
     return edges
 
 
@@ -209,11 +235,14 @@ def _path_edges(obj, pdfium_c, height: float) -> list:
     """The straight, axis-parallel segments of a path (a rectangle, or a grid drawn as one path)."""
     import ctypes
 
-    m = obj.get_matrix()
+    matrix = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(matrix)):
+        return []
+    m = matrix
     points, out = [], []
     x, y = ctypes.c_float(), ctypes.c_float()
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj.raw)):
-        seg = pdfium_c.FPDFPath_GetPathSegment(obj.raw, i)
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, i)
         if not pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y)):
             continue
         px, py = m.a * x.value + m.c * y.value + m.e, m.b * x.value + m.d * y.value + m.f
