@@ -128,7 +128,7 @@ def read_pdf(path: Path) -> list[Line]:
             pages.append(page)
     finally:
         pdf.close()
-    if not any(t.chars for p in pages for t in p.lines):
+    if not any(t.text.strip() for p in pages for t in p.lines):
         raise DocumentError(
             f"{path}: 文字情報のないPDF（画像だけ）です。OCR で文字を付けたPDFか、テキストを取り込んでください"
             " / image-only PDF with no text layer: run OCR on it or import the text"
@@ -415,13 +415,15 @@ def _read_tables(pages: list[_Page], rows: dict, joined: dict) -> None:
             )
             if carried:
                 number = previous[0]
+                if header != previous[1]:
+                    header = None  # the first row after the break is a row, unless it repeats the headings
             else:
                 table_no += 1
                 number = table_no
-            repeated = carried and header is not None and header == previous[1]
+            repeated = carried and header is not None
             _rows_of(grid, cells, number, header is not None, repeated, rows, joined, page)
             last_on_page = not any(t.top >= grid.bbox[3] - 1 and not t.in_table for t in content)
-            previous = (number, header if not carried or header else previous[1], grid.xs, last_on_page)
+            previous = (number, previous[1] if carried else header, grid.xs, last_on_page)
         if not page.tables and content:
             previous = None
 
