@@ -2,24 +2,30 @@
 page numbers marked as noise, headings printed over two lines joined (see server.importer.document).
 
 Text and positions come from pypdfium2; table cells from pdfplumber's table finder, given the ruling
-lines pypdfium2 reads from the page. Measured on the two corpus PDFs and on a 100-page plan printed
-by Chromium (`fukushi-kg bench import --pdf-pages 100` prints these figures again):
+lines pypdfium2 reads from the page. Measured with `fukushi-kg bench import --pdf-pages 100` (which
+prints these figures again) on the two corpus PDFs and on a 100-page plan printed by Chromium:
 
-- Line numbers: the corpus (and its expected answers, and the review page) number lines as
-  pypdfium2's `get_text_range()` prints them; pdfplumber breaks lines elsewhere, and its text keeps
-  the fonts' CJK compatibility code points (「⾒」 U+2F92 for 「見」), so its words would need mapping
-  back. Text therefore comes from pypdfium2, whose char boxes place every character.
-- Table cells: pdfplumber's table finder (ruling lines → intersections → cells → tables) finds every
-  real table of both corpus PDFs (12 tables, rowspans as spanning cells); pypdfium2 has no table
-  finder, and text boxes alone cannot tell a cell border from a wide gap. The finder is pdfplumber's
-  own, run on edges taken from pypdfium2's path objects (its documented "explicit" lines setting),
-  because opening the page with pdfplumber parses the content stream again in Python.
-- Speed on the 100-page plan: pypdfium2 text + char boxes 1.2 s; pdfplumber `find_tables` 9.0 s and
-  `extract_words` 7.3 s (each alone near the 10 s budget). Ours reads the whole plan in about 2 s.
-- Headers and footers: detected from pypdfium2's positions (a line in the top or bottom band of the
-  page, repeated at the same place on several pages once digits are set aside, or a page number),
-  which finds every noise line the corpus lists for both PDFs; the same rule on pdfplumber's lines
-  finds them too, so the choice rests on numbering and speed.
+- Line numbers: the corpus (its expected answers, and the review page) numbers lines as pypdfium2's
+  `get_text_range()` prints them; pdfplumber breaks lines elsewhere. Text therefore comes from
+  pypdfium2, whose char boxes place every character on the page.
+- Table cells: of the 117 cells of the corpus PDFs' HTML tables, pdfplumber alone (`find_tables()` +
+  `extract()`) gives 100 with the right text, ours 117. pdfplumber finds every table (ruling lines →
+  intersections → cells, rowspans as spanning cells), but its text keeps the fonts' own code points
+  (「‧」 U+2027 for 「・」, 「⾒」 U+2F92 for 「見」) where PDFium maps them to the characters printed;
+  pypdfium2 has no table finder, and text boxes alone cannot tell a cell border from a wide gap. So
+  the finder is pdfplumber's, run on edges from pypdfium2's path objects (its documented "explicit"
+  lines setting), and the cells' text is pypdfium2's.
+- Speed, 100 pages: pypdfium2 text + char boxes 1.2 s; pdfplumber `find_tables()` 9.0 s and
+  `extract_words()` 7.3 s on a quiet machine (24 s and 19 s with the machine shared), because opening
+  a page with pdfplumber interprets its content stream again in Python. Reading the 100 pages with
+  this module takes about 2-3 s, the whole `fukushi-kg import` about 7 s, under 150 MB.
+- Headers and footers: a line in the top or bottom band of the page that is a page number, or that is
+  printed at the same place and size on a quarter of the pages at least once digits are set aside.
+  On the corpus PDFs this finds all 12 `noise_lines` and nothing else, on pypdfium2's lines and on
+  pdfplumber's alike; the choice rests on numbering, cell text and speed.
+
+Bold type is read from the font name where the PDF names its fonts (Word, most office tools);
+Chromium's PDFs name none, so there headings are told by size alone.
 """
 
 import logging
