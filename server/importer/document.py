@@ -16,7 +16,8 @@ Kinds:
   holds the row's cells left to right, `parts` each cell's paragraphs with their lines, `table` the
   table's number in the document (a table broken by a page break keeps one number), `end` the row's
   last line. Lines holding only more of the row are ``continued``.
-- ``header``: the first line of a table's column-heading row, with `cells` like a row.
+- ``columns``: the first line of a table's column-heading row (取組 | 内容 | 担当課), with `cells` like a
+  row. A layout hint: the first row of a ruled table whose cells are short and hold no sentence.
 - ``continued``: text already inside an earlier line's `text` or `cells`; `joined_to` is that line.
 - ``noise``: printed furniture, with `reason`: ``page number``, ``running header``, ``running
   footer`` or ``repeated table header`` (a column-heading row printed again after a page break).
@@ -53,7 +54,7 @@ class Line:
     number: int  # 1-based over the whole document, as `cat -n` counts the text the importer read
     page: int | None
     text: str
-    kind: str = "text"  # text | row | header | continued | noise (see the module docstring)
+    kind: str = "text"  # text | row | columns | continued | noise (see the module docstring)
     cells: tuple[str, ...] | None = None
     parts: tuple[tuple[CellPart, ...], ...] | None = None
     table: int | None = None

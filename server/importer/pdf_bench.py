@@ -93,7 +93,7 @@ def our_cells(pdf_path: Path) -> list[str]:
 
     seen, out = set(), []
     for line in read_document(pdf_path):
-        if line.kind in ("row", "header") or line.reason == "repeated table header":
+        if line.kind in ("row", "columns"):
             for cell, parts in zip(line.cells or (), line.parts or (), strict=True):
                 key = tuple(parts)
                 if cell and key not in seen:  # a rowspan cell is repeated in each row: count it once

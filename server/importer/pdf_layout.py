@@ -518,7 +518,7 @@ def _rows_of(grid, cells, number, has_header, repeated, rows, joined, page) -> N
         if not free:
             continue
         holder, end = free[0], max(own_lines)
-        kind = "header" if r == 0 and has_header else "row"
+        kind = "columns" if r == 0 and has_header else "row"
         if r == 0 and repeated:
             for n in own_lines:
                 t = next(t for t in page.lines if t.number == n)

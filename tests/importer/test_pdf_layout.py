@@ -58,7 +58,7 @@ def test_every_element_keeps_its_page(read, name):
 def test_table_rows_carry_their_cells(read):
     lines = read("384232-kanno")
     header = lines[43 - 1]
-    assert (header.kind, header.cells) == ("header", ("取組", "内容", "担当課"))
+    assert (header.kind, header.cells) == ("columns", ("取組", "内容", "担当課"))
     row = lines[44 - 1]
     assert row.kind == "row" and row.table == header.table and row.end == 47
     assert row.cells == (
@@ -123,7 +123,7 @@ def test_running_header_page_numbers_and_repeated_table_header_are_noise(read):
     rows = [ln for ln in lines if ln.kind == "row"]
     assert len(rows) == 14 and {ln.table for ln in rows} == {1}  # one table across the page break
     assert {ln.page for ln in rows} == {1, 2}
-    assert sum(ln.kind == "header" for ln in lines) == 1
+    assert sum(ln.kind == "columns" for ln in lines) == 1
 
 
 def _import(tmp_path, plan):
