@@ -333,7 +333,7 @@ def layout(pages: list[_Page]) -> list[Line]:
     for page in pages:
         page.tables = _tables(page)
     _mark_furniture(pages)
-    _read_tables(pages, rows, joined)
+    _aligned_rows(pages, rows, _read_tables(pages, rows, joined))
     ends, wraps = _join_headings(pages, joined)
     out = []
     for page in pages:
@@ -401,7 +401,7 @@ def _inside(t: _Text, grids: list[_Grid]) -> bool:
     return any(g.bbox[0] <= x <= g.bbox[2] and g.bbox[1] <= y <= g.bbox[3] for g in grids)
 
 
-def _read_tables(pages: list[_Page], rows: dict, joined: dict) -> None:
+def _read_tables(pages: list[_Page], rows: dict, joined: dict) -> int:
     table_no = 0
     previous = None  # (table number, header cells, column xs, ended at the page's foot)
     for page in pages:
@@ -432,6 +432,7 @@ def _read_tables(pages: list[_Page], rows: dict, joined: dict) -> None:
             previous = (number, previous[1] if carried else header, grid.xs, last_on_page)
         if not page.tables and content:
             previous = None
+    return table_no
 
 
 def _cell_texts(grid: _Grid, content: list[_Text]) -> dict[int, list]:
@@ -529,6 +530,57 @@ def _rows_of(grid, cells, number, has_header, repeated, rows, joined, page) -> N
         for n in free[1:]:
             joined[n] = holder
         claimed |= own_lines
+
+
+def _segments(t: _Text) -> list[tuple[float, float, str]]:
+    """A line's runs of text split at gaps of three characters or more: (x0, x1, text) each."""
+    widths = sorted(c[3] - c[1] for c in t.chars)
+    gap = 2.5 * widths[len(widths) // 2]
+    runs, current = [], [t.chars[0]]
+    for prev, ch in zip(t.chars, t.chars[1:], strict=False):
+        if ch[1] - prev[3] > gap:
+            runs.append(current)
+            current = []
+        current.append(ch)
+    runs.append(current)
+    return [(r[0][1], r[-1][3], t.text[r[0][0] : r[-1][0] + 1].strip()) for r in runs]
+
+
+def _aligned_rows(pages: list[_Page], rows: dict, table_no: int) -> None:
+    """Tables printed without rules: two or more consecutive lines split at the same wide gaps, each column
+    starting (or ending, for figures set right) where it does on the line above. One line per row: a cell
+    continued on the next line is not recognised here."""
+    for page in pages:
+        run: list = []
+        for t in [*page.lines, None]:
+            usable = t is not None and len(t.chars) > 1 and t.kind == "text" and not t.in_table
+            segs = _segments(t) if usable else []
+            if len(segs) >= 2 and run and run[-1][0].number == t.number - 1:
+                above = run[-1][1]
+                slack = 1.5 * max(t.size, 1)
+                if len(above) == len(segs) and all(
+                    abs(a[0] - b[0]) <= slack or abs(a[1] - b[1]) <= slack for a, b in zip(above, segs, strict=True)
+                ):
+                    run.append((t, segs))
+                    continue
+            if len(run) >= 2:
+                table_no += 1
+                _aligned_table(run, table_no, rows)
+            run = [(t, segs)] if len(segs) >= 2 else []
+
+
+def _aligned_table(run: list, number: int, rows: dict) -> None:
+    for k, (t, segs) in enumerate(run):
+        texts = tuple(s[2] for s in segs)
+        heading = k == 0 and all(len(_squeeze(x)) <= 16 and not x.endswith("。") for x in texts)
+        rows[t.number] = {
+            "kind": "columns" if heading else "row",
+            "cells": texts,
+            "parts": tuple((CellPart(x, t.number, t.number),) for x in texts),
+            "table": number,
+            "end": t.number,
+        }
+        t.in_table = True
 
 
 def _join_headings(pages: list[_Page], joined: dict) -> tuple[dict, set]:

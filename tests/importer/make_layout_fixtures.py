@@ -2,7 +2,8 @@
 
 - layout-sample.pdf (from layout-sample.html, printed by headless Chromium like the shared corpus PDFs):
   a running header and page numbers in the page margins, a heading printed over two lines, and a
-  取組 | 内容 | 担当課 table broken by a page break, whose column headings Chromium prints again.
+  取組 | 内容 | 担当課 table broken by a page break, whose column headings Chromium prints again, and a
+  成果指標 table printed without rules.
 - web-page.pdf: a page that is not a plan, printed with Chromium's own header and footer (date, title,
   address, page x/y), as a browser prints a web page.
 - encrypted.pdf (user password), image-only.pdf (a picture of text, no text layer): made with reportlab
@@ -47,7 +48,7 @@ body { font-family: "Noto Sans CJK JP", sans-serif; font-size: 10.5pt; line-heig
 h1 { font-size: 20pt; } h2 { font-size: 15pt; } h3 { font-size: 13pt; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 9.5pt; }
 th, td { border: 1px solid #555; padding: 1.2mm 2mm; vertical-align: top; text-align: left; }
-th { background: #e4f1ea; } thead { display: table-header-group; }
+th { background: #e4f1ea; } thead { display: table-header-group; } table.plain td { border: none; }
 col.c1 { width: 30%; } col.c2 { width: 50%; } col.c3 { width: 20%; }
 </style></head><body>
 <h1>第3次見本町地域福祉計画</h1>
@@ -61,6 +62,12 @@ col.c1 { width: 30%; } col.c2 { width: 50%; } col.c3 { width: 20%; }
 {rows}
 </tbody></table>
 <p>以上の取組は、毎年度の推進会議で進み具合を確かめます。</p>
+<h3>成果指標</h3>
+<table class="plain">
+<tr><td>指標</td><td>現状値</td><td>目標値</td></tr>
+<tr><td>ふれあいサロンの数</td><td>42か所</td><td>60か所</td></tr>
+<tr><td>見守り協定を結んだ事業者の数</td><td>18事業者</td><td>30事業者</td></tr>
+</table>
 </body></html>
 """
 
@@ -122,6 +129,7 @@ def reportlab_pdfs() -> None:
 
 
 if __name__ == "__main__":
-    layout_sample()
-    web_page()
-    reportlab_pdfs()
+    import sys
+
+    for name in sys.argv[1:] or ["layout_sample", "web_page", "reportlab_pdfs"]:
+        globals()[name]()

@@ -120,10 +120,10 @@ def test_running_header_page_numbers_and_repeated_table_header_are_noise(read):
     }
     title = next(ln for ln in lines if ln.text == "第3次見本町地域福祉計画" and ln.kind == "text")
     assert title.page == 1  # the printed title is content, its repeats in the margin are not
-    rows = [ln for ln in lines if ln.kind == "row"]
-    assert len(rows) == 14 and {ln.table for ln in rows} == {1}  # one table across the page break
+    rows = [ln for ln in lines if ln.kind == "row" and ln.table == 1]
+    assert len(rows) == 14  # one table across the page break, its headings once
     assert {ln.page for ln in rows} == {1, 2}
-    assert sum(ln.kind == "columns" for ln in lines) == 1
+    assert sum(ln.kind == "columns" and ln.table == 1 for ln in lines) == 1
 
 
 def _import(tmp_path, plan):
@@ -173,3 +173,14 @@ def test_a_corpus_pdf_imports_with_its_table_rows(tmp_path, capsys):
     text = out.read_text(encoding="utf-8")
     for label in ("集落支援員による巡回見守り", "地区集会所でのサロン活動の支援", "移動販売車との見守り協定"):
         assert label in text
+
+
+def test_a_table_printed_without_rules_is_read_by_its_aligned_columns(read):
+    lines = read("layout-sample")
+    at = next(ln.number for ln in lines if ln.text == "成果指標")
+    head, first, second = lines[at : at + 3]
+    assert (head.kind, head.cells) == ("columns", ("指標", "現状値", "目標値"))
+    assert (first.kind, first.cells) == ("row", ("ふれあいサロンの数", "42か所", "60か所"))
+    assert second.cells == ("見守り協定を結んだ事業者の数", "18事業者", "30事業者")
+    assert head.table == first.table == second.table != lines[at - 2].table
+    assert second.parts[0] == (CellPart("見守り協定を結んだ事業者の数", second.number, second.number),)
