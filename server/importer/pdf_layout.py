@@ -585,14 +585,18 @@ def _aligned_table(run: list, number: int, rows: dict) -> None:
 
 def _join_headings(pages: list[_Page], joined: dict) -> tuple[dict, set]:
     """Headings printed over several lines (joined), and body lines that run on into the next (flagged)."""
+    # Body type is the size sentences are set in (lines ending in 。); headings are set larger.
     sizes: Counter = Counter()
+    sentences: Counter = Counter()
     for page in pages:
         for t in page.lines:
             if t.chars and t.kind != "noise" and not t.in_table:
                 sizes[t.size] += len(t.chars)
+                if t.text.rstrip().endswith("。"):
+                    sentences[t.size] += len(t.chars)
     if not sizes:
         return {}, set()
-    body = sizes.most_common(1)[0][0]
+    body = (sentences or sizes).most_common(1)[0][0]
     ends: dict[int, tuple[str, int]] = {}
     wraps: set[int] = set()
     for page in pages:
@@ -614,7 +618,7 @@ def _join_headings(pages: list[_Page], joined: dict) -> tuple[dict, set]:
                 and b.x0 >= a.x0 - 2
                 and not b.text.lstrip().startswith(BULLETS)
             )
-            heading = a.size >= body * 1.1 or a.bold
+            heading = a.size >= body * 1.08 or a.bold
             if runs_on and heading:
                 h = holder if holder is not None else a.number
                 text, _ = ends.get(h, (a.text.rstrip(), h))

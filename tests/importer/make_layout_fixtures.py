@@ -6,8 +6,10 @@
   成果指標 table printed without rules.
 - web-page.pdf: a page that is not a plan, printed with Chromium's own header and footer (date, title,
   address, page x/y), as a browser prints a web page.
-- encrypted.pdf (user password), image-only.pdf (a picture of text, no text layer): made with reportlab
-  (`pip install reportlab`, not a dependency of the project).
+- encrypted.pdf (user password), image-only.pdf (a picture of text, no text layer), and stroked-table.pdf
+  (a heading over two lines and a table whose grid is drawn as stroked lines, as office tools draw it,
+  not as Chromium's filled rectangles): made with reportlab (`pip install reportlab`, not a dependency
+  of the project).
 
 Needs `chromium` and `fonts-noto-cjk` (Debian packages).
 """
@@ -128,8 +130,28 @@ def reportlab_pdfs() -> None:
     c.save()
 
 
+def stroked_table() -> None:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    pdfmetrics.registerFont(UnicodeCIDFont("HeiseiKakuGo-W5"))
+    body = ParagraphStyle("body", fontName="HeiseiKakuGo-W5", fontSize=10, leading=14, wordWrap="CJK")
+    heading = ParagraphStyle("heading", fontName="HeiseiKakuGo-W5", fontSize=16, leading=20, wordWrap="CJK")
+    data = [[Paragraph(x, body) for x in ("取組", "内容", "担当課")]]
+    for name, text, dept in ROWS:
+        data.append([Paragraph(name, body), Paragraph(text, body), Paragraph(dept, body)])
+    table = Table(data, colWidths=[150, 250, 80])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    title = "(1) 権利擁護支援の充実と成年後見制度の利用促進に向けた中核機関の整備（成年後見制度利用促進計画）"
+    story = [Paragraph(title, heading), Paragraph("本計画の施策を示します。", body), table]
+    SimpleDocTemplate(str(FIXTURES / "stroked-table.pdf"), invariant=True).build(story)
+
+
 if __name__ == "__main__":
     import sys
 
-    for name in sys.argv[1:] or ["layout_sample", "web_page", "reportlab_pdfs"]:
+    for name in sys.argv[1:] or ["layout_sample", "web_page", "reportlab_pdfs", "stroked_table"]:
         globals()[name]()

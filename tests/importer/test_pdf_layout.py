@@ -184,3 +184,14 @@ def test_a_table_printed_without_rules_is_read_by_its_aligned_columns(read):
     assert second.cells == ("見守り協定を結んだ事業者の数", "18事業者", "30事業者")
     assert head.table == first.table == second.table != lines[at - 2].table
     assert second.parts[0] == (CellPart("見守り協定を結んだ事業者の数", second.number, second.number),)
+
+
+def test_a_grid_of_stroked_lines_and_a_large_heading_from_another_producer(read):
+    """reportlab draws a table's grid as stroked lines (Chromium as filled rectangles) and names no bold."""
+    lines = read("stroked-table")
+    assert lines[0].text.endswith("（成年後見制度利用促進計画）") and lines[0].end == 2
+    assert lines[1].kind == "continued"
+    assert lines[3].cells == ("取組", "内容", "担当課")
+    rows = [ln for ln in lines if ln.kind == "row"]
+    assert [r.cells[0] for r in rows] == ["ふれあいサロンの立ち上げ支援", "見守り協定の締結", "地域食堂の運営支援"]
+    assert rows[1].cells[2] == "福祉課・危機管理課" and rows[1].parts[2] == (CellPart("福祉課・危機管理課", 12, 13),)
