@@ -15,10 +15,10 @@ prints these figures again) on the two corpus PDFs and on a 100-page plan printe
   pypdfium2 has no table finder, and text boxes alone cannot tell a cell border from a wide gap. So
   the finder is pdfplumber's, run on edges from pypdfium2's path objects (its documented "explicit"
   lines setting), and the cells' text is pypdfium2's.
-- Speed, 100 pages: pypdfium2 text + char boxes 1.2 s; pdfplumber `find_tables()` 9.0 s and
-  `extract_words()` 7.3 s on a quiet machine (24 s and 19 s with the machine shared), because opening
-  a page with pdfplumber interprets its content stream again in Python. Reading the 100 pages with
-  this module takes about 2-3 s, the whole `fukushi-kg import` about 7 s, under 150 MB.
+- Speed, 100 pages, in CPU seconds (the wall time on this shared 2-core machine ran 1-3x that): this
+  module reads the plan in 1.0 s, the whole `fukushi-kg import` takes 2.5 s and 160 MB; pdfplumber
+  alone spends 7.7 s in `find_tables()` and as much in `extract_words()`, because opening a page
+  with it interprets the content stream again in Python (pypdfium2 text + char boxes: 1.2 s wall).
 - Headers and footers: a line in the top or bottom band of the page that is a page number, or that is
   printed at the same place and size on a quarter of the pages at least once digits are set aside.
   On the corpus PDFs this finds all 12 `noise_lines` and nothing else, on pypdfium2's lines and on
