@@ -47,6 +47,7 @@ PAGE_NUMBER = re.compile(
 PLAN_WORDS = ("計画", "施策", "基本目標", "取組", "基本理念", "福祉")
 BAND = 0.12  # top and bottom share of the page where running headers, footers and page numbers print
 WORD_BREAK = re.compile(r"\r\n|\r|\n")
+MAX_CROSSINGS = 4_000_000  # horizontal × vertical ruling lines on a page (a page of the 100-page bench: 7,000)
 
 
 @dataclass
@@ -293,8 +294,8 @@ class _PageBox:
 def _tables(page: _Page) -> list[_Grid]:
     h = [e for e in page.edges if e["orientation"] == "h"]
     v = [e for e in page.edges if e["orientation"] == "v"]
-    if len(h) < 2 or len(v) < 2:
-        return []
+    if len(h) < 2 or len(v) < 2 or len(h) * len(v) > MAX_CROSSINGS:
+        return []  # no grid, or a drawing (a chart, a map) whose lines the finder would cross pairwise
     from pdfplumber.table import TableFinder
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
