@@ -195,3 +195,17 @@ def test_a_grid_of_stroked_lines_and_a_large_heading_from_another_producer(read)
     rows = [ln for ln in lines if ln.kind == "row"]
     assert [r.cells[0] for r in rows] == ["ふれあいサロンの立ち上げ支援", "見守り協定の締結", "地域食堂の運営支援"]
     assert rows[1].cells[2] == "福祉課・危機管理課" and rows[1].parts[2] == (CellPart("福祉課・危機管理課", 12, 13),)
+
+
+def test_ruling_lines_make_a_grid_unless_they_are_a_drawing():
+    from server.importer.pdf_layout import MAX_CROSSINGS, _edge, _Page, _tables
+
+    grid = [_edge("h", 50, y, 250, y) for y in (100, 120, 140)] + [_edge("v", x, 100, x, 140) for x in (50, 150, 250)]
+    (table,) = _tables(_Page(1, 600, 800, [], grid))
+    assert len(table.cells) == 4 and table.bbox == (50, 100, 250, 140)
+    assert table.cell_at(200, 130) == table.slots[1][1]
+    side = int(MAX_CROSSINGS**0.5) + 1  # a chart of short strokes: too many lines to cross pairwise
+    drawing = [_edge("h", 0, i / 10, 1, i / 10) for i in range(side)] + [
+        _edge("v", i / 10, 0, i / 10, 1) for i in range(side)
+    ]
+    assert _tables(_Page(1, 600, 800, [], drawing)) == []
