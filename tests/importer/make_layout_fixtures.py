@@ -18,7 +18,7 @@ import io
 import subprocess
 from pathlib import Path
 
-from server.importer.sample_pdf import chromium
+from server.bench.sample_pdf import chromium
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

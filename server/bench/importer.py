@@ -6,6 +6,7 @@ accuracy counts the same class and parent accuracy the same parent (the parents'
 the plan). Period and embodied plans are right when the years and the set of plan classes agree.
 """
 
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -141,3 +142,14 @@ def report(scores: list[Score], verbose: bool = False) -> str:
             rows += [f"  - {cls} {label}" for label, cls in s.missed]
             rows += [f"  + {line} {cls} {label}" for line, cls, label in s.extra]
     return "\n".join(rows) + "\n"
+
+
+def bench(args) -> int:
+    """`fukushi-kg bench import`: the importer on the five seed texts against the curated graph; with
+    --pdf-pages N (or --pdf FILE), the PDF layout reader against pdfplumber instead (server.bench.pdf)."""
+    if getattr(args, "pdf_pages", None) or getattr(args, "pdf", None):
+        from server.bench.pdf import bench_pdf
+
+        return bench_pdf(args.pdf_pages or 100, args.pdf, getattr(args, "corpus", None))
+    sys.stdout.write(report(run(), verbose=getattr(args, "verbose", False)))
+    return 0

@@ -5,7 +5,7 @@
    own `find_tables()` + `extract()` against ours (pdfplumber's table finder on pypdfium2's lines).
 2. Page furniture: the corpus `noise_lines`, found by our rule on pypdfium2's lines and by the same rule
    on pdfplumber's `extract_text_lines()` (matched by page and text, since the two number lines apart).
-3. Speed and memory on an N-page plan printed by Chromium (server/importer/sample_pdf.py), or `--pdf
+3. Speed and memory on an N-page plan printed by Chromium (server/bench/sample_pdf.py), or `--pdf
    FILE`: `fukushi-kg import` in a child process (wall time, peak resident memory of that process), the
    reading step alone, and pdfplumber's `find_tables()` and `extract_words()` over the same pages.
 """
@@ -22,7 +22,7 @@ import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 
-from server.paths import ROOT
+from server.bench.harness import PROJECT_ROOT as ROOT
 
 CORPUS_PDFS = ("132314-sakurazutsumi-gaiyo", "384232-kanno")
 MUNICIPALITY = "092142"  # any code in the official list: the bench times reading, not naming
@@ -172,7 +172,7 @@ def bench_pdf(pages: int, pdf: str | None = None, corpus: str | None = None) -> 
         if pdf:
             path = Path(pdf)
         else:
-            from server.importer.sample_pdf import chromium, make_plan_pdf
+            from server.bench.sample_pdf import chromium, make_plan_pdf
 
             if chromium() is None:
                 print(
