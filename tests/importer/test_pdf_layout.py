@@ -209,3 +209,15 @@ def test_ruling_lines_make_a_grid_unless_they_are_a_drawing():
         _edge("v", i / 10, 0, i / 10, 1) for i in range(side)
     ]
     assert _tables(_Page(1, 600, 800, [], drawing)) == []
+
+
+def test_review_counts_neither_furniture_nor_the_rest_of_a_used_row_as_unused(read):
+    from server.importer.outline import parse
+    from server.importer.review import covered_lines, unused_lines
+
+    lines = read("384232-kanno")
+    outline = parse(lines)
+    noise = {ln.number for ln in lines if ln.kind == "noise"}
+    assert noise and not noise & unused_lines(outline)
+    assert {44, 45, 46, 47} <= covered_lines(outline)  # the row of 集落支援員による巡回見守り and its wrapped cells
+    assert 5 in unused_lines(outline)  # prose about the plan is still reported
