@@ -3,7 +3,7 @@
 - layout-sample.pdf (from layout-sample.html, printed by headless Chromium like the shared corpus PDFs):
   a running header and page numbers in the page margins, a heading printed over two lines, and a
   取組 | 内容 | 担当課 table broken by a page break, whose column headings Chromium prints again, and a
-  成果指標 table printed without rules.
+  成果指標 table printed without rules, and a table of ●/○ marks under 実施主体 columns with empty cells.
 - web-page.pdf: a page that is not a plan, printed with Chromium's own header and footer (date, title,
   address, page x/y), as a browser prints a web page.
 - encrypted.pdf (user password), image-only.pdf (a picture of text, no text layer), and stroked-table.pdf
@@ -50,7 +50,8 @@ body { font-family: "Noto Sans CJK JP", sans-serif; font-size: 10.5pt; line-heig
 h1 { font-size: 20pt; } h2 { font-size: 15pt; } h3 { font-size: 13pt; }
 table { border-collapse: collapse; width: 100%; table-layout: fixed; font-size: 9.5pt; }
 th, td { border: 1px solid #555; padding: 1.2mm 2mm; vertical-align: top; text-align: left; }
-th { background: #e4f1ea; } thead { display: table-header-group; } table.plain td { border: none; }
+th { background: #e4f1ea; } thead { display: table-header-group; }
+table.plain td { border: none; } table.marks td + td { text-align: center; }
 col.c1 { width: 30%; } col.c2 { width: 50%; } col.c3 { width: 20%; }
 </style></head><body>
 <h1>第3次見本町地域福祉計画</h1>
@@ -69,6 +70,12 @@ col.c1 { width: 30%; } col.c2 { width: 50%; } col.c3 { width: 20%; }
 <tr><td>指標</td><td>現状値</td><td>目標値</td></tr>
 <tr><td>ふれあいサロンの数</td><td>42か所</td><td>60か所</td></tr>
 <tr><td>見守り協定を結んだ事業者の数</td><td>18事業者</td><td>30事業者</td></tr>
+</table>
+<h3>実施主体</h3>
+<table class="marks">
+<tr><th>取組</th><th>住民・地域</th><th>社協</th><th>行政</th></tr>
+<tr><td>ご近所の声かけ運動</td><td>●</td><td>○</td><td></td></tr>
+<tr><td>見守り協定の締結と事業者への周知</td><td></td><td>○</td><td>●</td></tr>
 </table>
 </body></html>
 """

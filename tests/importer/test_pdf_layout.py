@@ -221,3 +221,12 @@ def test_review_counts_neither_furniture_nor_the_rest_of_a_used_row_as_unused(re
     assert noise and not noise & unused_lines(outline)
     assert {44, 45, 46, 47} <= covered_lines(outline)  # the row of 集落支援員による巡回見守り and its wrapped cells
     assert 5 in unused_lines(outline)  # prose about the plan is still reported
+
+
+def test_marks_under_actor_columns_keep_their_column(read):
+    lines = read("layout-sample")
+    at = next(ln.number for ln in lines if ln.text == "実施主体")
+    head, first, second = lines[at : at + 3]
+    assert head.cells == ("取組", "住民・地域", "社協", "行政")
+    assert first.cells == ("ご近所の声かけ運動", "●", "○", "")
+    assert second.cells == ("見守り協定の締結と事業者への周知", "", "○", "●")  # the text alone reads 「… ○ ●」
