@@ -390,11 +390,26 @@ def _mark_furniture(pages: list[_Page]) -> None:
                 key = (zone, re.sub(r"\d+", "#", text), round(at / 3), round(t.size))
                 seen[key].add(page.number)
                 candidates.append((key, t, zone))
-    # On a quarter of the pages at least: a heading that happens to open two pages of a long plan is content.
-    enough = max(2, len(pages) / 4)
+    # Set smaller than the body (a chapter's running header), twice is enough; in body type or larger, on a
+    # quarter of the pages at least: a heading that happens to open two pages of a long plan is content.
+    body = _body_size(pages)
     for key, t, zone in candidates:
+        enough = 2 if t.size < body * 0.95 else max(2, len(pages) / 4)
         if len(seen[key]) >= enough:
             t.kind, t.reason = "noise", f"running {'header' if zone == 'top' else 'footer'}"
+
+
+def _body_size(pages: list[_Page]) -> float:
+    """The size sentences (lines ending in 。) are set in, outside tables; else the commonest size."""
+    sizes: Counter = Counter()
+    sentences: Counter = Counter()
+    for page in pages:
+        for t in page.lines:
+            if t.chars and t.kind != "noise" and not t.in_table:
+                sizes[t.size] += len(t.chars)
+                if t.text.rstrip().endswith("。"):
+                    sentences[t.size] += len(t.chars)
+    return (sentences or sizes).most_common(1)[0][0] if sizes else 0.0
 
 
 def _inside(t: _Text, grids: list[_Grid]) -> bool:
@@ -586,18 +601,9 @@ def _aligned_table(run: list, number: int, rows: dict) -> None:
 
 def _join_headings(pages: list[_Page], joined: dict) -> tuple[dict, set]:
     """Headings printed over several lines (joined), and body lines that run on into the next (flagged)."""
-    # Body type is the size sentences are set in (lines ending in 。); headings are set larger.
-    sizes: Counter = Counter()
-    sentences: Counter = Counter()
-    for page in pages:
-        for t in page.lines:
-            if t.chars and t.kind != "noise" and not t.in_table:
-                sizes[t.size] += len(t.chars)
-                if t.text.rstrip().endswith("。"):
-                    sentences[t.size] += len(t.chars)
-    if not sizes:
+    body = _body_size(pages)  # headings are set larger
+    if not body:
         return {}, set()
-    body = (sentences or sizes).most_common(1)[0][0]
     ends: dict[int, tuple[str, int]] = {}
     wraps: set[int] = set()
     for page in pages:

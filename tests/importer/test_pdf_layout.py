@@ -230,3 +230,26 @@ def test_marks_under_actor_columns_keep_their_column(read):
     assert head.cells == ("取組", "住民・地域", "社協", "行政")
     assert first.cells == ("ご近所の声かけ運動", "●", "○", "")
     assert second.cells == ("見守り協定の締結と事業者への周知", "", "○", "●")  # the text alone reads 「… ○ ●」
+
+
+def test_a_chapters_running_header_is_furniture_but_a_heading_opening_two_pages_is_not():
+    from server.importer.pdf_layout import _mark_furniture, _Page, _Text
+
+    def line(n, page, text, top, size):
+        t = _Text(n, page, text, [(0, 60.0, top, 60.0 + size * len(text), top + size)])
+        t.size = size
+        return t
+
+    pages, n = [], 0
+    for p in range(1, 21):
+        lines = []
+        if p <= 4:  # a small running header naming the chapter, on two pages each
+            lines.append(line(n := n + 1, p, "第1章 計画の概要" if p <= 2 else "第2章 施策の展開", 30, 8.0))
+        if p in (5, 6):  # a sub-heading in body type that happens to open two of twenty pages
+            lines.append(line(n := n + 1, p, "現状と課題", 30, 10.5))
+        for k in range(20):
+            lines.append(line(n := n + 1, p, f"本文の{k + 1}行目として地域の見守りを進めます。", 120 + 20 * k, 10.5))
+        pages.append(_Page(p, 600, 800, lines, []))
+    _mark_furniture(pages)
+    furniture = {(t.page, t.text) for page in pages for t in page.lines if t.kind == "noise"}
+    assert furniture == {(p, "第1章 計画の概要") for p in (1, 2)} | {(p, "第2章 施策の展開") for p in (3, 4)}
