@@ -145,6 +145,11 @@ def report(scores: list[Score], verbose: bool = False) -> str:
 
 
 def bench(args) -> int:
-    """`fukushi-kg bench import`: the importer on the five seed texts against the curated graph."""
+    """`fukushi-kg bench import`: the importer on the five seed texts against the curated graph; with
+    --pdf-pages N (or --pdf FILE), the PDF layout reader against pdfplumber instead (server.bench.pdf)."""
+    if getattr(args, "pdf_pages", None) or getattr(args, "pdf", None):
+        from server.bench.pdf import bench_pdf
+
+        return bench_pdf(args.pdf_pages or 100, args.pdf, getattr(args, "corpus", None))
     sys.stdout.write(report(run(), verbose=getattr(args, "verbose", False)))
     return 0

@@ -21,6 +21,13 @@ def register(sub) -> None:
     )
     abuse_arguments(p)
     p.add_argument("--verbose", action="store_true", help="import: list the missed and the extra elements")
+    p.add_argument(
+        "--pdf-pages",
+        type=int,
+        metavar="N",
+        help="import: instead, time the PDF reader on an N-page plan printed by Chromium, against pdfplumber",
+    )
+    p.add_argument("--pdf", metavar="FILE", help="import --pdf-pages: time this PDF instead of printing one")
     p.set_defaults(func=cmd_bench)
 
 

@@ -314,11 +314,14 @@ class Parser:
     def parse(self) -> Outline:
         self._document_facts()
         for line in self.out.lines:
+            if not line.content:
+                continue  # page furniture, or text already held by an earlier line (server.importer.document)
             text = clean(line.text)
             if not text:
                 self.columns = self.actor_columns = None  # a blank line ends a table
                 continue
-            cells = [clean(c) for c in line.text.split("\t")]
+            raw = line.cells if line.cells is not None else line.text.split("\t")
+            cells = [clean(c.replace("\n", " ")) for c in raw]
             if len([c for c in cells if c]) > 1 or (cells[0] == "" and len(cells) > 1 and self.columns):
                 self._row(line, cells)  # leading tabs are empty cells of a table row
             else:

@@ -15,12 +15,15 @@ def covered_lines(outline) -> set:
     used = set(outline.used)
     for el in outline.elements:
         used.update(range(el.start, el.end + 1))
+    # A line whose text a table row or a joined heading holds is used when that line is.
+    used.update(ln.number for ln in outline.lines if ln.kind == "continued" and ln.joined_to in used)
     return used
 
 
 def unused_lines(outline) -> set:
+    """Lines with text that no element or decision used; page furniture (kind "noise") is not content."""
     used = covered_lines(outline)
-    return {ln.number for ln in outline.lines if ln.text.strip() and ln.number not in used}
+    return {ln.number for ln in outline.lines if ln.text.strip() and ln.kind != "noise" and ln.number not in used}
 
 
 def _tree(elements, proposals_by_element) -> Markup:
