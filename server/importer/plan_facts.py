@@ -1,0 +1,167 @@
+"""Facts about the whole plan: its printed title, edition and stage, its period and the plans it embodies."""
+
+import re
+import unicodedata
+
+from server.importer.model import Embodied
+from server.importer.numbering import BRACKET, KANJI_DIGITS, classify, clean, is_sentence, norm, number_value
+
+# Plans a document can embody, by the name it prints; the class and the provision the law bases it on.
+EMBODIED = (
+    ("gpp", "GuardianshipPromotionPlan", re.compile(r"成年後見制度(の)?利用(の)?促進[^\s、。]{0,6}計画")),
+    ("rpp", "RecidivismPreventionPlan", re.compile(r"再犯(の)?防止[^\s、。]{0,4}計画")),
+    ("msp", "MultilayeredSupportPlan", re.compile(r"重層的支援体制整備事業[^\s、。]{0,2}計画")),
+    ("cwap", "CommunityWelfareActivityPlan", re.compile(r"地域福祉活動計画")),
+)
+TITLE_END = re.compile(r"(計画|プラン)([(（【][^)）】]*[)）】])*$")  # a title line, not "計画の期間"
+TOGETHER = re.compile(r"内包|一体的に(策定|つく|作成|推進|定め)|一体として|兼ね|包含|として位置[付づ]け")
+
+DRAFT_STATUS = (("骨子", "outline-draft"), ("素案", "preliminary-draft"), ("案", "draft"))
+SUMMARY = re.compile(r"概要版|の概要|ダイジェスト")
+ERA_BASE = {"令和": 2018, "平成": 1988, "R": 2018, "Ｒ": 2018, "H": 1988}
+
+
+ARTICLE = re.compile(
+    r"第\s*([0-9]+|[一二三四五六七八九十百]+)\s*条(?:の\s*([0-9]+|[一二三四五六七八九十]+))?(?:\s*第\s*([0-9]+|[一二三四五六七八九十]+)\s*項)?"
+)
+
+
+def _kanji_number(text: str) -> int | None:
+    """一百六 / 百六 / 十四 / 14 as a number (article numbers as statutes and plans print them)."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in KANJI_DIGITS and ch != "十":
+            current = KANJI_DIGITS[ch]
+        elif ch in "十百":
+            total += (current or 1) * (10 if ch == "十" else 100)
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def _article(text: str) -> tuple[str, str]:
+    """The article (and paragraph) a line cites for a plan: ("14", "1") for 「第14条第1項」."""
+    m = ARTICLE.search(unicodedata.normalize("NFKC", text))
+    if not m:
+        return "", ""
+    article = str(_kanji_number(m.group(1)) or "")
+    if m.group(2):
+        article += f"_{_kanji_number(m.group(2))}"
+    return article, str(_kanji_number(m.group(3)) or "") if m.group(3) else ""
+
+
+def document_facts(out) -> None:
+    """Title, edition, stage, period and embodied plans, set on the outline."""
+    lines = [ln for ln in out.lines[:150] if clean(ln.text).strip("*")]
+    best = None
+    for i, line in enumerate(lines):
+        text = clean(line.text).strip("*")
+        if not re.search(r"計画|プラン", text) or len(text) > 120 or is_sentence(text) or BRACKET.fullmatch(text):
+            continue
+        if classify(text)[0] or "\t" in line.text:
+            continue  # a numbered heading or a table row names a part, not the document
+        score = 2 * ("地域福祉" in text) + bool(re.search(r"[^\s]{1,5}[市町村]", text)) - i / 1000
+        if best is None or score > best[0]:
+            best = (score, i)
+        if score >= 3:
+            break
+    if best is not None:
+        i = best[1]
+        parts, numbers = [clean(lines[i].text).strip("*")], [lines[i].number]
+        before = clean(lines[i - 1].text).strip("*") if i else ""
+        if parts[0][:1] in "(（" and re.search(r"計画|プラン", before) and lines[i].number - lines[i - 1].number <= 2:
+            parts.insert(0, before)  # 「…推進計画」「(第5期 …地域福祉計画)の概要」 printed on two lines
+            numbers.insert(0, lines[i - 1].number)
+        for nxt in lines[i + 1 : i + 4]:
+            text = clean(nxt.text).strip("*")
+            if nxt.number - numbers[-1] > 2 or not (re.match(r"^[(（【]", text) or TITLE_END.search(text)):
+                break
+            if is_sentence(text) or "\t" in nxt.text:
+                break
+            parts.append(text)
+            numbers.append(nxt.number)
+        out.title = re.sub(r"\s*について\s*", " ", "".join(p if p[:1] in "(（【" else p for p in parts)).strip()
+        out.title_line = numbers[0]
+        out.title_lines = numbers
+        out.used.update(numbers)
+    title = norm(out.title)
+    m = re.search(r"第([0-9]+|[一二三四五六七八九十]+)(次|期)", title)
+    if m:
+        out.edition = number_value(m.group(1))
+        out.edition_label = m.group(0)
+    for word, status in DRAFT_STATUS:
+        if word in title and status not in out.statuses:
+            out.statuses.append(status)
+            if status != "draft":
+                break
+    if SUMMARY.search(title):
+        out.statuses.append("summary")
+    find_period(out)
+    find_embodied(out)
+
+
+def find_period(out) -> None:
+    era = r"(令和|平成|R|Ｒ|H)\s*([0-9０-９]+|元)\s*(?:年度)?"
+    span = re.compile(
+        era + r"\s*(?:から|～|~|〜|－|-|–|—|ー)\s*" + era + r"\s*(?:年度)?(?:まで)?(?:の([0-9０-９]+)年間)?"
+    )
+    greg = re.compile(r"((?:19|20)[0-9]{2})\s*年度\s*(?:から|～|~|〜|－|-|–)\s*((?:19|20)[0-9]{2})\s*年度")
+    best = None
+    for line in out.lines:
+        text = unicodedata.normalize("NFKC", clean(line.text))
+        for m in span.finditer(text):
+            start = ERA_BASE.get(m.group(1), 2018) + (1 if m.group(2) == "元" else int(m.group(2)))
+            end = ERA_BASE.get(m.group(3), 2018) + (1 if m.group(4) == "元" else int(m.group(4)))
+            if end < start:
+                continue
+            score = 2 if "期間" in text or "年間" in m.group(0) else 1
+            cand = (score, start, end, m.group(0).strip(), line.number)
+            if best is None or cand[0] > best[0]:
+                best = cand
+        for m in greg.finditer(text):
+            start, end = int(m.group(1)), int(m.group(2))
+            if end >= start and best is None:
+                best = (1, start, end, m.group(0), line.number)
+    if best:
+        out.period = best[1:]
+        out.used.add(best[4])
+
+
+def find_embodied(out) -> None:
+    """Statutory plans the title names, or that lines saying 内包・一体的に策定・位置付け name (on that line
+    or in the list right under it); plans only mentioned elsewhere are other plans."""
+    found = {}
+    window = 0
+    for line in out.lines:
+        text = clean(line.text)
+        together = bool(TOGETHER.search(text)) or line.number in out.title_lines
+        if together:
+            window = 8
+        elif not text:
+            pass
+        elif window:
+            window -= 1
+        if not (together or window) or not text or "\t" in line.text:
+            continue
+        quoted_statute = ARTICLE.match(unicodedata.normalize("NFKC", text))
+        if window and not together and not re.match(r"^[◆◇・○●■□▶*（(【]", text) and is_sentence(text):
+            if quoted_statute:
+                continue  # the article quoted under a plan's name does not end the list
+            window = 0
+            continue
+        for key, cls, pattern in EMBODIED:
+            m = pattern.search(text)
+            if m and key not in found:
+                if key == "cwap" and "社会福祉協議会が策定" in text and line.number not in out.title_lines:
+                    continue  # the council's own plan, made alongside, is not in this document
+                found[key] = Embodied(key, cls, m.group(0), line.number, line.page)
+                # The article is cited on the line, or quoted right under it (第十四条 市町村は、…).
+                following = out.lines[line.number].text if line.number < len(out.lines) else ""
+                found[key].article, found[key].paragraph = (
+                    _article(text) if _article(text)[0] else _article(following[:12])
+                )
+                out.used.add(line.number)
+    out.embodied = list(found.values())
