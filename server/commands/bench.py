@@ -40,6 +40,12 @@ def register(sub) -> None:
 
     register_arguments(p)
     p.add_argument("--verbose", action="store_true", help="import: list the missed and the extra elements")
+    p.add_argument(
+        "--corpus",
+        metavar="DIR",
+        help="import: also score a folder of NAME.txt + NAME.json expected answers (default: ../shared/corpus "
+        "beside the checkout, when it exists)",
+    )
     p.set_defaults(func=cmd_bench)
 
 
@@ -145,9 +151,19 @@ def bench_search(args) -> int:
 
 def bench_import(args) -> int:
     """The importer on the five seed texts against the curated graph (server/importer/bench.py)."""
-    from server.importer.bench import report, run
+    from server.importer.bench import default_corpus, report, run
+    from server.importer.corpus_bench import report_corpus, run_corpus
 
-    sys.stdout.write(report(run(), verbose=getattr(args, "verbose", False)))
+    verbose = getattr(args, "verbose", False)
+    sys.stdout.write("# seeds (data/sources) against the curated graph\n")
+    sys.stdout.write(report(run(), verbose=verbose))
+    corpus = Path(args.corpus) if getattr(args, "corpus", None) else default_corpus()
+    if corpus is not None:
+        if not corpus.is_dir():
+            print(f"error: {corpus}: no such folder (give --corpus a folder of NAME.txt + NAME.json)", file=sys.stderr)
+            return 2
+        sys.stdout.write(f"\n# corpus {corpus}\n")
+        sys.stdout.write(report_corpus(run_corpus(corpus), verbose=verbose))
     return 0
 
 

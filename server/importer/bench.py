@@ -9,6 +9,7 @@ the plan). Period and embodied plans are right when the years and the set of pla
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import rdflib
 from rdflib.namespace import RDF, RDFS
@@ -105,6 +106,14 @@ def score_seed(g: rdflib.Graph, path) -> Score:
     s.period_ok = mine_period == period
     s.embodied_ok = embodied_classes(outline) == classes
     return s
+
+
+def default_corpus():
+    """../shared/corpus beside the checkout (where CI and the helpers keep the development corpus), if present."""
+    from server.paths import ROOT
+
+    folder = Path(ROOT).resolve().parent / "shared" / "corpus"
+    return folder if folder.is_dir() else None
 
 
 def run(verbose: bool = False) -> list[Score]:

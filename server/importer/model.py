@@ -21,6 +21,13 @@ class Element:
     children: list = field(default_factory=list)
     style: str = ""
     announced_item: bool = False
+    actor_names: list = field(default_factory=list)  # 実施主体 as printed (住民・地域, 社協, 町内会 …)
+    lead_actors: list = field(default_factory=list)  # those marked ● (中心となって取り組む)
+    confidence: float = 1.0  # how sure the reader is of the element's place; below 0.8 it is listed for review
+
+    @property
+    def departments(self) -> list:
+        return [label for kind, label in self.actors if kind == "department"]
 
     def __post_init__(self):
         self.end = self.end or self.start
@@ -32,8 +39,14 @@ class Indicator:
     line: int
     page: int | None
     group: str = ""
-    target: str = ""
-    actual: str = ""
+    target: str = ""  # as printed: "60か所（令和12年度）"
+    actual: str = ""  # the baseline (現状値) as printed
+    baseline: float | None = None
+    target_value: float | None = None
+    unit: str = ""
+    baseline_fy: int | None = None
+    target_fy: int | None = None
+    element: "Element | None" = None  # the goal or policy the indicator belongs to, where the text says
 
 
 @dataclass
@@ -62,6 +75,12 @@ class Outline:
     indicators: list = field(default_factory=list)
     used: set = field(default_factory=set)
     decisions: list = field(default_factory=list)  # (line, message): low-confidence calls for the reviewer
+    municipality_name: str = ""  # as printed in the document (三ツ川市), where it says
+    prefecture_name: str = ""
+    kind: str = "CommunityWelfarePlan"  # the class of the plan the document mainly is
+    creators: list = field(default_factory=list)  # who made it, as printed (the 市町村, its 社協)
+    warnings: list = field(default_factory=list)  # (line, message): disagreements a reviewer must settle
+    noise: dict = field(default_factory=dict)  # line → kind of a line that is not content (page number …)
 
     def roots(self):
         return [e for e in self.elements if e.parent is None]

@@ -1,4 +1,4 @@
-"""The plan's tree: a rule-based outline parser for Japanese municipal plans (市町村地域福祉計画 and the plans made with them).
+"""The plan's tree: a rule-based outline parser for Japanese municipal plans (市町村地域福祉計画 and others).
 
 Why rules and not a model: plans are written to a few conventions shared across municipalities —
 a title with its edition (第N次・第N期) and stage (素案, 骨子案, 案, 概要版), a period in 令和 or Gregorian

@@ -99,6 +99,7 @@ def document_facts(out) -> None:
                 break
     if SUMMARY.search(title):
         out.statuses.append("summary")
+    out.kind = plan_kind(out.title)
     find_period(out)
     find_embodied(out)
 
@@ -165,3 +166,27 @@ def find_embodied(out) -> None:
                 )
                 out.used.add(line.number)
     out.embodied = list(found.values())
+
+
+# The kind of plan a title names, most specific first: a 社協's 地域福祉活動計画 is not a 地域福祉計画, and a
+# title naming both (市 and 社協 together) is a 地域福祉計画 that embodies the activity plan.
+TITLE_KINDS = (
+    ("地域福祉計画", "CommunityWelfarePlan"),
+    ("地域福祉活動計画", "CommunityWelfareActivityPlan"),
+    ("再犯防止", "RecidivismPreventionPlan"),
+    ("成年後見", "GuardianshipPromotionPlan"),
+    ("重層的支援体制整備事業", "MultilayeredSupportPlan"),
+)
+
+
+def plan_kind(title: str) -> str:
+    t = norm(title)
+    for word, cls in TITLE_KINDS:
+        if word in t:
+            return cls
+    return "Plan"
+
+
+def embodied_kinds(out) -> set:
+    """Every plan class the document is, contains or is made together with, its own kind included."""
+    return {out.kind} | {e.cls for e in out.embodied}
