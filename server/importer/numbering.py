@@ -215,3 +215,29 @@ def similar(a: str, b: str) -> bool:
         return True
     common = sum(1 for x, y in zip(a, b, strict=False) if x == y)
     return common >= 0.6 * min(len(a), len(b))
+
+
+# A department's name ends in one of these (福祉課, 地域包括支援センター, 企画政策室, 保健福祉部 …).
+DEPARTMENT_END = re.compile(r"(課|室|係|局|部|センター|事務所|グループ|担当)$")
+TRAILING_PAREN = re.compile(r"[\s\u3000]*[（(]([^（）()]+)[)）]\s*$")
+
+
+def split_names(text: str) -> list[str]:
+    """「福祉課・健康づくり課」「地域福祉課、高齢介護課」 → single names."""
+    return [n for n in re.split(r"[・、,，/／\s]+", text.strip()) if n]
+
+
+def is_department(name: str) -> bool:
+    return bool(DEPARTMENT_END.search(name)) and len(name) <= 16 and not name.endswith("計画")
+
+
+def strip_departments(label: str) -> tuple[str, list[str]]:
+    """(label, departments) of 「…を推進します。（福祉課・健康づくり課）」: a trailing parenthesis that names
+    only departments is not part of the label."""
+    m = TRAILING_PAREN.search(label)
+    if not m:
+        return label, []
+    names = split_names(m.group(1))
+    if names and all(is_department(n) for n in names):
+        return label[: m.start()].rstrip(), names
+    return label, []

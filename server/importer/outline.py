@@ -26,6 +26,7 @@ embodied plans), model.py (what is found). This module walks the lines and build
 import re
 
 from server.importer.model import Element, Embodied, Outline
+from server.importer.noise import find_noise
 from server.importer.numbering import (
     ACTOR_HEADING,
     BRACKET,
@@ -45,6 +46,7 @@ from server.importer.numbering import (
     printed_number,
     similar,
     split_items,
+    strip_departments,
     unquote,
 )
 from server.importer.plan_facts import EMBODIED, document_facts
@@ -80,10 +82,13 @@ class Parser(TableRows):
     # ---- entry
     def parse(self) -> Outline:
         document_facts(self.out)
-        for line in self.out.lines:
+        self.out.noise = find_noise(self.out.lines)
+        content = [ln for ln in self.out.lines if ln.number not in self.out.noise]
+        for i, line in enumerate(content):
             text = clean(line.text)
             if not text:
-                self.columns = self.actor_columns = None  # a blank line ends a table
+                if not _table_resumes(content, i):
+                    self.columns = self.actor_columns = None  # a blank line ends a table
                 continue
             cells = [clean(c) for c in line.text.split("\t")]
             if len([c for c in cells if c]) > 1 or (cells[0] == "" and len(cells) > 1 and self.columns):
@@ -115,6 +120,8 @@ class Parser(TableRows):
         if style in ("chapter", "section"):
             self._section(line, rest, reset=True)
             return
+        if style not in (None, "chapter", "section") and self._reopen(line, style, number, rest):
+            return
         if style is None and dashed and self.inside and self.mode in ("list", "roles"):
             self._element(line, text, None, "dash")
             return
@@ -129,6 +136,33 @@ class Parser(TableRows):
         items = split_items(text)
         for item in items:
             self._item(line, item)
+
+    def _reopen(self, line: Line, style: str, number, rest: str) -> bool:
+        """A heading printed earlier in an overview (施策体系, a list of 基本目標, a 目次 entry that was not an
+        element): the detailed chapter develops that element, so it is opened again, not made twice."""
+        key = norm(strip_departments(rest)[0])
+        if len(key) < 4:
+            return False
+        el = next((e for e in self.out.elements if norm(e.label) == key and e.start != line.number), None)
+        if el is None or el.cls == "BasicPhilosophy" or el.parent is not None:
+            return False  # below the top, the same label in another branch is another element
+        chain = []
+        node = el
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        chain.reverse()
+        self.stack = [(style if n is el else n.style, n) for n in chain]
+        self.anchor, self.announced, self.columns = None, None, None
+        self.inside, self.mode, self.last = True, None, el
+        self.part_of = list(el.part_of) if el.part_of else []
+        el.style = style
+        if number and not el.number:
+            el.number = printed_number(style, number)
+        el.start, el.page = line.number, line.page  # the element's place is where its children follow
+        el.end = max(el.end, line.number)
+        self.out.used.add(line.number)
+        return True
 
     def _is_section_heading(self, title: str, dashed: bool = False, style: str = "") -> bool:
         """A numbered heading that names a document section or announces a level rather than being an element."""
@@ -418,6 +452,7 @@ class Parser(TableRows):
         return None
 
     def _new(self, line, cls, label, number, level_label, parent, style) -> Element:
+        label, departments = strip_departments(label)
         gloss = GLOSS.search(label)
         if gloss:  # "…の体制づくり （重層的支援体制整備事業）": a printed gloss, kept as the description
             label = label[: gloss.start()]
@@ -432,6 +467,7 @@ class Parser(TableRows):
             style=style,
         )
         el.part_of = list(self.part_of)
+        el.actors += [("department", d) for d in departments]
         if gloss:
             el.description = gloss.group(1)
         if cls in ("Role", "Measure", "MeasureGroup") and self.actor:
@@ -465,6 +501,14 @@ def _descends(node, ancestor) -> bool:
         if node is ancestor:
             return True
         node = node.parent
+    return False
+
+
+def _table_resumes(content: list, i: int) -> bool:
+    """Whether the table before a blank line goes on after it (a page break inside a table)."""
+    for line in content[i + 1 : i + 4]:
+        if line.text.strip():
+            return "\t" in line.text and not line.text.startswith("\t\t")
     return False
 
 

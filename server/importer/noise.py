@@ -1,0 +1,52 @@
+"""Lines a page layout leaves in extracted text that are not content: page numbers, running headers and
+footers, and a table's column headings printed again after a page break.
+
+A PDF read with its layout (reading.py) marks them itself; plain text extracted from a PDF keeps them, so
+they are found here from the text alone: a page number stands on a line of its own (「－3－」「― 2 ―」
+「- 1 -」「3 / 12」 or a bare number), and the lines right after it that repeat a line printed earlier are the
+running header (which may be identical to the title or to a real chapter heading: only the repeat is noise).
+"""
+
+import re
+import unicodedata
+
+PAGE_NUMBER = re.compile(r"^[-－―‐—–ー~〜～\s]*(?:p\.?\s*)?[0-9]{1,3}(?:\s*/\s*[0-9]{1,3})?[-－―‐—–ー~〜～\s]*$")
+FLAG_KINDS = ("header", "footer", "page_number", "page-number", "running")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def is_page_number(text: str) -> bool:
+    t = unicodedata.normalize("NFKC", text).strip()
+    return bool(t) and bool(PAGE_NUMBER.fullmatch(t)) and any(c.isdigit() for c in t)
+
+
+def find_noise(lines) -> dict:
+    """line number → kind ("page number", "running header", "repeated column headings")."""
+    noise: dict = {}
+    seen: set = set()
+    after_break = False
+    for line in lines:
+        kind = getattr(line, "kind", None)  # the PDF reader's own mark, when it has one
+        if kind in FLAG_KINDS or getattr(line, "dropped", False):
+            noise[line.number] = "running header" if kind != "page_number" else "page number"
+            after_break = True
+            continue
+        text = line.text.strip()
+        if not text:
+            continue
+        key = _key(line.text)
+        if is_page_number(text):
+            noise[line.number] = "page number"
+            after_break = True
+            continue
+        if after_break and key in seen:
+            # The header of the new page: a line already printed (the title, a chapter heading, the column
+            # headings of a table that runs on).
+            noise[line.number] = "repeated column headings" if "\t" in line.text else "running header"
+            continue
+        after_break = False
+        seen.add(key)
+    return noise
