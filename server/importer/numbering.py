@@ -93,28 +93,30 @@ OUTSIDE = (
 )
 INSIDE = ("体系", "施策の展開", "施策展開", "取組の展開", "基本的な考え方と施策")
 
-FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0x2212: 0x2D, 0x2015: 0x2D}
 ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ"
 KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 # Numbering styles. Katakana items need a space after them (アウトリーチ is a word, ア 安全 an item);
 # 工・才・力 are the kanji an OCR pass reads for エ・オ・カ.
 KATAKANA = "アイウエオカキクケコサシスセソタチツテト工才力"
+NUMERAL = r"[0-9]+(?:[-‐][0-9]+)*|[一二三四五六七八九十]+|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]"
+# Level words printed with a number. The first group opens the tree (a goal or a priority project under the
+# plan); the second names a level inside it. Bracketed forms too: 【目標1】, 【基本目標Ⅰ】, 【施策1 …】.
+ROOT_WORDS = "基本目標|基本方針|重点プロジェクト|重点施策|重点取組|重点目標|目標|柱"
+LEVEL_WORDS = "施策の柱|施策の方向性?|取組の方向|推進項目|基本施策|主な取組|施策|取組|行動計画|方針"
 MARKERS = (
     ("chapter", re.compile(r"^第([0-9一二三四五六七八九十]+)章\s*(.*)$")),
     ("section", re.compile(r"^第([0-9一二三四五六七八九十]+)節\s*(.*)$")),
-    ("goal", re.compile(r"^基本目標\s*([0-9]+|[一二三四五六七八九十]+|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ])\s*[:：．.、]?\s*(.*)$")),
-    # "施策1　交流の場づくり", "重点施策２ …": a level named with its number, as 基本目標 N is.
-    (
-        "level",
-        re.compile(
-            r"^((?:基本|重点)?施策|重点取組|取組|行動計画|方針)\s*([0-9]+|[一二三四五六七八九十]+|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ])(?:[\s:：．.、]+|$)(.+)$"
-        ),
-    ),
+    ("goal", re.compile(rf"^[【\[]?(?P<word>{ROOT_WORDS})\s*(?P<n>{NUMERAL})[】\]]?(?:[\s:：．.、]+|$)(?P<rest>.*)$")),
+    # "施策1　交流の場づくり", "取組の方向1-1 …": a level named with its number, as 基本目標 N is.
+    ("level", re.compile(rf"^[【\[]?(?P<word>{LEVEL_WORDS})\s*(?P<n>{NUMERAL})[】\]]?(?:[\s:：．.、]+|$)(?P<rest>.+)$")),
+    ("decimal", re.compile(r"^([0-9]+(?:[-‐][0-9]+)+)[\s.．]+(\D.*)$")),
     ("paren", re.compile(r"^[(（]([0-9]+)[)）]\s*(.+)$")),
     ("circled", re.compile(r"^([①-⑳])\s*(.+)$")),
     ("dot", re.compile(r"^([0-9]+)[.．](?![0-9])\s*(.+)$")),
     ("num", re.compile(r"^([0-9]+)\s+(\D.*)$")),
+    ("roman", re.compile(r"^([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ])[\s.．、]+(.+)$")),
     ("kana", re.compile(rf"^([{KATAKANA}])[\s.．、]\s*(.+)$")),
     ("bullet", re.compile(r"^([○●◎◆◇■□・•▶▷★☆])\s*(.+)$")),
 )
@@ -165,9 +167,13 @@ def classify(text: str):
     ascii_text = text.translate(FULLWIDTH)
     for style, pattern in MARKERS:
         m = pattern.match(ascii_text)
-        if m and style == "level":
-            name, value = m.group(1), number_value(m.group(2)) or m.group(2)
-            return f"level:{name}", f"{name}{value}", text[m.start(3) :].strip()
+        if m and style in ("goal", "level"):
+            name, value = m.group("word"), number_value(m.group("n")) or m.group("n")
+            rest = text[m.start("rest") :].strip().rstrip("】]")
+            return ("goal" if style == "goal" else f"level:{name}"), f"{name}{value}", rest
+        if m and style == "decimal":
+            number = m.group(1).replace("‐", "-")
+            return f"decimal{number.count('-') + 1}", number, text[m.start(2) :].strip()
         if m:
             number, rest = m.group(1), text[m.start(2) :].strip()
             if style == "bullet":

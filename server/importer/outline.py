@@ -25,7 +25,8 @@ embodied plans), model.py (what is found). This module walks the lines and build
 
 import re
 
-from server.importer.model import Element, Embodied, Outline
+from server.importer.indicators import IndicatorTable, inline_indicator, is_indicator_heading
+from server.importer.model import Element, Embodied, Indicator, Outline
 from server.importer.noise import find_noise
 from server.importer.numbering import (
     ACTOR_HEADING,
@@ -36,6 +37,7 @@ from server.importer.numbering import (
     LADDER,
     OUTSIDE,
     QUOTED,
+    ROOT_WORDS,
     classify,
     clean,
     is_dashed,
@@ -78,6 +80,8 @@ class Parser(TableRows):
         self.row_carry: dict = {}
         self.pending_decision: str | None = None
         self._pending_description, self._pending_from, self._philosophy_line = "", None, 0
+        self.indicator_table: IndicatorTable | None = None
+        self.indicator_level = _indicator_level(lines)
 
     # ---- entry
     def parse(self) -> Outline:
@@ -86,6 +90,8 @@ class Parser(TableRows):
         content = [ln for ln in self.out.lines if ln.number not in self.out.noise]
         for i, line in enumerate(content):
             text = clean(line.text)
+            if text and self._indicator(line, text):
+                continue
             if not text:
                 if not _table_resumes(content, i):
                     self.columns = self.actor_columns = None  # a blank line ends a table
@@ -98,6 +104,51 @@ class Parser(TableRows):
                 self.actor_columns = None
                 self._line(line, text, dashed=is_dashed(line.text))
         return self.out
+
+    # ---- indicators
+    def _indicator(self, line: Line, text: str) -> bool:
+        if self.indicator_table is not None:
+            row = self.indicator_table.row(line, line.text)
+            if isinstance(row, Indicator):
+                self._add_indicator(row)
+                return True
+            if row is True:
+                self.out.used.add(line.number)
+                return True
+            self.indicator_table = None
+        years = is_indicator_heading(line.text)
+        if years is not None:
+            self.indicator_table = IndicatorTable(years)
+            self.columns = self.actor_columns = None
+            self.out.used.add(line.number)
+            return True
+        ind = inline_indicator(line, text)
+        if ind is not None:
+            self._add_indicator(ind)
+            return True
+        return False
+
+    def _add_indicator(self, ind: Indicator):
+        ind.element = self._indicator_owner()
+        self.out.indicators.append(ind)
+        self.out.used.update(range(ind.line, ind.line + 1))
+
+    def _indicator_owner(self) -> Element | None:
+        """The element an indicator printed inside the tree belongs to: the level the text says indicators are
+        set for (「成果目標は基本目標ごとに設定します」), else the deepest open heading that has items below it."""
+        chain = [el for _, el in self.stack]
+        if not chain:
+            return None
+        word = self.indicator_level
+        if word:
+            cls = level_class(word)
+            for el in reversed(chain):
+                if (el.level_label and word in el.level_label) or (cls and el.cls == cls):
+                    return el
+        for el in reversed(chain):
+            if el.children:
+                return el
+        return chain[-1]
 
     # ---- lines
     def _line(self, line: Line, text: str, dashed: bool = False):
@@ -114,7 +165,7 @@ class Parser(TableRows):
                     self._item(line, item)
             return
         style, number, rest = classify(text)
-        if style == "goal":
+        if style == "goal" or (style == "roman" and not self._is_section_heading(rest, dashed, style)):
             self._goal(line, number, rest)
             return
         if style in ("chapter", "section"):
@@ -344,10 +395,13 @@ class Parser(TableRows):
             label = q.group(1)
         elif subtitle != rest:
             label = subtitle
-        num = f"基本目標{number_value(number) or number}"
-        goal = self._merge(None, "BasicGoal", num, label)
+        m = re.match(ROOT_WORDS, number)
+        word = m.group(0) if m else "基本目標"  # a bare Ⅰ under no level word is a goal's number
+        num = f"{word}{number_value(number[len(m.group(0)) if m else 0 :]) or number}"
+        cls = "PriorityInitiative" if word.startswith("重点") else "BasicGoal"
+        goal = self._merge(None, cls, num, label)
         if goal is None:
-            goal = self._new(line, "BasicGoal", label, num, "基本目標", None, "goal")
+            goal = self._new(line, cls, label, num, word, None, "goal")
         self.out.used.add(line.number)
         self.stack, self.anchor, self.last = [("goal", goal)], goal, goal
         if not label:
@@ -502,6 +556,18 @@ def _descends(node, ancestor) -> bool:
             return True
         node = node.parent
     return False
+
+
+INDICATOR_LEVEL = re.compile(r"(?:成果目標|成果指標|数値目標|指標|目標値)は(?:、)?([^、。は]{2,8}?)ごとに")
+
+
+def _indicator_level(lines) -> str | None:
+    """The level a plan sets its indicators for, where it says so (「成果目標は基本目標ごとに設定します」)."""
+    for line in lines:
+        m = INDICATOR_LEVEL.search(line.text)
+        if m and level_class(m.group(1)):
+            return m.group(1)
+    return None
 
 
 def _table_resumes(content: list, i: int) -> bool:
