@@ -110,7 +110,10 @@ MARKERS = (
     ("section", re.compile(r"^第([0-9一二三四五六七八九十]+)節\s*(.*)$")),
     ("goal", re.compile(rf"^[【\[]?(?P<word>{ROOT_WORDS})\s*(?P<n>{NUMERAL})[】\]]?(?:[\s:：．.、]+|$)(?P<rest>.*)$")),
     # "施策1　交流の場づくり", "取組の方向1-1 …": a level named with its number, as 基本目標 N is.
-    ("level", re.compile(rf"^[【\[]?(?P<word>{LEVEL_WORDS})\s*(?P<n>{NUMERAL})[】\]]?(?:[\s:：．.、]+|$)(?P<rest>.+)$")),
+    (
+        "level",
+        re.compile(rf"^[【\[]?(?P<word>{LEVEL_WORDS})\s*(?P<n>{NUMERAL})[】\]]?(?:[\s:：．.、]+|$)(?P<rest>.+)$"),
+    ),
     ("decimal", re.compile(r"^([0-9]+(?:[-‐][0-9]+)+)[\s.．]+(\D.*)$")),
     ("paren", re.compile(r"^[(（]([0-9]+)[)）]\s*(.+)$")),
     ("circled", re.compile(r"^([①-⑳])\s*(.+)$")),

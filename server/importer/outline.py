@@ -81,6 +81,12 @@ class Parser(TableRows):
         self.pending_decision: str | None = None
         self._pending_description, self._pending_from, self._philosophy_line = "", None, 0
         self.indicator_table: IndicatorTable | None = None
+        self.grid: list | None = None  # the column roles of a table of the tree being read (tables.py)
+        self.grid_names: list = []
+        self.grid_carry: dict = {}
+        self.grid_numbered: dict = {}
+        self.grid_last: Element | None = None
+        self.grid_owner: Element | None = None
         self.indicator_level = _indicator_level(lines)
 
     # ---- entry
@@ -94,14 +100,14 @@ class Parser(TableRows):
                 continue
             if not text:
                 if not _table_resumes(content, i):
-                    self.columns = self.actor_columns = None  # a blank line ends a table
+                    self.columns = self.actor_columns = self.grid = None  # a blank line ends a table
                 continue
             cells = [clean(c) for c in line.text.split("\t")]
             if len([c for c in cells if c]) > 1 or (cells[0] == "" and len(cells) > 1 and self.columns):
                 self._row(line, cells)  # leading tabs are empty cells of a table row
             else:
                 self.columns = None
-                self.actor_columns = None
+                self.actor_columns = self.grid = None
                 self._line(line, text, dashed=is_dashed(line.text))
         return self.out
 

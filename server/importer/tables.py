@@ -3,7 +3,7 @@
 import re
 
 from server.importer.indicators import INDICATOR_COLUMNS, indicator_row
-from server.importer.numbering import classify, is_sentence, level_class, norm, split_items
+from server.importer.numbering import classify, is_department, is_sentence, level_class, norm, split_items, split_names
 from server.importer.reading import Line
 
 TIERS = (("自助", "self-help"), ("互助", "mutual-help"), ("共助", "social-solidarity"), ("公助", "public-help"))
@@ -26,6 +26,17 @@ def is_column_name(text: str) -> bool:
     )
 
 
+DEPT_ENDS = ("課", "室", "係", "局", "部", "センター")
+
+
+def _add_actor(el, name: str, lead: bool = False) -> None:
+    if name not in el.actor_names:
+        el.actor_names.append(name)
+        el.actors.append(actor_of(name))
+    if lead and name not in el.lead_actors:
+        el.lead_actors.append(name)
+
+
 def actor_of(who: str) -> tuple:
     w = norm(who)
     if "社会福祉協議会" in w or "社協" in w:
@@ -37,8 +48,159 @@ def actor_of(who: str) -> tuple:
     return ("body", w)
 
 
+MARKS = {"●": True, "◎": True, "○": False, "〇": False, "△": False}
+ACTOR_COLUMN = re.compile(r"実施主体|主体|担い手")
+TIER_ROW = re.compile(r"^(自助|互助|共助|公助)\s*(?:[（(]([^）)]+)[)）])?$")
+
+
+def grid_role(name: str) -> str | None:
+    """What a column of a table of the plan's tree holds, by its heading: "level", "marks" (an actor whose
+    cells are ●/○), "actors" (names), "departments", "description", "tier", or None."""
+    n = norm(name)
+    if not n or len(n) > 12:
+        return None
+    if n in ("担当課", "担当部署", "所管課", "担当部局", "担当", "関係課", "主な担当課") or n.endswith("担当課"):
+        return "departments"
+    if ACTOR_COLUMN.search(n):
+        return "actors"
+    if n in ("区分", "役割分担") or n in {w for w, _ in TIERS}:
+        return "tier"
+    if n in DESCRIPTION_COLUMNS or n in ("役割", "取組内容", "事業内容", "内容・概要", "具体的な内容"):
+        return "description"
+    if any(w in n for w in ACTOR_WORDS) or n in ("市", "町", "村", "行政"):
+        return "marks"
+    if level_class(n) or n.endswith(("項目", "目標", "施策", "取組", "事業", "柱", "方針", "の方向")):
+        return "level"
+    return None
+
+
+def grid_heading(cells: list[str]) -> list | None:
+    """The roles of a table's columns when every heading names one and one names a level or a tier."""
+    filled = [c for c in cells if c.strip()]
+    if len(filled) < 2:
+        return None
+    roles = [grid_role(c) if c.strip() else None for c in cells]
+    if any(r is None for r, c in zip(roles, cells, strict=True) if c.strip()):
+        return None
+    if "level" not in roles and "tier" not in roles:
+        return None
+    return roles
+
+
 class TableRows:
     """The table-reading half of the parser (mixed into outline.Parser)."""
+
+    def _grid_row(self, line: Line, cells: list[str]) -> None:
+        """A row of a table of the plan's tree (大項目 | 中項目 | 小項目 | 主な実施主体; 取組 | 住民・地域 | 社協 |
+        行政 with ●/○): level cells nest left to right under the element the table is printed under; an
+        empty level cell is 'same as above'; a cell without the numbering its column uses continues the cell
+        above."""
+        roles, names = self.grid, self.grid_names
+        self.out.used.add(line.number)
+        first = next((c for c in cells if c.strip()), "")
+        tier = TIER_ROW.match(norm(first))
+        if "tier" in roles or tier:
+            self._tier_row(line, cells, tier)
+            return
+        made = None
+        parent = self.grid_owner
+        for i, cell in enumerate(cells):
+            role = roles[i] if i < len(roles) else None
+            cell = cell.strip()
+            if role != "level":
+                continue
+            if not cell:
+                if made is None and i in self.grid_carry:
+                    parent = self.grid_carry[i]  # same as the row above
+                continue
+            style, number, rest = classify(cell)
+            above = self.grid_carry.get(i)
+            if (
+                style is None
+                and above is not None
+                and above.start < line.number
+                and self.grid_numbered.get(i)
+                and not any(cells[j].strip() for j in range(i))
+            ):
+                above.label += cell  # the cell above, continued on this line
+                above.end = line.number
+                made = above
+                continue
+            self.grid_numbered[i] = style is not None
+            label = rest if style else cell
+            el = self._element(
+                line,
+                label,
+                number,
+                style or f"grid{i}",
+                cls=self._grid_class(i, parent),
+                parent=parent,
+                level_label=names[i] or None,
+                push=False,
+            )
+            self.grid_carry[i] = el
+            for j in list(self.grid_carry):
+                if j > i:
+                    del self.grid_carry[j]  # a new cell on the left starts new cells on its right
+            parent = made = el
+        if made is None:
+            made = self.grid_last
+        if made is None:
+            return
+        self.grid_last = made
+        for i, cell in enumerate(cells):
+            role = roles[i] if i < len(roles) else None
+            cell = cell.strip()
+            if not cell or role in (None, "level"):
+                continue
+            if role == "marks" and cell in MARKS:
+                _add_actor(made, names[i], lead=MARKS[cell])
+            elif role == "actors":
+                for who in split_names(cell):
+                    if is_department(who):
+                        made.actors.append(("department", who))
+                    else:
+                        _add_actor(made, who)
+            elif role == "departments":
+                known = made.departments
+                for d in split_names(cell):
+                    if made is self.grid_last and made.start < line.number and known and not d.endswith(DEPT_ENDS):
+                        continue
+                    if d not in known:
+                        made.actors.append(("department", d))
+            elif role == "description":
+                made.description = (made.description + cell).strip()
+
+    def _grid_class(self, column: int, parent) -> str:
+        level_columns = [i for i, r in enumerate(self.grid) if r == "level"]
+        depth = level_columns.index(column) if column in level_columns else 0
+        name = self.grid_names[column]
+        cls = level_class(name)
+        if cls and cls != "BasicPhilosophy":
+            return cls
+        if parent is None:
+            return ("BasicGoal", "Policy", "Measure")[min(depth, 2)]
+        return "Measure" if depth == len(level_columns) - 1 else "Direction"
+
+    def _tier_row(self, line: Line, cells: list[str], tier) -> None:
+        """A row of a role table (自助・互助・共助・公助): a role element under the element the table is printed
+        under, or nothing when the table is general (printed outside the tree)."""
+        filled = [c.strip() for c in cells if c.strip()]
+        if tier is None:
+            tier = TIER_ROW.match(norm(filled[0])) if filled else None
+        if tier is None:
+            return
+        who = tier.group(2) or (filled[1] if len(filled) > 2 else "")
+        text = filled[-1] if len(filled) > 1 else ""
+        owner = self.grid_owner if self.grid is not None else self._owner()
+        if owner is None or not text:
+            self.out.decisions.append((line.number, "役割分担の表は特定の施策に属さないため要素にしなかった"))
+            return
+        el = self._element(line, text, None, "tier", cls="Role", parent=owner, level_label="役割分担", push=False)
+        el.tiers = [v for w, v in TIERS if w == tier.group(1)]
+        if who:
+            for name in split_names(who) if "・" in who and len(who) > 8 else [who]:
+                _add_actor(el, name)
 
     def _row(self, line: Line, cells: list[str]):
         filled = [c for c in cells if c]
@@ -47,6 +209,24 @@ class TableRows:
         if len(filled) >= 2 and re.fullmatch(r"[0-9０-９]+|エラー.*", filled[-1].strip()) and len(filled) <= 3:
             self.out.decisions.append((line.number, "目次の行として読み飛ばした"))
             return  # a table of contents: heading, page number
+        if self.grid is not None:
+            if grid_heading(cells) == self.grid:
+                self.out.used.add(line.number)  # the column headings again, after a page break
+                return
+            self._grid_row(line, cells)
+            return
+        roles = grid_heading(cells) if not self._header_known(cells) else None
+        if roles is not None:
+            self.grid, self.grid_names = roles, [c.strip() for c in cells]
+            self.grid_carry, self.grid_numbered, self.grid_last = {}, {}, None
+            self.grid_owner = self._owner()
+            self.columns = self.actor_columns = None
+            self.out.used.add(line.number)
+            return
+        tier = TIER_ROW.match(norm(cells[0])) if cells[0].strip() else None
+        if tier and len([c for c in cells if c.strip()]) >= 2:
+            self._tier_row(line, cells, tier)
+            return
         if self._header(line, cells):
             return
         if self.columns:
@@ -78,6 +258,15 @@ class TableRows:
         for cell in cells:
             for item in split_items(cell):
                 self._item(line, item)
+
+    def _header_known(self, cells: list[str]) -> bool:
+        """Whether the seeds' column reading (取組 | 内容 | 担当課 …) takes this heading row."""
+        filled = [norm(c) for c in cells if c]
+        if len(filled) < 2 or any(len(c) > 14 for c in filled):
+            return False
+        return all(is_column_name(c) for c in filled) and any(
+            level_class(c) or c in DEPARTMENT_COLUMNS + DESCRIPTION_COLUMNS for c in filled
+        )
 
     def _header(self, line: Line, cells: list[str]) -> bool:
         filled = [norm(c) for c in cells if c]
