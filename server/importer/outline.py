@@ -103,7 +103,9 @@ class Parser(TableRows):
                     self.columns = self.actor_columns = self.grid = None  # a blank line ends a table
                 continue
             cells = [clean(c) for c in line.text.split("\t")]
-            if len([c for c in cells if c]) > 1 or (cells[0] == "" and len(cells) > 1 and self.columns):
+            if len([c for c in cells if c]) > 1 or (
+                cells[0] == "" and len(cells) > 1 and (self.columns or self.grid is not None)
+            ):
                 self._row(line, cells)  # leading tabs are empty cells of a table row
             else:
                 self.columns = None
