@@ -24,6 +24,7 @@ embodied plans), model.py (what is found). This module walks the lines and build
 """
 
 import re
+import unicodedata
 
 from server.importer.indicators import IndicatorTable, inline_indicator, is_indicator_heading
 from server.importer.model import Element, Embodied, Indicator, Outline
@@ -48,6 +49,7 @@ from server.importer.numbering import (
     printed_number,
     similar,
     split_items,
+    split_names,
     strip_departments,
     unquote,
 )
@@ -94,8 +96,15 @@ class Parser(TableRows):
         document_facts(self.out)
         self.out.noise = find_noise(self.out.lines)
         content = [ln for ln in self.out.lines if ln.number not in self.out.noise]
+        self._previous_line, self._next_is_numbered = 0, False
         for i, line in enumerate(content):
             text = clean(line.text)
+            following = next((ln for ln in content[i + 1 : i + 3] if ln.text.strip()), None)
+            self._next_is_numbered = following is not None and (
+                classify(clean(following.text))[0] is not None or "\t" in following.text
+            )
+            if text:
+                self._previous_line, self._current_line = getattr(self, "_current_line", 0), line.number
             if text and self._indicator(line, text):
                 continue
             if not text:
@@ -337,6 +346,8 @@ class Parser(TableRows):
                 goal.end = line.number
                 self.out.used.add(line.number)
                 return
+        if self._departments_line(line, text) or self._continuation(line, text):
+            return
         actor = ACTOR_HEADING.match(t)
         if actor and self.mode in ("roles", "list") and self.inside:
             self._actor_heading(line, actor.group(1), actor.group(4) or "")
@@ -356,6 +367,57 @@ class Parser(TableRows):
             self.last.description = (self.last.description + "\n" + text).strip()
             self.last.end = max(self.last.end, line.number)
             self.out.used.add(line.number)
+
+    def _embodied_in_label(self, el: Element, line: Line) -> None:
+        """「…の推進（再犯防止推進計画）」: the element makes up the plan its parenthesis names."""
+        m = re.search(r"[（(]([^（()）]*計画)[)）]", el.label)
+        if not m:
+            return
+        for key, embodied_cls, pattern in EMBODIED:
+            if pattern.search(m.group(1)):
+                el.part_of = sorted(set(el.part_of) | {key})
+                if key not in {e.key for e in self.out.embodied}:
+                    self.out.embodied.append(Embodied(key, embodied_cls, m.group(1), line.number, line.page))
+                    self.out.decisions.append((line.number, f"「{m.group(1)}」を要素名の括弧書きから内包計画とした"))
+
+    def _departments_line(self, line: Line, text: str) -> bool:
+        """「担当課：地域福祉課、子育て支援課」 under a heading and its items: the heading's departments."""
+        m = DEPARTMENTS_LINE.match(unicodedata.normalize("NFKC", text).strip())
+        if not m or self.last is None:
+            return False
+        names = [n for n in split_names(m.group(2)) if n]
+        owner = self.last
+        while owner.parent is not None and owner.style.startswith("bullet") and is_sentence(owner.label):
+            owner = owner.parent  # the items are sentences under the heading the line belongs to
+        for name in names:
+            if ("department", name) not in owner.actors:
+                owner.actors.append(("department", name))
+        owner.end = max(owner.end, line.number)
+        self.out.used.add(line.number)
+        return True
+
+    def _continuation(self, line: Line, text: str) -> bool:
+        """The rest of the element printed on the line before: a heading broken over two lines (the next line
+        is numbered again) or a listed sentence whose 。 is on the next line."""
+        el = self.last
+        if el is None or el.end != self._previous_line or not self.inside or "\t" in line.text:
+            return False
+        t = norm(text)
+        if not t or len(t) > 40 or classify(text)[0] or re.search(r"[【\[［].*[】\]］]", text):
+            return False
+        if level_class(t) or ACTOR_HEADING.match(t) or QUOTED.fullmatch(text.strip()):
+            return False  # a level announced, a role heading, a quoted name: not the rest of a label
+        heading = not is_sentence(el.label) and not is_sentence(text) and self._next_is_numbered
+        sentence = not el.label.endswith("。") and len(norm(el.label)) >= 20 and t.endswith("。")
+        if not (heading or sentence):
+            return False
+        label, departments = strip_departments(el.label + text.strip())
+        el.label = label
+        el.actors += [("department", d) for d in departments if ("department", d) not in el.actors]
+        self._embodied_in_label(el, line)
+        el.end = line.number
+        self.out.used.add(line.number)
+        return True
 
     def _philosophy_text(self, line: Line, text: str):
         out = self.out
@@ -428,7 +490,16 @@ class Parser(TableRows):
         label = rest if style else item
         if not norm(label):
             return
-        if is_sentence(label) and not (self.mode in ("list", "roles") and self.announced):
+        heading = next((el for _, el in reversed(self.stack) if not el.style.startswith("bullet")), None)
+        listed = (
+            style in ("bullet・", "bullet•")
+            and self.mode is None
+            and heading is not None
+            and heading.parent is not None  # under a goal itself, sentences describe the goal
+        )
+        if is_sentence(label) and not (self.mode in ("list", "roles") and self.announced) and not listed:
+            # A sentence explains the element above it; a bulleted sentence listed under a numbered heading
+            # is an item of its own (「・地区福祉委員会が行う…を支援します。」).
             if self.last is not None:
                 self.last.description = (self.last.description + "\n" + label).strip()
                 self.last.end = max(self.last.end, line.number)
@@ -536,16 +607,7 @@ class Parser(TableRows):
             el.actors = list(self.actor)
         if cls in ("Role", "Measure") and self.tiers:
             el.tiers = list(self.tiers)
-        m = re.search(r"[（(]([^（()）]*計画)[)）]", label)
-        if m:
-            for key, embodied_cls, pattern in EMBODIED:
-                if pattern.search(m.group(1)):
-                    el.part_of = sorted(set(el.part_of) | {key})
-                    if key not in {e.key for e in self.out.embodied}:
-                        self.out.embodied.append(Embodied(key, embodied_cls, m.group(1), line.number, line.page))
-                        self.out.decisions.append(
-                            (line.number, f"「{m.group(1)}」を要素名の括弧書きから内包計画とした")
-                        )
+        self._embodied_in_label(el, line)
         if self.pending_decision:
             self.out.decisions.append((line.number, f"「{el.label[:30]}」: {self.pending_decision}"))
             self.pending_decision = None
@@ -566,6 +628,9 @@ def _descends(node, ancestor) -> bool:
     return False
 
 
+DEPARTMENTS_LINE = re.compile(
+    r"^[（(【]?(担当課|担当部署|所管課|担当部局|主な担当課|担当)[）)】]?\s*[:：]\s*(.+?)[)）]?$"
+)
 INDICATOR_LEVEL = re.compile(r"(?:成果目標|成果指標|数値目標|指標|目標値)は(?:、)?([^、。は]{2,8}?)ごとに")
 
 
