@@ -104,28 +104,46 @@ def document_facts(out) -> None:
     find_embodied(out)
 
 
+YEAR = r"(?:(令和|平成|R|H)\s*([0-9]+|元)|((?:19|20)[0-9]{2}))\s*(?:年度?)?\s*(?:[(][^()]{1,12}[)])?\s*(?:年度)?"
+SPAN = re.compile(YEAR + r"\s*(?:から|~|-|–|—|ー|―|‐)\s*" + YEAR + r"\s*(?:まで)?")
+
+
+def _year(era, number, gregorian) -> int:
+    if gregorian:
+        return int(gregorian)
+    return ERA_BASE.get(era, 2018) + (1 if number == "元" else int(number))
+
+
 def find_period(out) -> None:
-    era = r"(令和|平成|R|Ｒ|H)\s*([0-9０-９]+|元)\s*(?:年度)?"
-    span = re.compile(
-        era + r"\s*(?:から|～|~|〜|－|-|–|—|ー)\s*" + era + r"\s*(?:年度)?(?:まで)?(?:の([0-9０-９]+)年間)?"
-    )
-    greg = re.compile(r"((?:19|20)[0-9]{2})\s*年度\s*(?:から|～|~|〜|－|-|–)\s*((?:19|20)[0-9]{2})\s*年度")
+    """The plan's own period, in any common form: 令和8年度～令和12年度, 2025（令和7）年度～2029（令和11）年度,
+    令和8年度（2026年度）から令和12年度（2030年度）まで, R8～R12, full-width digits. Spans that name an earlier
+    plan (「第2次計画（令和3年度～令和7年度）」, 前計画, history) or a schedule lose to the one the text calls
+    the period; among equals the later plan wins (a document is about its newest plan)."""
+    previous = f"第{out.edition - 1}" if out.edition and out.edition > 1 else None
     best = None
-    for line in out.lines:
-        text = unicodedata.normalize("NFKC", clean(line.text))
-        for m in span.finditer(text):
-            start = ERA_BASE.get(m.group(1), 2018) + (1 if m.group(2) == "元" else int(m.group(2)))
-            end = ERA_BASE.get(m.group(3), 2018) + (1 if m.group(4) == "元" else int(m.group(4)))
-            if end < start:
+    lines = out.lines
+    for index, line in enumerate(lines):
+        text = unicodedata.normalize("NFKC", clean(line.text)).replace("〜", "~")
+        heading = unicodedata.normalize("NFKC", clean(lines[index - 1].text)) if index else ""
+        for m in SPAN.finditer(text):
+            start, end = _year(*m.group(1, 2, 3)), _year(*m.group(4, 5, 6))
+            if not (0 <= end - start <= 12):
                 continue
-            score = 2 if "期間" in text or "年間" in m.group(0) else 1
+            score = 0
+            if "期間" in text or "年間" in text:
+                score += 2
+            if "期間" in heading and len(heading) < 20:
+                score += 2
+            before = text[: m.start()]
+            if before.rstrip().endswith(("(", "(前")) and re.search(r"計画\s*\($", before.rstrip()):
+                score -= 3  # 「第2次計画（令和3年度～令和7年度）」: another plan's period
+            if re.search(r"前計画|前回|前期|これまで|策定し|経過|見直し", text) and "期間" not in text:
+                score -= 2
+            if previous and previous in text and "期間" not in text:
+                score -= 2
             cand = (score, start, end, m.group(0).strip(), line.number)
-            if best is None or cand[0] > best[0]:
+            if best is None or cand[:2] > best[:2]:
                 best = cand
-        for m in greg.finditer(text):
-            start, end = int(m.group(1)), int(m.group(2))
-            if end >= start and best is None:
-                best = (1, start, end, m.group(0), line.number)
     if best:
         out.period = best[1:]
         out.used.add(best[4])
