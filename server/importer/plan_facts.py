@@ -14,6 +14,7 @@ EMBODIED = (
     ("cwap", "CommunityWelfareActivityPlan", re.compile(r"地域福祉活動計画")),
 )
 TITLE_END = re.compile(r"(計画|プラン)([(（【][^)）】]*[)）】])*$")  # a title line, not "計画の期間"
+SEPARATE = re.compile(r"連携|別に策定|別途策定|別に定め|個別に策定|別計画")
 TOGETHER = re.compile(r"内包|一体的に(策定|つく|作成|推進|定め)|一体として|兼ね|包含|として位置[付づ]け")
 
 DRAFT_STATUS = (("骨子", "outline-draft"), ("素案", "preliminary-draft"), ("案", "draft"))
@@ -154,8 +155,13 @@ def find_embodied(out) -> None:
     or in the list right under it); plans only mentioned elsewhere are other plans."""
     found = {}
     window = 0
-    for line in out.lines:
+    for index, line in enumerate(out.lines):
         text = clean(line.text)
+        if text and not text.endswith("。") and index + 1 < len(out.lines) and "\t" not in line.text:
+            text += clean(out.lines[index + 1].text)  # a statement that wraps onto the next line
+        if SEPARATE.search(text) and not TOGETHER.search(text):
+            window = 0  # a plan made separately (別に策定) or only coordinated with (連携) is another plan
+            continue
         together = bool(TOGETHER.search(text)) or line.number in out.title_lines
         if together:
             window = 8
