@@ -26,6 +26,15 @@ def is_page_number(text: str) -> bool:
 def find_noise(lines) -> dict:
     """line number → kind ("page number", "running header", "repeated column headings")."""
     noise: dict = {}
+    pages = [i for i, line in enumerate(lines) if is_page_number(line.text.strip())]
+    # A running header is printed at every page break: a line that follows two or more page numbers (within
+    # two lines), or the title's first line printed again. Its first printing may be a real heading.
+    after: dict = {}
+    for i in pages:
+        for line in [ln for ln in lines[i + 1 : i + 4] if ln.text.strip()][:2]:
+            after[_key(line.text)] = after.get(_key(line.text), 0) + 1
+    first = next((_key(ln.text) for ln in lines if ln.text.strip()), "")
+    headers = {k for k, n in after.items() if n >= 2} | {first}
     seen: set = set()
     after_break = False
     for line in lines:
@@ -42,9 +51,8 @@ def find_noise(lines) -> dict:
             noise[line.number] = "page number"
             after_break = True
             continue
-        if after_break and key in seen:
-            # The header of the new page: a line already printed (the title, a chapter heading, the column
-            # headings of a table that runs on).
+        if after_break and (key in headers or ("\t" in line.text and key in seen)):
+            # The header of the new page, or the column headings of a table that runs on.
             noise[line.number] = "repeated column headings" if "\t" in line.text else "running header"
             continue
         after_break = False
