@@ -259,6 +259,13 @@ class Parser(TableRows):
             self.inside = False
             self.mode = "prose"
             return
+        for key, embodied_cls, pattern in EMBODIED:
+            if reset and pattern.search(t) and t.endswith("計画"):
+                # 「第5章 大嶺村再犯防止推進計画」: the chapter is the embodied plan; its items hang from it.
+                self.inside, self.part_of = True, [key]
+                if key not in {e.key for e in self.out.embodied}:
+                    self.out.embodied.append(Embodied(key, embodied_cls, title, line.number, line.page))
+                return
         if cls or any(w in t for w in INSIDE):
             self.inside = True
             if cls and len(t) <= 14:

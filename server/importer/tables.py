@@ -402,11 +402,18 @@ class TableRows:
                         self.table_parents.append(made)
             elif made is not None and i not in self.row_carry:
                 self.row_carry[i] = made
+        if made is None and not cells[0].strip():
+            made = getattr(self, "last_row_element", None)  # a row of continued cells: the row above goes on
+            if made is not None and description:
+                description = made.description + description
+        if made is not None:
+            self.last_row_element = made
         if made is not None and (description or departments):
             if description:
                 made.description = description
             for d in departments:
-                made.actors.append(("department", d))
+                if ("department", d) not in made.actors:
+                    made.actors.append(("department", d))
 
     def _actor_row(self, line: Line, cells: list[str]):
         if not self.actor_rows:
