@@ -112,6 +112,11 @@ class Parser(TableRows):
                     self.columns = self.actor_columns = self.grid = None  # a blank line ends a table
                 continue
             cells = [clean(c) for c in line.text.split("\t")]
+            filled = [c for c in cells if c]
+            if len(filled) == 2 and self.columns is None and self.grid is None and _bare_number(filled[0]):
+                # 「３<TAB>立ち直りを支える…」: a number and its heading set apart by a tab, not a table row
+                self._line(line, f"{filled[0]} {filled[1]}")
+                continue
             if len([c for c in cells if c]) > 1 or (
                 cells[0] == "" and len(cells) > 1 and (self.columns or self.grid is not None)
             ):
@@ -648,6 +653,11 @@ def _indicator_level(lines) -> str | None:
         if m and level_class(m.group(1)):
             return m.group(1)
     return None
+
+
+def _bare_number(cell: str) -> bool:
+    style, _number, rest = classify(f"{cell} x")
+    return style is not None and rest == "x"
 
 
 def _table_resumes(content: list, i: int) -> bool:

@@ -3,7 +3,7 @@
 import re
 
 from server.importer.indicators import INDICATOR_COLUMNS, indicator_row
-from server.importer.numbering import classify, is_department, is_sentence, level_class, norm, split_items, split_names
+from server.importer.numbering import classify, is_sentence, level_class, norm, split_items, split_names
 from server.importer.reading import Line
 
 TIERS = (("自助", "self-help"), ("互助", "mutual-help"), ("共助", "social-solidarity"), ("公助", "public-help"))
@@ -157,7 +157,7 @@ class TableRows:
                 _add_actor(made, names[i], lead=MARKS[cell])
             elif role == "actors":
                 for who in split_names(cell):
-                    if is_department(who):
+                    if who.endswith(("課", "室", "係")):
                         made.actors.append(("department", who))
                     else:
                         _add_actor(made, who)
