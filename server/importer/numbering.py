@@ -16,6 +16,7 @@ LEVELS = (
     ("将来像", "BasicPhilosophy"),
     ("基本目標", "BasicGoal"),
     ("基本的な視点", "Perspective"),
+    ("重点プロジェクト", "PriorityInitiative"),
     ("重点的な取組", "PriorityInitiative"),
     ("重点的取組", "PriorityInitiative"),
     ("重点施策", "PriorityInitiative"),
@@ -90,6 +91,7 @@ OUTSIDE = (
     "コラム",
     "資料",
     "スケジュール",
+    "計画の推進",
     "指標",
 )
 INSIDE = ("体系", "施策の展開", "施策展開", "取組の展開", "基本的な考え方と施策")
@@ -109,7 +111,7 @@ LEVEL_WORDS = "施策の柱|施策の方向性?|取組の方向|推進項目|基
 MARKERS = (
     ("chapter", re.compile(r"^第([0-9一二三四五六七八九十]+)章\s*(.*)$")),
     ("section", re.compile(r"^第([0-9一二三四五六七八九十]+)節\s*(.*)$")),
-    ("goal", re.compile(rf"^[【\[]?(?P<word>{ROOT_WORDS})\s*(?P<n>{NUMERAL})[】\]]?(?:[\s:：．.、]+|$)(?P<rest>.*)$")),
+    ("goal", re.compile(rf"^[【\[]?(?P<word>{ROOT_WORDS})\s*(?P<n>{NUMERAL})(?:[】\]]\s*|[\s:：．.、]+|$)(?P<rest>.*)$")),
     # "施策1　交流の場づくり", "取組の方向1-1 …": a level named with its number, as 基本目標 N is.
     (
         "level",

@@ -83,6 +83,7 @@ class Parser(TableRows):
         self.pending_decision: str | None = None
         self._pending_description, self._pending_from, self._philosophy_line = "", None, 0
         self.indicator_table: IndicatorTable | None = None
+        self.legend, self.legend_lines = _legend(lines)  # ★ → the embodied plan its items make up
         self.grid: list | None = None  # the column roles of a table of the tree being read (tables.py)
         self.grid_names: list = []
         self.grid_carry: dict = {}
@@ -174,6 +175,9 @@ class Parser(TableRows):
 
     # ---- lines
     def _line(self, line: Line, text: str, dashed: bool = False):
+        if line.number in self.legend_lines:
+            self.out.used.add(line.number)
+            return
         m = BRACKET.match(text)
         if m:
             inner, rest = m.group(1), m.group(2)
@@ -244,6 +248,8 @@ class Parser(TableRows):
         t = norm(title)
         if style == "num" and not dashed and (not self._in_goal() or level_class(t) or any(w in t for w in INSIDE)):
             return True  # "1 計画策定の趣旨": a numbered section of the document
+        if style in ("bullet■", "bullet□") and any(w in t for w in OUTSIDE) and not any(w in t for w in INSIDE):
+            return True  # 「■ 計画の推進」: a section of the document, even after the tree
         if self._in_goal() and style != "num":
             # Under a goal, "(1) 身近な相談窓口の周知" is an element; only a bare level name announces a level.
             return level_class(t) is not None and len(t) <= 8
@@ -424,6 +430,9 @@ class Parser(TableRows):
         if not (heading or sentence):
             return False
         label, departments = strip_departments(el.label + text.strip())
+        while label and label[-1] in self.legend:
+            el.part_of = sorted(set(el.part_of) | {self.legend[label[-1]]})
+            label = label[:-1].rstrip()
         el.label = label
         el.actors += [("department", d) for d in departments if ("department", d) not in el.actors]
         self._embodied_in_label(el, line)
@@ -471,7 +480,9 @@ class Parser(TableRows):
     def _goal(self, line: Line, number: str, rest: str):
         self.inside, self.mode, self.announced, self.columns, self.part_of = True, None, None, None, []
         label = rest
-        q = QUOTED.search(rest)
+        q = QUOTED.fullmatch(rest.strip()) or QUOTED.match(rest.strip())
+        if q and q.end() < len(rest.strip()) and not re.match(r"^[\s～〜~]", rest.strip()[q.end() :]):
+            q = None  # 「つながるダイヤル」で孤独・孤立をなくす: the quotation is part of the name
         subtitle = re.sub(r"[～〜~].*?[～〜~]", "", rest).strip()
         if q:
             label = q.group(1)
@@ -598,6 +609,10 @@ class Parser(TableRows):
 
     def _new(self, line, cls, label, number, level_label, parent, style) -> Element:
         label, departments = strip_departments(label)
+        marked = []
+        while label and label[-1] in self.legend:
+            marked.append(self.legend[label[-1]])  # 「…の確保支援☆」: the legend's plan, not part of the name
+            label = label[:-1].rstrip()
         gloss = GLOSS.search(label)
         if gloss:  # "…の体制づくり （重層的支援体制整備事業）": a printed gloss, kept as the description
             label = label[: gloss.start()]
@@ -611,7 +626,7 @@ class Parser(TableRows):
             parent=parent,
             style=style,
         )
-        el.part_of = list(self.part_of)
+        el.part_of = sorted(set(self.part_of) | set(marked))
         el.actors += [("department", d) for d in departments]
         if gloss:
             el.description = gloss.group(1)
@@ -653,6 +668,21 @@ def _indicator_level(lines) -> str | None:
         if m and level_class(m.group(1)):
             return m.group(1)
     return None
+
+
+LEGEND = re.compile(r"([★☆◆◇※])は、?「?([^、。「」]*?計画)」?")
+
+
+def _legend(lines) -> tuple[dict, set]:
+    """「★は成年後見制度利用促進計画、☆は再犯防止推進計画に位置付ける取組です。」: mark → embodied plan key."""
+    legend, where = {}, set()
+    for line in lines:
+        for mark, name in LEGEND.findall(line.text):
+            key = next((k for k, _cls, pattern in EMBODIED if pattern.search(name)), None)
+            if key:
+                legend[mark] = key
+                where.add(line.number)
+    return legend, where
 
 
 def _bare_number(cell: str) -> bool:
