@@ -111,7 +111,10 @@ LEVEL_WORDS = "施策の柱|施策の方向性?|取組の方向|推進項目|基
 MARKERS = (
     ("chapter", re.compile(r"^第([0-9一二三四五六七八九十]+)章\s*(.*)$")),
     ("section", re.compile(r"^第([0-9一二三四五六七八九十]+)節\s*(.*)$")),
-    ("goal", re.compile(rf"^[【\[]?(?P<word>{ROOT_WORDS})\s*(?P<n>{NUMERAL})(?:[】\]]\s*|[\s:：．.、]+|$)(?P<rest>.*)$")),
+    (
+        "goal",
+        re.compile(rf"^[【\[]?(?P<word>{ROOT_WORDS})\s*(?P<n>{NUMERAL})(?:[】\]]\s*|[\s:：．.、]+|$)(?P<rest>.*)$"),
+    ),
     # "施策1　交流の場づくり", "取組の方向1-1 …": a level named with its number, as 基本目標 N is.
     (
         "level",

@@ -55,7 +55,7 @@ from server.importer.numbering import (
 )
 from server.importer.plan_facts import EMBODIED, document_facts
 from server.importer.reading import Line
-from server.importer.tables import TIERS, TableRows, actor_of
+from server.importer.tables import TIERS, TableRows, actor_of, spaced_heading
 
 __all__ = ["Element", "Outline", "norm", "parse"]
 
@@ -84,6 +84,8 @@ class Parser(TableRows):
         self._pending_description, self._pending_from, self._philosophy_line = "", None, 0
         self.indicator_table: IndicatorTable | None = None
         self.legend, self.legend_lines = _legend(lines)  # ★ → the embodied plan its items make up
+        self.spaced: dict | None = None  # a table whose cells the extraction joined with spaces (tables.py)
+        self.spaced_owner: Element | None = None
         self.grid: list | None = None  # the column roles of a table of the tree being read (tables.py)
         self.grid_names: list = []
         self.grid_carry: dict = {}
@@ -125,6 +127,14 @@ class Parser(TableRows):
             else:
                 self.columns = None
                 self.actor_columns = self.grid = None
+                if self.spaced is not None and self._spaced_row(line, text):
+                    continue
+                roles = spaced_heading(text) if self.inside else None
+                if roles is not None:
+                    self.spaced = {"roles": roles, "names": text.split(), "element": None, "open": None}
+                    self.spaced_owner = self._owner()
+                    self.out.used.add(line.number)
+                    continue
                 self._line(line, text, dashed=is_dashed(line.text))
         return self.out
 

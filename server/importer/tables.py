@@ -3,7 +3,7 @@
 import re
 
 from server.importer.indicators import INDICATOR_COLUMNS, indicator_row
-from server.importer.numbering import classify, is_sentence, level_class, norm, split_items, split_names
+from server.importer.numbering import classify, is_department, is_sentence, level_class, norm, split_items, split_names
 from server.importer.reading import Line
 
 TIERS = (("自助", "self-help"), ("互助", "mutual-help"), ("共助", "social-solidarity"), ("公助", "public-help"))
@@ -48,6 +48,7 @@ def actor_of(who: str) -> tuple:
     return ("body", w)
 
 
+BRACKET_LINE = re.compile(r"^[【《〈]")
 MARKS = {"●": True, "◎": True, "○": False, "〇": False, "△": False}
 ACTOR_COLUMN = re.compile(r"実施主体|主体|担い手")
 TIER_ROW = re.compile(r"^(自助|互助|共助|公助)\s*(?:[（(]([^）)]+)[)）])?$")
@@ -61,7 +62,7 @@ def grid_role(name: str) -> str | None:
         return None
     if n in ("担当課", "担当部署", "所管課", "担当部局", "担当", "関係課", "主な担当課") or n.endswith("担当課"):
         return "departments"
-    if ACTOR_COLUMN.search(n):
+    if ACTOR_COLUMN.search(n) and n.endswith(("主体", "担い手")):
         return "actors"
     if n in ("区分", "役割分担") or n in {w for w, _ in TIERS}:
         return "tier"
@@ -87,8 +88,74 @@ def grid_heading(cells: list[str]) -> list | None:
     return roles
 
 
+def spaced_heading(text: str) -> list | None:
+    """Column headings a PDF's text gives on one line with spaces for the cell borders (「取組 内容 担当課」):
+    the roles, when the table holds items with their description, departments or actors."""
+    words = text.split()
+    if len(words) < 2 or "\t" in text or any(len(w) > 8 for w in words):
+        return None
+    roles = grid_heading(words)
+    if roles is None or roles[0] != "level" or not {"departments", "description", "actors"} & set(roles):
+        return None
+    return roles
+
+
 class TableRows:
     """The table-reading half of the parser (mixed into outline.Parser)."""
+
+    def _spaced_row(self, line: Line, text: str) -> bool:
+        """A line of a table whose cells the text extraction joined with spaces or broke over lines: the item
+        comes first, then its description up to 。, then the departments (a name ending in ・ goes on)."""
+        if classify(text)[0] is not None or BRACKET_LINE.match(text):
+            self.spaced = None  # the next numbered heading ends the table
+            return False
+        state = self.spaced
+        el = state.get("element")
+        words = text.split()
+        names = split_names(text)
+        if names and all(is_department(n) for n in names) and (el is not None):
+            for name in names:
+                if ("department", name) not in el.actors:
+                    el.actors.append(("department", name))
+            el.end = max(el.end, line.number)
+            state["open"] = None
+            self.out.used.add(line.number)
+            return True
+        if el is not None and state.get("open") == "label" and len(words) == 1 and len(text) <= 8:
+            el.label += text.strip()  # the item's cell broken over two lines
+            el.end = line.number
+            state["open"] = "description"  # its description follows
+            self.out.used.add(line.number)
+            return True
+        if el is not None and state.get("open") in ("description", "label"):
+            description = text.strip()
+        else:
+            label, description = words[0], " ".join(words[1:])
+            el = self._element(
+                line,
+                label,
+                None,
+                "spaced",
+                cls=level_class(state["names"][0]) or "Measure",
+                parent=self.spaced_owner,
+                level_label=state["names"][0],
+                push=False,
+            )
+            state["element"] = el
+            if not description:
+                state["open"] = "label"
+                self.out.used.add(line.number)
+                return True
+        tail = description.split()[-1] if description.split() else ""
+        if tail and all(is_department(n) for n in split_names(tail)) and description != tail:
+            description = description[: -len(tail)].rstrip()
+            for name in split_names(tail):
+                el.actors.append(("department", name))
+        el.description = (el.description + description).strip()
+        el.end = line.number
+        state["open"] = None if description.endswith("。") or not description else "description"
+        self.out.used.add(line.number)
+        return True
 
     def _grid_row(self, line: Line, cells: list[str]) -> None:
         """A row of a table of the plan's tree (大項目 | 中項目 | 小項目 | 主な実施主体; 取組 | 住民・地域 | 社協 |
