@@ -106,7 +106,7 @@ def document_facts(out) -> None:
 
 
 YEAR = r"(?:(令和|平成|R|H)\s*([0-9]+|元)|((?:19|20)[0-9]{2}))\s*(?:年度?)?\s*(?:[(][^()]{1,12}[)])?\s*(?:年度)?"
-SPAN = re.compile(YEAR + r"\s*(?:から|~|-|–|—|ー|―|‐)\s*" + YEAR + r"\s*(?:まで)?")
+SPAN = re.compile(YEAR + r"\s*(?:から|~|-|–|—|ー|―|‐)\s*" + YEAR + r"\s*(?:まで)?(?:の[0-9]+年間)?")
 
 
 def _year(era, number, gregorian) -> int:
@@ -156,9 +156,15 @@ def find_embodied(out) -> None:
     found = {}
     window = 0
     for index, line in enumerate(out.lines):
-        text = clean(line.text)
-        if text and not text.endswith("。") and index + 1 < len(out.lines) and "\t" not in line.text:
-            text += clean(out.lines[index + 1].text)  # a statement that wraps onto the next line
+        text = own = clean(line.text)
+        following = clean(out.lines[index + 1].text) if index + 1 < len(out.lines) else ""
+        if (
+            text
+            and not text.endswith("。")
+            and "\t" not in line.text
+            and not re.match(r"^[◆◇・○●■□▶*（(【第]", following)
+        ):
+            text += following  # a statement that wraps onto the next line
         if SEPARATE.search(text) and not TOGETHER.search(text):
             window = 0  # a plan made separately (別に策定) or only coordinated with (連携) is another plan
             continue
@@ -179,6 +185,8 @@ def find_embodied(out) -> None:
             continue
         for key, cls, pattern in EMBODIED:
             m = pattern.search(text)
+            if m and m.start() >= len(own):
+                continue  # named on the next line: found there
             if m and key not in found:
                 if key == "cwap" and "社会福祉協議会が策定" in text and line.number not in out.title_lines:
                     continue  # the council's own plan, made alongside, is not in this document
