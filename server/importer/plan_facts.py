@@ -101,6 +101,7 @@ def document_facts(out) -> None:
     if SUMMARY.search(title):
         out.statuses.append("summary")
     out.kind = plan_kind(out.title)
+    find_municipality(out)
     find_period(out)
     find_embodied(out)
 
@@ -222,3 +223,42 @@ def plan_kind(title: str) -> str:
 def embodied_kinds(out) -> set:
     """Every plan class the document is, contains or is made together with, its own kind included."""
     return {out.kind} | {e.cls for e in out.embodied}
+
+
+PREFECTURE = r"(?:北海道|東京都|京都府|大阪府|[^\s\d、。「」（）()]{2,3}県)"
+PLACE = r"[^\s\d、。「」『』（）()【】・第]{1,8}?[市町村]"
+TITLE_PLACE = re.compile(
+    rf"^(?:第[0-9一二三四五六七八九十]+[次期])?\s*({PREFECTURE})?\s*({PLACE})(?=[^市町村]*(?:計画|プラン))"
+)
+COVER_PLACE = re.compile(rf"({PREFECTURE})\s*({PLACE})(?![^\s]*(?:計画|プラン))")
+COUNCIL = re.compile(r"(?:社会福祉法人)?\s*([^\s、。「」（）()]{1,10}?社会福祉協議会)")
+
+
+def find_municipality(out) -> None:
+    """The municipality (and prefecture) the document prints in its title or on its cover, and who made it:
+    the 市町村, its 社会福祉協議会 for an activity plan, both for plans made together."""
+    title = unicodedata.normalize("NFKC", out.title).replace(" ", "")
+    m = TITLE_PLACE.search(title)
+    if m:
+        out.municipality_name = m.group(2)
+        out.prefecture_name = m.group(1) or ""
+    for line in out.lines[:15]:
+        text = unicodedata.normalize("NFKC", clean(line.text))
+        c = COVER_PLACE.search(text)
+        if c and (not out.municipality_name or out.municipality_name == c.group(2)):
+            out.municipality_name, out.prefecture_name = c.group(2), c.group(1)
+            break
+    council = None
+    for line in out.lines[:15]:
+        c = COUNCIL.search(unicodedata.normalize("NFKC", clean(line.text)))
+        if c and not c.group(1).startswith(("地区", "市", "町", "村")):
+            council = c.group(1).removeprefix("社会福祉法人")
+            break
+    if council is None and out.municipality_name:
+        council = f"{out.municipality_name}社会福祉協議会"
+    makes_activity_plan = out.kind == "CommunityWelfareActivityPlan" or "地域福祉活動計画" in norm(out.title)
+    out.creators = []
+    if out.kind != "CommunityWelfareActivityPlan" and out.municipality_name:
+        out.creators.append(out.municipality_name)
+    if makes_activity_plan and council:
+        out.creators.append(council)
