@@ -11,6 +11,11 @@ import re
 import unicodedata
 
 PAGE_NUMBER = re.compile(r"^[-－―‐—–ー~〜～\s]*(?:p\.?\s*)?[0-9]{1,3}(?:\s*/\s*[0-9]{1,3})?[-－―‐—–ー~〜～\s]*$")
+# A line of a table of contents: a heading, dot leaders or spaces, a page number (「第4章 施策の展開……4」,
+# 「2 住まいの充実 26頁」, 「計画の推進 ・・・・ P.32」).
+CONTENTS = re.compile(
+    r"(?:[…‥]{1,}|\.{3,}|・{3,}|･{3,}|-{3,}|\s{2,}|\s)\s*(?:P\.?\s*|p\.?\s*)?[0-9]{1,3}\s*(?:頁|ページ)?$"
+)
 FLAG_KINDS = ("header", "footer", "page_number", "page-number", "running")
 
 
@@ -50,6 +55,10 @@ def find_noise(lines) -> dict:
         if is_page_number(text):
             noise[line.number] = "page number"
             after_break = True
+            continue
+        t = unicodedata.normalize("NFKC", text)
+        if "\t" not in line.text and CONTENTS.search(t) and (re.search(r"[…‥]|\.{3}|・{3}|頁|ページ|P\.?\s*[0-9]", t)):
+            noise[line.number] = "table of contents"
             continue
         if after_break and (key in headers or ("\t" in line.text and key in seen)):
             # The header of the new page, or the column headings of a table that runs on.
