@@ -76,7 +76,7 @@ def _print_calls(result) -> None:
     for kind, calls in by_kind.items():
         print(f"  {CALL_LABELS.get(kind, kind)}: {len(calls)}")
         for call in calls[:SHOWN_PER_KIND]:
-            print(f"    {call.line}: {call.message}")
+            print(f"    {call.line}: {call.message}" if call.line else f"    {call.message}")
         if len(calls) > SHOWN_PER_KIND:
             print(f"    … {len(calls) - SHOWN_PER_KIND} more on the review page")
     if result.unused_kinds:

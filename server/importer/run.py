@@ -39,6 +39,7 @@ def import_plan(path, municipality: str, out=None, review=None, municipality_nam
     lines = read_document(path)
     _check_is_plan_text(path, lines)
     outline = parse(lines)
+    _check_reads_as_plan(path, outline)
     if outline.municipality_name and norm(outline.municipality_name) != norm(muni.name):
         outline.warnings.append(
             (
@@ -84,11 +85,14 @@ def _check_is_plan_text(path: Path, lines) -> None:
             f"{path}:{long.number}: 1行が {len(long.text):,} 字あり、計画書の本文ではありません。改行を保ったテキストか "
             f"PDF を指定してください / line {long.number} is {len(long.text):,} characters long: not a plan's text"
         )
-    head = "".join(texts[:200])
-    if not any(word in head for word in ("計画", "プラン", "指針", "ビジョン")):
+
+
+def _check_reads_as_plan(path: Path, outline) -> None:
+    """A document with neither a plan's title nor any element is not a plan (a list, a letter, a data file)."""
+    if not outline.title and not outline.elements:
         raise DocumentError(
-            f"{path}: 計画書に見えません（最初の200行に「計画」「プラン」がない）。計画書の本文を指定してください / "
-            f"does not read as a plan (no 計画 or プラン in its first 200 lines)"
+            f"{path}: 計画書に見えません（計画の表題も、基本目標・施策などの構成も見つからない）。計画書の本文を"
+            f"指定してください / does not read as a plan: no plan title and no structure found"
         )
 
 
