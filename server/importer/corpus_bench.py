@@ -6,7 +6,8 @@ element in printed order. Figures per document:
 - labels: recall (expected elements found) and precision (imported elements that are expected);
 - parents: expected elements with a parent whose imported twin hangs from the element of that label;
 - departments, actors: expected entries whose imported twin has exactly those names;
-- indicators: expected indicators found with the same name, baseline, target and unit;
+- indicators: expected indicators found with the same name, baseline, target and unit (and, counted apart,
+  attached to the element the answers name);
 - period and embodied plans: right or wrong (no kind the text lists as not embodied may appear).
 """
 
@@ -37,6 +38,8 @@ class DocScore:
     actors_right: int = 0
     indicators: int = 0
     indicators_right: int = 0
+    attached: int = 0  # expected indicators that belong to an element
+    attached_right: int = 0
     period_ok: bool = False
     embodied_ok: bool = False
     seconds: float = 0.0
@@ -107,6 +110,13 @@ def score_document(txt: Path, expected: dict) -> DocScore:
             and unicodedata.normalize("NFKC", ind.unit) == unicodedata.normalize("NFKC", item["unit"])
         )
         s.indicators_right += ok
+        if item.get("element"):
+            s.attached += 1
+            mine = ind.element.label if ind is not None and ind.element is not None else None
+            if mine is not None and norm(mine) == norm(item["element"]):
+                s.attached_right += 1
+            else:
+                s.wrong.append((item["line"], "indicator element", item["label"], mine, item["element"]))
         if not ok:
             got = (ind.baseline, ind.target_value, ind.unit) if ind else None
             s.wrong.append((item["line"], "indicator", item["label"], got, (item["baseline"], item["target"])))
@@ -164,7 +174,8 @@ def report_corpus(scores: list[DocScore], verbose: bool = False) -> str:
         f"counts: {total('matched')}/{total('expected')} labels, {total('imported')} imported, "
         f"{total('parent_right')}/{total('with_parent')} parents, {total('departments_right')}/{total('departments')} "
         f"departments, {total('actors_right')}/{total('actors')} actors, "
-        f"{total('indicators_right')}/{total('indicators')} indicators"
+        f"{total('indicators_right')}/{total('indicators')} indicators "
+        f"({total('attached_right')}/{total('attached')} attached to their element)"
     )
     if verbose:
         for s in scores:

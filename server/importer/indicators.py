@@ -15,14 +15,18 @@ from server.importer.model import Indicator
 from server.importer.reading import Line
 
 INDICATOR_COLUMNS = ("成果指標", "評価指標", "指標")
-UNITS = "か所|ヵ所|ケ所|カ所|箇所|世帯|地区|団体|人日|時間|ポイント|件|人|回|校|園|店|割|歳|日|%|％|事業所|事例|グループ|名|組|台|冊|小学校区|中学校区"
+# Units a figure in a table cell may carry; after an arrow (3集落→8集落) any short counter word is the unit.
+UNITS = (
+    "か所|ヵ所|ケ所|カ所|箇所|世帯|地区|集落|団体|施設|講座|拠点|会場|人日|時間|ポイント|件|人|回|校|園|店|割|歳|日"
+    "|%|％|事業所|事例|グループ|名|組|台|冊|小学校区|中学校区"
+)
 AMOUNT = re.compile(
     rf"(?<![0-9.,])(?P<num>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<unit>{UNITS})?"
     r"(?:\s*[（(](?P<year>[^（）()]{1,16}?)[)）])?"
 )
-ARROW = re.compile(
-    rf"(?P<a>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<ua>{UNITS})?\s*[→⇒➡]\s*(?P<b>[0-9][0-9,]*(?:\.[0-9]+)?)\s*(?P<ub>{UNITS})?"
-)
+NUMBER = r"[0-9][0-9,]*(?:\.[0-9]+)?"
+COUNTER = r"[^\s0-9→⇒➡（()、。：:,.]{1,5}"
+ARROW = re.compile(rf"(?P<a>{NUMBER})\s*(?P<ua>{COUNTER})?\s*[→⇒➡]\s*(?P<b>{NUMBER})\s*(?P<ub>{COUNTER})?")
 BASELINE_WORDS = ("現状", "基準", "実績", "策定時", "現在", "当初")
 TARGET_WORDS = ("目標",)
 PREFIX = re.compile(

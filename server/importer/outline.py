@@ -83,6 +83,7 @@ class Parser(TableRows):
         self.pending_decision: str | None = None
         self._pending_description, self._pending_from, self._philosophy_line = "", None, 0
         self.indicator_table: IndicatorTable | None = None
+        self.section_styles: set = set()  # numbering families the document uses for its own sections
         self.legend, self.legend_lines = _legend(lines)  # ★ → the embodied plan its items make up
         self.spaced: dict | None = None  # a table whose cells the extraction joined with spaces (tables.py)
         self.spaced_owner: Element | None = None
@@ -120,8 +121,10 @@ class Parser(TableRows):
                 # 「３<TAB>立ち直りを支える…」: a number and its heading set apart by a tab, not a table row
                 self._line(line, f"{filled[0]} {filled[1]}")
                 continue
-            if len([c for c in cells if c]) > 1 or (
-                cells[0] == "" and len(cells) > 1 and (self.columns or self.grid is not None)
+            if (
+                len([c for c in cells if c]) > 1
+                or (cells[0] == "" and len(cells) > 1 and self.columns)
+                or (len(cells) > 1 and self.grid is not None)
             ):
                 self._row(line, cells)  # leading tabs are empty cells of a table row
             else:
@@ -201,7 +204,8 @@ class Parser(TableRows):
                     self._item(line, item)
             return
         style, number, rest = classify(text)
-        if style == "goal" or (style == "roman" and not self._is_section_heading(rest, dashed, style)):
+        roman_goal = style == "roman" and "roman" not in self.section_styles
+        if style == "goal" or (roman_goal and not self._is_section_heading(rest, dashed, style)):
             self._goal(line, number, rest)
             return
         if style in ("chapter", "section"):
@@ -215,8 +219,12 @@ class Parser(TableRows):
         if style is None:
             self._plain(line, text)
             return
-        if style in ("num", "paren", "bullet■", "bullet□") and self._is_section_heading(rest, dashed, style):
-            self._section(line, rest, reset=style in ("num", "bullet■", "bullet□"))
+        if style == "roman" or (
+            style in ("num", "paren", "bullet■", "bullet□") and self._is_section_heading(rest, dashed, style)
+        ):
+            # A family first used for the document's own sections (Ⅰ 計画の基本的な考え方) stays sections.
+            self.section_styles.add(style)
+            self._section(line, rest, reset=style in ("num", "roman", "bullet■", "bullet□"))
             return
         if self.mode == "prose" and self._in_goal() and style in ("dot", "paren", "circled", "kana"):
             self.mode = None  # a numbered heading ends a 【現状と課題】 block

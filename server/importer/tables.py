@@ -182,13 +182,16 @@ class TableRows:
                 continue
             style, number, rest = classify(cell)
             above = self.grid_carry.get(i)
+            others = any(c.strip() for j, c in enumerate(cells) if j != i)
             if (
                 style is None
                 and above is not None
                 and above.start < line.number
-                and self.grid_numbered.get(i)
+                and (self.grid_numbered.get(i) or (not others and "marks" in roles))
                 and not any(cells[j].strip() for j in range(i))
             ):
+                # Numbered cells: one without a number goes on from the cell above. A ●/○ table: a row with
+                # no mark at all is the item's cell broken over two lines.
                 above.label += cell  # the cell above, continued on this line
                 above.end = line.number
                 made = above
