@@ -192,7 +192,9 @@ class Parser(TableRows):
             self.out.used.add(line.number)
             return
         m = BRACKET.match(text)
-        if m:
+        numbered_level = classify(text)[0]
+        if m and not (numbered_level == "goal" or (numbered_level or "").startswith("level:")):
+            # 【基本目標】 announces a level; 【施策1 交流の場づくり】 and 【目標1】… are numbered items.
             inner, rest = m.group(1), m.group(2)
             if text.count("【") > 1 and self.inside and not level_class(inner):
                 for name in re.findall(r"【(.+?)】", text):
@@ -213,7 +215,8 @@ class Parser(TableRows):
             return
         if style not in (None, "chapter", "section") and self._reopen(line, style, number, rest):
             return
-        if style is None and dashed and self.inside and self.mode in ("list", "roles"):
+        listed = self.mode is None and self._in_goal() and not is_sentence(text)
+        if style is None and dashed and self.inside and (self.mode in ("list", "roles") or listed):
             self._element(line, text, None, "dash")
             return
         if style is None:
