@@ -36,6 +36,7 @@ from server.importer.numbering import (
     GLOSS,
     INSIDE,
     LADDER,
+    LEVEL_WORDS,
     OUTSIDE,
     QUOTED,
     ROOT_WORDS,
@@ -686,7 +687,7 @@ def _indicator_level(lines) -> str | None:
     """The level a plan sets its indicators for, where it says so (「成果目標は基本目標ごとに設定します」)."""
     for line in lines:
         m = INDICATOR_LEVEL.search(line.text)
-        if m and level_class(m.group(1)):
+        if m and (level_class(m.group(1)) or re.fullmatch(f"{ROOT_WORDS}|{LEVEL_WORDS}", m.group(1))):
             return m.group(1)
     return None
 

@@ -82,8 +82,9 @@ def _check_is_plan_text(path: Path, lines) -> None:
     long = next((ln for ln in lines if len(ln.text) > LONGEST_LINE), None)
     if long is not None:
         raise DocumentError(
-            f"{path}:{long.number}: 1行が {len(long.text):,} 字あり、計画書の本文ではありません。改行を保ったテキストか "
-            f"PDF を指定してください / line {long.number} is {len(long.text):,} characters long: not a plan's text"
+            f"{path}:{long.number}: 1行が {len(long.text):,} 字あり、計画書の本文ではありません。"
+            f"改行を保ったテキストか PDF を指定してください / line {long.number} is {len(long.text):,} characters "
+            f"long: not a plan's text"
         )
 
 
