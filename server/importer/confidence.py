@@ -35,7 +35,7 @@ def assess(outline) -> list[Call]:
     has_goals = any(e.cls in ("BasicGoal", "PriorityInitiative") for e in outline.elements)
     for el in outline.elements:
         el.confidence = 1.0
-        if el.start in guessed or (el.level_label is None and el.cls not in ("BasicPhilosophy",)):
+        if el.start in guessed or (not el.level_printed and el.cls != "BasicPhilosophy"):
             el.confidence = min(el.confidence, 0.6)
             calls.append(Call(el.start, "level-guessed", f"「{el.label[:30]}」の階層名は推定（{el.cls}）"))
         if len(norm(el.label)) > LONG_LABEL and not is_sentence(el.label):
@@ -43,9 +43,9 @@ def assess(outline) -> list[Call]:
             calls.append(
                 Call(el.start, "long-label", f"「{el.label[:30]}…」は{len(norm(el.label))}字：複数行を取り込んだ可能性")
             )
-        elif el.end - el.start >= 2 and not el.description and el.style not in ("spaced",):
+        elif el.label_lines >= 3:
             el.confidence = min(el.confidence, 0.7)
-            calls.append(Call(el.start, "long-label", f"「{el.label[:30]}」は{el.end - el.start + 1}行にわたる"))
+            calls.append(Call(el.start, "long-label", f"「{el.label[:30]}」は{el.label_lines}行を一つの名前にした"))
         if (
             has_goals
             and el.parent is None

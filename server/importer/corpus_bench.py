@@ -3,7 +3,8 @@ laid out as ../shared/corpus is; its README gives the format).
 
 Each expected element is matched once, by its label after NFKC and removal of white space, to an imported
 element in printed order. Figures per document:
-- labels: recall (expected elements found) and precision (imported elements that are expected);
+- labels: recall (expected elements found) and precision (imported elements that are expected), and how
+  many found elements carry the document's own level name;
 - parents: expected elements with a parent whose imported twin hangs from the element of that label;
 - departments, actors: expected entries whose imported twin has exactly those names;
 - indicators: expected indicators found with the same name, baseline, target and unit (and, counted apart,
@@ -30,6 +31,7 @@ class DocScore:
     expected: int = 0
     imported: int = 0
     matched: int = 0
+    level_right: int = 0  # matched elements whose level name is the document's
     with_parent: int = 0
     parent_right: int = 0
     departments: int = 0
@@ -72,6 +74,10 @@ def score_document(txt: Path, expected: dict) -> DocScore:
         if pool.get(key):
             twins[key] = pool[key].pop(0)
             s.matched += 1
+            if norm(twins[key].level_label or "") == norm(item["level"]):
+                s.level_right += 1
+            else:
+                s.wrong.append((item["line"], "level", item["label"], twins[key].level_label, item["level"]))
         else:
             s.missed.append((item["line"], item["level"], item["label"]))
         if item["parent"] is not None:
@@ -172,7 +178,7 @@ def report_corpus(scores: list[DocScore], verbose: bool = False) -> str:
     )
     rows.append(
         f"counts: {total('matched')}/{total('expected')} labels, {total('imported')} imported, "
-        f"{total('parent_right')}/{total('with_parent')} parents, {total('departments_right')}/{total('departments')} "
+        f"{total('level_right')}/{total('matched')} level names, {total('parent_right')}/{total('with_parent')} parents, {total('departments_right')}/{total('departments')} "
         f"departments, {total('actors_right')}/{total('actors')} actors, "
         f"{total('indicators_right')}/{total('indicators')} indicators "
         f"({total('attached_right')}/{total('attached')} attached to their element)"

@@ -23,6 +23,8 @@ class Element:
     announced_item: bool = False
     actor_names: list = field(default_factory=list)  # 実施主体 as printed (住民・地域, 社協, 町内会 …)
     lead_actors: list = field(default_factory=list)  # those marked ● (中心となって取り組む)
+    label_lines: int = 1  # lines the label was printed over (a heading broken over two lines is 2)
+    level_printed: bool = True  # False when the level's name was guessed from depth, not read
     confidence: float = 1.0  # how sure the reader is of the element's place; below 0.8 it is listed for review
 
     @property

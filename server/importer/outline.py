@@ -140,6 +140,7 @@ class Parser(TableRows):
                     self.out.used.add(line.number)
                     continue
                 self._line(line, text, dashed=is_dashed(line.text))
+        name_levels(self.out)
         return self.out
 
     # ---- indicators
@@ -456,6 +457,7 @@ class Parser(TableRows):
             el.part_of = sorted(set(el.part_of) | {self.legend[label[-1]]})
             label = label[:-1].rstrip()
         el.label = label
+        el.label_lines += 1
         el.actors += [("department", d) for d in departments if ("department", d) not in el.actors]
         self._embodied_in_label(el, line)
         el.end = line.number
@@ -564,6 +566,7 @@ class Parser(TableRows):
         el = self._merge(parent, cls, number_text, label)
         if el is None:
             el = self._new(line, cls, label, number_text, level_label or DEFAULT_LEVEL_LABEL.get(cls), parent, style)
+            el.level_printed = bool(level_label)
         else:
             self.out.used.add(line.number)
             if norm(el.label) != norm(label):
@@ -705,6 +708,58 @@ def _legend(lines) -> tuple[dict, set]:
                 legend[mark] = key
                 where.add(line.number)
     return legend, where
+
+
+LEVEL_NAME = re.compile(r"「([^「」]{1,8})」")
+
+
+LEVEL_WORD = re.compile(f"{ROOT_WORDS.replace('|目標|', '|(?<!成果)(?<!数値)目標|')}|{LEVEL_WORDS}|[大中小]項目")
+
+
+def _is_level_word(word: str) -> bool:
+    return bool(level_class(word) or LEVEL_WORD.fullmatch(word)) and level_class(word) != "BasicPhilosophy"
+
+
+def _level_names(lines) -> list:
+    """The level names a plan defines, top down: a sentence quoting them (「施策」「施策の方向」「主な取組」, 「大項目」
+    …), the headings of its 施策体系 (目標 取組の方向 主な取組), or a sentence naming them in order
+    (基本目標（Ⅰ～Ⅲ）の下に施策（１、２…）、施策の方向（（１）…）を置き、…主な取組を○で示す)."""
+    for line in lines:
+        text = clean(line.text)
+        quoted = [n for n in LEVEL_NAME.findall(text) if not classify(f"{n} x")[0]]
+        if len(quoted) >= 2 and all(_is_level_word(n) for n in quoted) and is_sentence(text):
+            return quoted
+        words = text.split()
+        if 2 <= len(words) <= 5 and all(_is_level_word(w) or level_class(w) == "BasicPhilosophy" for w in words):
+            named = [w for w in words if _is_level_word(w)]
+            if len(named) >= 2:
+                return named
+        if is_sentence(text) and re.search(r"の下に|ごとに", text):
+            found = []
+            for m in LEVEL_WORD.finditer(text):
+                if m.group(0) not in found:
+                    found.append(m.group(0))
+            if len(found) >= 3:
+                return found
+    return []
+
+
+def name_levels(out) -> None:
+    """Elements whose level the document did not name where they are printed get the name the document gives
+    for their depth in a sentence that lists its levels; the rest keep a guessed name, marked as such."""
+    names = _level_names(out.lines)
+    if not names:
+        return
+    for el in out.elements:
+        if el.level_printed or el.cls == "BasicPhilosophy":
+            continue
+        depth, node = 0, el
+        while node.parent is not None:
+            depth, node = depth + 1, node.parent
+        root_named = node.level_label in names
+        index = depth if root_named else depth - 1
+        if 0 <= index < len(names):
+            el.level_label, el.level_printed = names[index], True
 
 
 def _bare_number(cell: str) -> bool:

@@ -124,6 +124,7 @@ class TableRows:
         if el is not None and state.get("open") == "label" and len(words) == 1 and len(text) <= 8:
             el.label += text.strip()  # the item's cell broken over two lines
             el.end = line.number
+            el.label_lines += 1
             state["open"] = "description"  # its description follows
             self.out.used.add(line.number)
             return True
@@ -194,6 +195,7 @@ class TableRows:
                 # no mark at all is the item's cell broken over two lines.
                 above.label += cell  # the cell above, continued on this line
                 above.end = line.number
+                above.label_lines += 1
                 made = above
                 continue
             self.grid_numbered[i] = style is not None
@@ -474,6 +476,8 @@ class TableRows:
                 self.row_carry[i] = made
         if made is None and not cells[0].strip():
             made = getattr(self, "last_row_element", None)  # a row of continued cells: the row above goes on
+            if made is not None:
+                self.out.used.add(line.number)
             if made is not None and description:
                 description = made.description + description
         if made is not None:
