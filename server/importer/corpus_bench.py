@@ -178,8 +178,10 @@ def report_corpus(scores: list[DocScore], verbose: bool = False) -> str:
     )
     rows.append(
         f"counts: {total('matched')}/{total('expected')} labels, {total('imported')} imported, "
-        f"{total('level_right')}/{total('matched')} level names, {total('parent_right')}/{total('with_parent')} parents, {total('departments_right')}/{total('departments')} "
-        f"departments, {total('actors_right')}/{total('actors')} actors, "
+        f"{total('level_right')}/{total('matched')} level names, "
+        f"{total('parent_right')}/{total('with_parent')} parents, "
+        f"{total('departments_right')}/{total('departments')} departments, "
+        f"{total('actors_right')}/{total('actors')} actors, "
         f"{total('indicators_right')}/{total('indicators')} indicators "
         f"({total('attached_right')}/{total('attached')} attached to their element)"
     )
