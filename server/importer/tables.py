@@ -265,6 +265,9 @@ class TableRows:
         who = tier.group(2) or (filled[1] if len(filled) > 2 else "")
         text = filled[-1] if len(filled) > 1 else ""
         owner = self.grid_owner if self.grid is not None else self._owner()
+        recent = getattr(self, "last_row_element", None) or self.grid_last
+        if recent is not None and recent.parent is not None and line.number - recent.end <= 3:
+            owner = recent.parent  # role rows right after a table belong to the 施策 of its last row
         if owner is None or not text:
             self.out.decisions.append((line.number, "役割分担の表は特定の施策に属さないため要素にしなかった"))
             return
@@ -410,14 +413,17 @@ class TableRows:
             if cls is None:
                 continue
             carried = self.row_carry.get(i)
+            numbered_column = carried is not None and carried.style not in ("plain", f"col{i}")
             if (
                 carried is not None
                 and not classify(cell)[0]
                 and number_for_next is None
                 and i > 0
                 and not cells[i - 1 if i - 1 >= 0 else 0]
-                and cols[0] == ""
+                and (cols[0] == "" or (numbered_column and not any(c.strip() for c in cells[:i])))
             ):
+                # A cell wrapped onto the next row: where the column numbers its items (①, (1)), a cell
+                # without a number and with nothing to its left goes on from the one above.
                 carried.label += cell  # a cell wrapped onto the next line
                 carried.end = line.number
                 self.out.used.add(line.number)
