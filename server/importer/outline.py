@@ -23,6 +23,7 @@ tables.py (rows read by their column headings), indicators.py (成果指標), pl
 embodied plans), model.py (what is found). This module walks the lines and builds the tree.
 """
 
+import dataclasses
 import re
 import unicodedata
 
@@ -84,6 +85,7 @@ class Parser(TableRows):
         self.pending_decision: str | None = None
         self._pending_description, self._pending_from, self._philosophy_line = "", None, 0
         self.indicator_table: IndicatorTable | None = None
+        self.top: list = []  # elements created at the top of the tree (an overview's goals are among them)
         self.section_styles: set = set()  # numbering families the document uses for its own sections
         self.legend, self.legend_lines = _legend(lines)  # ★ → the embodied plan its items make up
         self.spaced: dict | None = None  # a table whose cells the extraction joined with spaces (tables.py)
@@ -101,13 +103,10 @@ class Parser(TableRows):
         document_facts(self.out)
         self.out.noise = find_noise(self.out.lines)
         content = [ln for ln in self.out.lines if ln.number not in self.out.noise]
-        self._previous_line, self._next_is_numbered = 0, False
+        self._previous_line = 0
         for i, line in enumerate(content):
             text = clean(line.text)
-            following = next((ln for ln in content[i + 1 : i + 3] if ln.text.strip()), None)
-            self._next_is_numbered = following is not None and (
-                classify(clean(following.text))[0] is not None or "\t" in following.text
-            )
+            self._content, self._index = content, i
             if text:
                 self._previous_line, self._current_line = getattr(self, "_current_line", 0), line.number
             if text and self._indicator(line, text):
@@ -243,9 +242,11 @@ class Parser(TableRows):
         key = norm(strip_departments(rest)[0])
         if len(key) < 4:
             return False
-        el = next((e for e in self.out.elements if norm(e.label) == key and e.start != line.number), None)
-        if el is None or el.cls == "BasicPhilosophy" or el.parent is not None:
-            return False  # below the top, the same label in another branch is another element
+        # Only the top of the tree is printed again in an overview; below it, the same label in another branch
+        # is another element.
+        el = next((e for e in self.top if e.parent is None and e.start != line.number and norm(e.label) == key), None)
+        if el is None or el.cls == "BasicPhilosophy":
+            return False
         chain = []
         node = el
         while node is not None:
@@ -437,6 +438,11 @@ class Parser(TableRows):
         self.out.used.add(line.number)
         return True
 
+    def _next_is_numbered(self) -> bool:
+        """Whether the next content line starts a numbered item or a table row (so this one ends a heading)."""
+        following = next((ln for ln in self._content[self._index + 1 : self._index + 3] if ln.text.strip()), None)
+        return following is not None and (classify(clean(following.text))[0] is not None or "\t" in following.text)
+
     def _continuation(self, line: Line, text: str) -> bool:
         """The rest of the element printed on the line before: a heading broken over two lines (the next line
         is numbered again) or a listed sentence whose 。 is on the next line."""
@@ -448,7 +454,7 @@ class Parser(TableRows):
             return False
         if level_class(t) or ACTOR_HEADING.match(t) or QUOTED.fullmatch(text.strip()):
             return False  # a level announced, a role heading, a quoted name: not the rest of a label
-        heading = not is_sentence(el.label) and not is_sentence(text) and self._next_is_numbered
+        heading = not is_sentence(el.label) and not is_sentence(text) and self._next_is_numbered()
         sentence = not el.label.endswith("。") and len(norm(el.label)) >= 20 and t.endswith("。")
         if not (heading or sentence):
             return False
@@ -665,6 +671,8 @@ class Parser(TableRows):
             self.pending_decision = None
         if parent is not None:
             parent.children.append(el)
+        else:
+            self.top.append(el)
         self.out.elements.append(el)
         self.out.used.add(line.number)
         if cls == "BasicPhilosophy":
@@ -775,5 +783,19 @@ def _table_resumes(content: list, i: int) -> bool:
     return False
 
 
-def parse(lines: list[Line]) -> Outline:
-    return Parser(lines).parse()
+def _tabbed(line):
+    """A line whose table cells the PDF reader knows (reading.py's `cells`) as the cells joined by tabs, the
+    split every table rule here reads: better than the spaces of plain extracted text."""
+    cells = getattr(line, "cells", None)
+    if not cells or len(cells) < 2:
+        return line
+    text = "\t".join(c.replace("\t", " ").replace("\n", "") for c in cells)
+    return (
+        dataclasses.replace(line, text=text) if dataclasses.is_dataclass(line) else Line(line.number, line.page, text)
+    )
+
+
+def parse(lines: list) -> Outline:
+    outline = Parser([_tabbed(line) for line in lines]).parse()
+    outline.lines = list(lines)  # the review shows the lines as printed
+    return outline

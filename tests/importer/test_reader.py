@@ -299,3 +299,27 @@ def test_indicators_reach_the_draft(tmp_path):
     assert "2031" in str(g.value(salon, FK.note))
     tied = by_label["見守り協定を結んだ事業所の数"]
     assert str(g.value(g.value(tied, DCTERMS.relation), rdflib.RDFS.label)) == "担い手の育成"
+
+
+def test_cells_the_pdf_reader_knows_are_read_as_a_tables_row():
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class LayoutLine(Line):
+        cells: tuple | None = None
+
+    rows = [
+        ("第1次テスト町地域福祉計画", None),
+        ("基本目標1 つながりをつくる", None),
+        ("(1) 見守りの充実", None),
+        ("取組 内容 担当課", ("取組", "内容", "担当課")),
+        (
+            "見守り訪問 民生委員と訪問します。 福祉課・健康課",
+            ("見守り訪問", "民生委員と訪問します。", "福祉課・健康課"),
+        ),
+    ]
+    lines = [LayoutLine(n, 1, text, cells) for n, (text, cells) in enumerate(rows, 1)]
+    outline = parse(lines)
+    visit = next(e for e in outline.elements if e.label == "見守り訪問")
+    assert visit.parent.label == "見守りの充実" and sorted(visit.departments) == ["健康課", "福祉課"]
+    assert outline.lines[4].text == rows[4][0]  # the review shows the line as printed
