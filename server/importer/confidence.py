@@ -31,11 +31,10 @@ class Call:
 def assess(outline) -> list[Call]:
     """Set each element's confidence and return the unusual calls, in line order."""
     calls: list[Call] = []
-    guessed = {line for line, message in outline.decisions if "階層名がない" in message}
     has_goals = any(e.cls in ("BasicGoal", "PriorityInitiative") for e in outline.elements)
     for el in outline.elements:
         el.confidence = 1.0
-        if el.start in guessed or (not el.level_printed and el.cls != "BasicPhilosophy"):
+        if not el.level_printed and el.cls != "BasicPhilosophy":
             el.confidence = min(el.confidence, 0.6)
             calls.append(Call(el.start, "level-guessed", f"「{el.label[:30]}」の階層名は推定（{el.cls}）"))
         if len(norm(el.label)) > LONG_LABEL and not is_sentence(el.label):

@@ -758,6 +758,7 @@ def name_levels(out) -> None:
     names = _level_names(out.lines)
     if not names:
         return
+    named = set()
     for el in out.elements:
         if el.level_printed or el.cls == "BasicPhilosophy":
             continue
@@ -768,6 +769,9 @@ def name_levels(out) -> None:
         index = depth if root_named else depth - 1
         if 0 <= index < len(names):
             el.level_label, el.level_printed = names[index], True
+            named.add(el.start)
+    # A level named from the document's own list is no longer a guess.
+    out.decisions = [(n, m) for n, m in out.decisions if not (n in named and "階層名がない" in m)]
 
 
 def _bare_number(cell: str) -> bool:

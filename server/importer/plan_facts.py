@@ -15,7 +15,9 @@ EMBODIED = (
 )
 TITLE_END = re.compile(r"(計画|プラン)([(（【][^)）】]*[)）】])*$")  # a title line, not "計画の期間"
 SEPARATE = re.compile(r"連携|別に策定|別途策定|別に定め|個別に策定|別計画")
-TOGETHER = re.compile(r"内包|一体的に(策定|つく|作成|推進|定め)|一体として|兼ね|包含|として位置[付づ]け")
+TOGETHER = re.compile(
+    r"内包|一体的に(策定|つく|作成|推進|定め)|一体として|兼ね|包含|として位置[付づ]け|第\s*[0-9０-９一二三四五六七八九十]+\s*章に位置[付づ]け"
+)
 
 DRAFT_STATUS = (("骨子", "outline-draft"), ("素案", "preliminary-draft"), ("案", "draft"))
 SUMMARY = re.compile(r"概要版|の概要|ダイジェスト")

@@ -323,3 +323,8 @@ def test_cells_the_pdf_reader_knows_are_read_as_a_tables_row():
     visit = next(e for e in outline.elements if e.label == "見守り訪問")
     assert visit.parent.label == "見守りの充実" and sorted(visit.departments) == ["健康課", "福祉課"]
     assert outline.lines[4].text == rows[4][0]  # the review shows the line as printed
+
+
+def test_a_plan_placed_in_a_chapter_is_embodied():
+    text = "第2期テスト村地域福祉計画\n地方再犯防止推進計画を本計画の第5章に位置付けます。\n"
+    assert embodied_kinds(parse(text_lines(text))) == {"CommunityWelfarePlan", "RecidivismPreventionPlan"}
