@@ -26,6 +26,7 @@ embodied plans), model.py (what is found). This module walks the lines and build
 import dataclasses
 import re
 import unicodedata
+from collections import Counter
 
 from server.importer.indicators import IndicatorTable, inline_indicator, is_indicator_heading
 from server.importer.model import Element, Embodied, Indicator, Outline
@@ -756,10 +757,8 @@ def name_levels(out) -> None:
     """Elements whose level the document did not name where they are printed get the name the document gives
     for their depth in a sentence that lists its levels; the rest keep a guessed name, marked as such."""
     names = _level_names(out.lines)
-    if not names:
-        return
     named = set()
-    for el in out.elements:
+    for el in out.elements if names else []:
         if el.level_printed or el.cls == "BasicPhilosophy":
             continue
         depth, node = 0, el
@@ -769,6 +768,16 @@ def name_levels(out) -> None:
         index = depth if root_named else depth - 1
         if 0 <= index < len(names):
             el.level_label, el.level_printed = names[index], True
+            named.add(el.start)
+    # A numbering family names one level throughout the document: an element still unnamed takes the name
+    # its family has elsewhere (the (1) 施策 of an embodied plan's own chapter, under no goal).
+    by_style: dict = {}
+    for el in out.elements:
+        if el.level_printed and el.style and el.level_label:
+            by_style.setdefault(el.style, Counter())[el.level_label] += 1
+    for el in out.elements:
+        if not el.level_printed and el.style in by_style:
+            el.level_label, el.level_printed = by_style[el.style].most_common(1)[0][0], True
             named.add(el.start)
     # A level named from the document's own list is no longer a guess.
     out.decisions = [(n, m) for n, m in out.decisions if not (n in named and "階層名がない" in m)]
