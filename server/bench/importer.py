@@ -6,6 +6,7 @@ accuracy counts the same class and parent accuracy the same parent (the parents'
 the plan). Period and embodied plans are right when the years and the set of plan classes agree.
 """
 
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -150,3 +151,21 @@ def report(scores: list[Score], verbose: bool = False) -> str:
             rows += [f"  - {cls} {label}" for label, cls in s.missed]
             rows += [f"  + {line} {cls} {label}" for line, cls, label in s.extra]
     return "\n".join(rows) + "\n"
+
+
+def bench(args) -> int:
+    """`fukushi-kg bench import [--corpus DIR]`: the importer on the five seed texts against the curated graph,
+    then on a corpus of documents with expected answers (server/bench/corpus.py)."""
+    from server.bench.corpus import report_corpus, run_corpus
+
+    verbose = getattr(args, "verbose", False)
+    sys.stdout.write("# seeds (data/sources) against the curated graph\n")
+    sys.stdout.write(report(run(), verbose=verbose))
+    corpus = Path(args.corpus) if getattr(args, "corpus", None) else default_corpus()
+    if corpus is not None:
+        if not corpus.is_dir():
+            print(f"error: {corpus}: no such folder (give --corpus a folder of NAME.txt + NAME.json)", file=sys.stderr)
+            return 2
+        sys.stdout.write(f"\n# corpus {corpus}\n")
+        sys.stdout.write(report_corpus(run_corpus(corpus), verbose=verbose))
+    return 0
