@@ -304,8 +304,8 @@ class Parser(TableRows):
                 return
         if cls or any(w in t for w in INSIDE):
             self.inside = True
-            if cls and len(t) <= 14:
-                self._announce(line, t, cls)
+            if cls and len(t) <= 14 and not any(w in t for w in INSIDE):
+                self._announce(line, t, cls)  # 「施策の展開」 opens the tree; it names no level
             return
         if reset:
             self.inside = False  # a section that does not name a plan level

@@ -12,7 +12,13 @@ DEPARTMENT_COLUMNS = ("担当課", "担当部署", "所管課", "担当", "実�
 DESCRIPTION_COLUMNS = ("内容", "概要", "説明", "取組内容")
 
 
+def is_number_column(name: str) -> bool:
+    return norm(name).rstrip(".．").lower() in ("no", "番号", "№", "通し番号")
+
+
 def is_column_name(text: str) -> bool:
+    if is_number_column(text):
+        return True
     if level_class(text) or text in DEPARTMENT_COLUMNS + DESCRIPTION_COLUMNS:
         return True
     return any(w in text for w in INDICATOR_COLUMNS) or text in (
@@ -400,7 +406,7 @@ class TableRows:
                 if i in self.row_carry and level_class(name or "-"):
                     row_parent = self.row_carry[i]  # an empty cell continues the row above (a merged cell)
                 continue
-            if not name and cell.strip().isdigit():
+            if (not name or is_number_column(name)) and cell.strip().isdigit():
                 number_for_next = cell.strip()
                 continue
             if name in DESCRIPTION_COLUMNS:

@@ -328,3 +328,26 @@ def test_cells_the_pdf_reader_knows_are_read_as_a_tables_row():
 def test_a_plan_placed_in_a_chapter_is_embodied():
     text = "第2期テスト村地域福祉計画\n地方再犯防止推進計画を本計画の第5章に位置付けます。\n"
     assert embodied_kinds(parse(text_lines(text))) == {"CommunityWelfarePlan", "RecidivismPreventionPlan"}
+
+
+def test_a_numbered_chapter_ladder_with_a_numbered_table():
+    text = (
+        "第2次かえで市地域福祉計画\n第1章 計画の概要\n1. 計画の趣旨\n地域共生社会の実現をめざします。\n"
+        "第3章 施策の展開\n1. 地域で支え合うまちづくり\n(1) 見守りの推進\n① 見守り訪問の実施\n"
+        "2. 安心して暮らせるまちづくり\n(1) 相談支援の充実\nNo.\t事業名\t内容\t担当課\n"
+        "1\t総合相談窓口\t福祉の相談を受け付けます。\t福祉課\n2\t権利擁護センター\t成年後見の相談を受けます。\t福祉課・高齢課\n"
+    )
+    outline = parse(text_lines(text))
+    tree = {e.label: (e.parent.label if e.parent else None) for e in outline.elements}
+    assert tree == {
+        "地域で支え合うまちづくり": None,
+        "見守りの推進": "地域で支え合うまちづくり",
+        "見守り訪問の実施": "見守りの推進",
+        "安心して暮らせるまちづくり": None,
+        "相談支援の充実": "安心して暮らせるまちづくり",
+        "総合相談窓口": "相談支援の充実",
+        "権利擁護センター": "相談支援の充実",
+    }
+    rights = next(e for e in outline.elements if e.label == "権利擁護センター")
+    assert rights.departments == ["福祉課", "高齢課"] and rights.number == "2"
+    assert not any(e.level_label == "施策の展開" for e in outline.elements)  # a chapter's title names no level
