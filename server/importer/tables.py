@@ -436,9 +436,13 @@ class TableRows:
                 row_parent = carried
                 continue
             if cls == "BasicGoal":
-                goal = next((g for g in self.out.roots() if g.cls == "BasicGoal" and norm(g.label) == norm(cell)), None)
+                style, number, rest = classify(cell)
+                label, number = (rest, number) if style == "goal" else (cell, None)  # 「基本目標１　つながる地域」
+                goal = next(
+                    (g for g in self.out.roots() if g.cls == "BasicGoal" and norm(g.label) == norm(label)), None
+                )
                 if goal is None:
-                    goal = self._new(line, "BasicGoal", cell, None, name, None, "goal")
+                    goal = self._new(line, "BasicGoal", label, number, name, None, "goal")
                 self.row_carry[i] = goal
                 row_parent = goal
                 self.out.used.add(line.number)
