@@ -632,6 +632,8 @@ class Parser(TableRows):
         key = norm(label)
         for el in siblings:
             if el.cls != cls:
+                if number and el.number == number and norm(el.label) == key:
+                    return el  # the overview's table named the level otherwise; the same numbered heading
                 continue
             if number and el.number == number and (cls == "BasicGoal" or similar(norm(el.label), key)):
                 return el

@@ -355,9 +355,10 @@ def test_a_numbered_chapter_ladder_with_a_numbered_table():
 
 def test_an_overview_table_and_the_detailed_chapter_make_one_tree():
     text = (
-        "第3次もみじ町地域福祉計画\n第2章 施策の体系\n基本目標\t施策\n基本目標１　つながる地域\t(1) 見守りの充実\n"
-        "\t(2) 居場所づくり\n基本目標２　安心の暮らし\t(1) 相談支援\n\n第3章 施策の展開\n【基本目標１】つながる地域\n"
-        "(1) 見守りの充実\n・見守り訪問を行います。（福祉課）\n(2) 居場所づくり\n【基本目標２】安心の暮らし\n(1) 相談支援\n"
+        "第3次もみじ町地域福祉計画\n第2章 施策の体系\n基本目標\t施策\n"
+        "基本目標１　つながる地域\t(1) 見守りの充実\n\t(2) 居場所づくり\n基本目標２　安心の暮らし\t(1) 相談支援\n\n"
+        "第3章 施策の展開\n【基本目標１】つながる地域\n(1) 見守りの充実\n・見守り訪問を行います。（福祉課）\n"
+        "(2) 居場所づくり\n【基本目標２】安心の暮らし\n(1) 相談支援\n"
     )
     outline = parse(text_lines(text))
     labels = [e.label for e in outline.elements]
