@@ -83,8 +83,8 @@ def is_indicator_heading(text: str) -> tuple[int | None, int | None] | None:
     if len(compact) > 60 or compact.endswith(("。", "ます")) or re.search(r"[0-9]+\s*(%|件|人|か所)", t):
         return None
     base = next((compact.find(w) for w in BASELINE_WORDS if w in compact), -1)
-    target = compact.find("目標", base + 1 if base >= 0 else 0)
-    if base < 0 or target < 0:
+    target = compact.rfind("目標")  # the last target column: a 中間目標 before it is not the plan's target
+    if base < 0 or target <= base:
         return None
     return fiscal_year(compact[base:target]), fiscal_year(compact[target:])
 
@@ -109,10 +109,16 @@ class IndicatorTable:
                 return False  # the next numbered heading
             self.pending.append((line, text.strip()))
             return True
-        first, last = amounts[-2], amounts[-1]
         if len(cells) >= 3 and not AMOUNT.fullmatch(unicodedata.normalize("NFKC", cells[0])):
+            # Cells: the name first, then baseline … target (a mid-term target between them is not the target).
             label = cells[0]
+            values = [a for a in amounts if a.start() >= text.index(cells[0]) + len(cells[0])] or amounts
+            first, last = values[0], values[-1]
         else:
+            # Figures joined to the name with spaces: the dated ones are the values; else the last two.
+            dated = [a for a in amounts if a.group("year")]
+            values = dated if len(dated) >= 2 else amounts[-2:]
+            first, last = values[0], values[-1]
             label = text[: first.start()].strip()
         label = "".join(t for _, t in self.pending) + label
         start = self.pending[0][0] if self.pending else line

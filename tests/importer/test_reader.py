@@ -371,3 +371,14 @@ def test_an_overview_table_and_the_detailed_chapter_make_one_tree():
         "つながる地域",
         ["福祉課"],
     )
+
+
+def test_a_mid_term_target_is_not_the_target():
+    text = (
+        "第1次テスト市地域福祉計画\n成果指標\n指標\t現状値（R6）\t中間目標（R10）\t目標値（R13）\n"
+        "サロンの数\t10か所\t14か所\t20か所\n相談件数 300件（令和6年度） 350件（令和10年度） 420件（令和13年度）\n"
+    )
+    found = {i.label: i for i in parse(text_lines(text)).indicators}
+    salon, calls = found["サロンの数"], found["相談件数"]
+    assert (salon.baseline, salon.target_value, salon.baseline_fy, salon.target_fy) == (10, 20, 2024, 2031)
+    assert (calls.baseline, calls.target_value, calls.baseline_fy, calls.target_fy) == (300, 420, 2024, 2031)
