@@ -264,6 +264,16 @@ class TableRows:
         """A row of a role table (自助・互助・共助・公助): a role element under the element the table is printed
         under, or nothing when the table is general (printed outside the tree)."""
         filled = [c.strip() for c in cells if c.strip()]
+        if (
+            tier is None
+            and self.grid is not None
+            and all(TIER_ROW.match(norm(n)) for n, c in zip(self.grid_names, cells, strict=False) if c.strip())
+        ):
+            # Tiers as columns (自助 | 共助 | 公助): each cell is the role of its column's tier.
+            for name, cell in zip(self.grid_names, cells, strict=False):
+                if cell.strip():
+                    self._tier_row(line, [name, cell], TIER_ROW.match(norm(name)))
+            return
         if tier is None:
             tier = TIER_ROW.match(norm(filled[0])) if filled else None
         if tier is None:

@@ -382,3 +382,16 @@ def test_a_mid_term_target_is_not_the_target():
     salon, calls = found["サロンの数"], found["相談件数"]
     assert (salon.baseline, salon.target_value, salon.baseline_fy, salon.target_fy) == (10, 20, 2024, 2031)
     assert (calls.baseline, calls.target_value, calls.baseline_fy, calls.target_fy) == (300, 420, 2024, 2031)
+
+
+def test_a_role_table_with_tiers_as_columns_belongs_to_its_policy():
+    text = (
+        "第1次テスト市地域福祉計画\n基本目標1 支え合う地域\n(1) 見守りの充実\n自助\t共助\t公助\n"
+        "隣近所に声をかける\t見守り隊が訪問する\t活動費を助成する\n(2) 居場所づくり\n"
+    )
+    roles = [e for e in parse(text_lines(text)).elements if e.cls == "Role"]
+    assert [(e.label, e.parent.label, e.tiers) for e in roles] == [
+        ("隣近所に声をかける", "見守りの充実", ["self-help"]),
+        ("見守り隊が訪問する", "見守りの充実", ["social-solidarity"]),
+        ("活動費を助成する", "見守りの充実", ["public-help"]),
+    ]
