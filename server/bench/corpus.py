@@ -45,6 +45,7 @@ class DocScore:
     period_ok: bool = False
     embodied_ok: bool = False
     seconds: float = 0.0
+    pdf: bool = False  # read from the PDF: shown, not counted in the overall figures (the .txt is)
     missed: list = field(default_factory=list)
     extra: list = field(default_factory=list)
     wrong: list = field(default_factory=list)
@@ -138,12 +139,19 @@ def score_document(txt: Path, expected: dict) -> DocScore:
 
 
 def run_corpus(folder) -> list[DocScore]:
+    """Each NAME.txt; a NAME.pdf beside it is also read as a PDF (the reader's own layout extraction) and
+    scored apart, so the overall figures are the text's and the PDF rows show what reading the PDF gives."""
     folder = Path(folder)
     scores = []
     for answers in sorted(folder.glob("*.json")):
-        txt = answers.with_suffix(".txt")
+        expected = json.loads(answers.read_text(encoding="utf-8"))
+        txt, pdf = answers.with_suffix(".txt"), answers.with_suffix(".pdf")
         if txt.is_file():
-            scores.append(score_document(txt, json.loads(answers.read_text(encoding="utf-8"))))
+            scores.append(score_document(txt, expected))
+        if pdf.is_file():
+            scored = score_document(pdf, expected)
+            scored.name, scored.pdf = f"{pdf.stem}.pdf", True
+            scores.append(scored)
     return scores
 
 
@@ -164,6 +172,8 @@ def report_corpus(scores: list[DocScore], verbose: bool = False) -> str:
             f" {_ratio(s.actors_right, s.actors):>7} {_ratio(s.indicators_right, s.indicators):>7}"
             f" {'ok' if s.period_ok else 'WRONG':>6} {'ok' if s.embodied_ok else 'WRONG':>8} {s.seconds * 1000:>5.0f}"
         )
+
+    shown, scores = scores, [s for s in scores if not s.pdf]  # overall figures: the .txt documents
 
     def total(key):
         return sum(getattr(s, key) for s in scores)
@@ -186,7 +196,7 @@ def report_corpus(scores: list[DocScore], verbose: bool = False) -> str:
         f"({total('attached_right')}/{total('attached')} attached to their element)"
     )
     if verbose:
-        for s in scores:
+        for s in shown:
             rows.append(f"\n# {s.name}: missed {len(s.missed)}, extra {len(s.extra)}, wrong {len(s.wrong)}")
             rows += [f"  - {line} {level} {label}" for line, level, label in s.missed]
             rows += [f"  + {line} {cls} {label}" for line, cls, label in s.extra]
