@@ -74,6 +74,8 @@ def grid_role(name: str) -> str | None:
         return "tier"
     if n in DESCRIPTION_COLUMNS or n in ("役割", "取組内容", "事業内容", "内容・概要", "具体的な内容"):
         return "description"
+    if re.search(r"実績|評価|進捗|状況|備考|課題|成果|説明|概要|内容", n) and not level_class(n):
+        return "description"  # a progress table's 実績・評価 columns say how an item went, they are not items
     if any(w in n for w in ACTOR_WORDS) or n in ("市", "町", "村", "行政"):
         return "marks"
     if level_class(n) or n.endswith(("項目", "目標", "施策", "取組", "事業", "柱", "方針", "の方向")):
@@ -84,8 +86,8 @@ def grid_role(name: str) -> str | None:
 def grid_heading(cells: list[str]) -> list | None:
     """The roles of a table's columns when every heading names one and one names a level or a tier."""
     filled = [c for c in cells if c.strip()]
-    if len(filled) < 2:
-        return None
+    if len(filled) < 2 or any(w in norm(c) for c in filled for w in INDICATOR_COLUMNS):
+        return None  # an indicator table (成果指標 | 目標 | 実績) is read as one
     roles = [grid_role(c) if c.strip() else None for c in cells]
     if any(r is None for r, c in zip(roles, cells, strict=True) if c.strip()):
         return None

@@ -395,3 +395,17 @@ def test_a_role_table_with_tiers_as_columns_belongs_to_its_policy():
         ("見守り隊が訪問する", "見守りの充実", ["social-solidarity"]),
         ("活動費を助成する", "見守りの充実", ["public-help"]),
     ]
+
+
+def test_a_progress_tables_items_are_elements_and_its_results_are_not():
+    text = (
+        "第2次テスト町地域福祉計画 進捗状況\n基本目標1 支え合う地域\n施策名\t主な取組\t令和6年度の実績\t評価\n"
+        "(1) 見守りの充実\t見守り訪問\t訪問120件\tA\n\t見守り協定\t協定5件\tB\n"
+    )
+    tree = {e.label: e.parent.label if e.parent else None for e in parse(text_lines(text)).elements}
+    assert tree == {
+        "支え合う地域": None,
+        "見守りの充実": "支え合う地域",
+        "見守り訪問": "見守りの充実",
+        "見守り協定": "見守りの充実",
+    }
