@@ -60,7 +60,8 @@ def find_noise(lines) -> dict:
         if "\t" not in line.text and CONTENTS.search(t) and (re.search(r"[…‥]|\.{3}|・{3}|頁|ページ|P\.?\s*[0-9]", t)):
             noise[line.number] = "table of contents"
             continue
-        if after_break and (key in headers or ("\t" in line.text and key in seen)):
+        chapter_again = key in seen and re.match(r"^第\s*[0-9一二三四五六七八九十]+\s*[章節部]", t)
+        if after_break and (key in headers or chapter_again or ("\t" in line.text and key in seen)):
             # The header of the new page, or the column headings of a table that runs on.
             noise[line.number] = "repeated column headings" if "\t" in line.text else "running header"
             continue

@@ -409,3 +409,14 @@ def test_a_progress_tables_items_are_elements_and_its_results_are_not():
         "見守り訪問": "見守りの充実",
         "見守り協定": "見守りの充実",
     }
+
+
+def test_a_chapter_heading_printed_again_after_a_page_number_is_a_running_header():
+    text = (
+        "第1次テスト市地域福祉計画\n第3章 施策の展開\n基本目標1 支え合う地域\n(1) 見守りの充実\n－5－\n"
+        "第3章 施策の展開\n(2) 居場所づくり\n"
+    )
+    outline = parse(text_lines(text))
+    assert outline.noise == {5: "page number", 6: "running header"}
+    place = next(e for e in outline.elements if e.label == "居場所づくり")
+    assert place.parent.label == "支え合う地域"
