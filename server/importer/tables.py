@@ -103,13 +103,29 @@ def spaced_heading(text: str) -> list | None:
     if len(words) < 2 or "\t" in text or any(len(w) > 8 for w in words):
         return None
     roles = grid_heading(words)
-    if roles is None or roles[0] != "level" or not {"departments", "description", "actors"} & set(roles):
+    if roles is None or roles[0] != "level" or not {"departments", "description", "actors", "marks"} & set(roles):
         return None
     return roles
 
 
 class TableRows:
     """The table-reading half of the parser (mixed into outline.Parser)."""
+
+    def _spaced_marks(self, line: Line, el, rest: str) -> str:
+        """●/○ marks after an item whose cells the text joined with spaces: they go to the mark columns in order
+        when there is one for each column; with empty cells the columns cannot be told apart (a reviewer
+        decides, the layout-aware PDF reader gives the cells)."""
+        columns = [n for n, r in zip(self.spaced["names"], self.spaced["roles"], strict=False) if r == "marks"]
+        words = rest.split()
+        marks = [w for w in words if w in MARKS]
+        if not columns or not marks:
+            return rest
+        if len(marks) == len(columns):
+            for name, mark in zip(columns, marks, strict=True):
+                _add_actor(el, name, lead=MARKS[mark])
+        else:
+            self.out.decisions.append((line.number, f"「{el.label[:20]}」の●○が{len(marks)}個で、列を特定できない"))
+        return " ".join(w for w in words if w not in MARKS)
 
     def _spaced_row(self, line: Line, text: str) -> bool:
         """A line of a table whose cells the text extraction joined with spaces or broke over lines: the item
@@ -151,12 +167,13 @@ class TableRows:
                 push=False,
             )
             state["element"] = el
+            description = self._spaced_marks(line, el, description)
             if not description:
                 state["open"] = "label"
                 self.out.used.add(line.number)
                 return True
         tail = description.split()[-1] if description.split() else ""
-        if tail and all(is_department(n) for n in split_names(tail)) and description != tail:
+        if tail and all(is_department(n) for n in split_names(tail)):
             description = description[: -len(tail)].rstrip()
             for name in split_names(tail):
                 el.actors.append(("department", name))

@@ -420,3 +420,15 @@ def test_a_chapter_heading_printed_again_after_a_page_number_is_a_running_header
     assert outline.noise == {5: "page number", 6: "running header"}
     place = next(e for e in outline.elements if e.label == "居場所づくり")
     assert place.parent.label == "支え合う地域"
+
+
+def test_marks_joined_with_spaces_go_to_their_columns_only_when_each_has_one():
+    text = (
+        "第1次テスト町地域福祉計画\n基本目標1 支え合う地域\n(1) 見守りの充実\n取組 住民 社協 行政 担当課\n"
+        "見守り訪問 ● ○ ○ 福祉課\n見守り協定 ○ ● 福祉課・総務課\n"
+    )
+    outline = parse(text_lines(text))
+    visit, pact = (next(e for e in outline.elements if e.label == name) for name in ("見守り訪問", "見守り協定"))
+    assert (visit.actor_names, visit.lead_actors, visit.departments) == (["住民", "社協", "行政"], ["住民"], ["福祉課"])
+    assert (pact.actor_names, pact.departments) == ([], ["福祉課", "総務課"])  # two marks, three columns: unknown
+    assert any("列を特定できない" in message for _, message in outline.decisions)
