@@ -76,8 +76,12 @@ def grid_role(name: str) -> str | None:
         return "description"
     if re.search(r"実績|評価|進捗|状況|備考|課題|成果|説明|概要|内容", n) and not level_class(n):
         return "description"  # a progress table's 実績・評価 columns say how an item went, they are not items
-    if any(w in n for w in ACTOR_WORDS) or n in ("市", "町", "村", "行政"):
-        return "marks"
+    parts = [p for p in re.split(r"[・/／、]", n) if p]
+    if n in ("市", "町", "村", "行政") or all(
+        p in ACTOR_WORDS or p.endswith(("社協", "協議会", "住民", "市民", "町民", "村民", "事業者", "団体", "企業"))
+        for p in parts
+    ):
+        return "marks"  # 住民・地域, 地区社協, 行政: an actor's column, not a label that mentions 地域
     if level_class(n) or n.endswith(("項目", "目標", "施策", "取組", "事業", "柱", "方針", "の方向")):
         return "level"
     return None
@@ -100,8 +104,8 @@ def spaced_heading(text: str) -> list | None:
     """Column headings a PDF's text gives on one line with spaces for the cell borders (「取組 内容 担当課」):
     the roles, when the table holds items with their description, departments or actors."""
     words = text.split()
-    if len(words) < 2 or "\t" in text or any(len(w) > 8 for w in words):
-        return None
+    if len(words) < 2 or "\t" in text or any(len(w) > 8 for w in words) or classify(text)[0]:
+        return None  # a numbered heading is not a row of column headings
     roles = grid_heading(words)
     if roles is None or roles[0] != "level" or not {"departments", "description", "actors", "marks"} & set(roles):
         return None
