@@ -92,6 +92,8 @@ def covered_lines(outline) -> set:
         used.update(range(el.start, el.end + 1))
     for ind in outline.indicators:
         used.add(ind.line)
+    # A line whose text a table row or a joined heading holds is used when that line is (a PDF's layout).
+    used.update(ln.number for ln in outline.lines if getattr(ln, "kind", None) == "continued" and ln.joined_to in used)
     return used
 
 

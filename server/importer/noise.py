@@ -44,10 +44,13 @@ def find_noise(lines) -> dict:
     after_break = False
     for line in lines:
         kind = getattr(line, "kind", None)  # the PDF reader's own mark, when it has one
-        if kind in FLAG_KINDS or getattr(line, "dropped", False):
-            noise[line.number] = "running header" if kind != "page_number" else "page number"
+        if kind == "noise" or kind in FLAG_KINDS or getattr(line, "dropped", False):
+            reason = getattr(line, "reason", None) or ("page number" if kind == "page_number" else "running header")
+            noise[line.number] = "repeated column headings" if reason == "repeated table header" else reason
             after_break = True
             continue
+        if kind == "continued":
+            continue  # text an earlier line already holds (a joined heading, a table row's cell)
         text = line.text.strip()
         if not text:
             continue

@@ -106,6 +106,8 @@ class Parser(TableRows):
         content = [ln for ln in self.out.lines if ln.number not in self.out.noise]
         self._previous_line = 0
         for i, line in enumerate(content):
+            if getattr(line, "kind", "text") == "continued":
+                continue  # its text is inside an earlier line's (server.importer.document)
             text = clean(line.text)
             self._content, self._index = content, i
             if text:
@@ -798,13 +800,18 @@ def _table_resumes(content: list, i: int) -> bool:
     return False
 
 
+CELL_BREAK = "\u2028"
+
+
 def _tabbed(line):
     """A line whose table cells the PDF reader knows (reading.py's `cells`) as the cells joined by tabs, the
     split every table rule here reads: better than the spaces of plain extracted text."""
     cells = getattr(line, "cells", None)
     if not cells or len(cells) < 2:
         return line
-    text = "\t".join(c.replace("\t", " ").replace("\n", "") for c in cells)
+    # A break the author made inside a cell (a new ●/・ item) is kept as U+2028, which the table reader
+    # splits items at and every other rule reads as white space.
+    text = "\t".join(c.replace("\t", " ").replace("\n", CELL_BREAK) for c in cells)
     return (
         dataclasses.replace(line, text=text) if dataclasses.is_dataclass(line) else Line(line.number, line.page, text)
     )

@@ -55,6 +55,7 @@ def actor_of(who: str) -> tuple:
 
 
 BRACKET_LINE = re.compile(r"^[【《〈]")
+CELL_BREAK = "\u2028"  # a break inside a PDF table cell (outline._tabbed)
 MARKS = {"●": True, "◎": True, "○": False, "〇": False, "△": False}
 ACTOR_COLUMN = re.compile(r"実施主体|主体|担い手")
 TIER_ROW = re.compile(r"^(自助|互助|共助|公助)\s*(?:[（(]([^）)]+)[)）])?$")
@@ -210,6 +211,20 @@ class TableRows:
                 if made is None and i in self.grid_carry:
                     parent = self.grid_carry[i]  # same as the row above
                 continue
+            *earlier, cell = [c.strip() for c in cell.split(CELL_BREAK) if c.strip()] or [""]
+            for item in earlier:
+                # A cell listing several items (●… / ●…): all but the last made here, under the same parent.
+                i_style, i_number, i_rest = classify(item)
+                self._element(
+                    line,
+                    i_rest if i_style else item,
+                    i_number,
+                    i_style or f"grid{i}",
+                    cls=self._grid_class(i, parent),
+                    parent=parent,
+                    level_label=names[i] or None,
+                    push=False,
+                )
             style, number, rest = classify(cell)
             above = self.grid_carry.get(i)
             others = any(c.strip() for j, c in enumerate(cells) if j != i)
