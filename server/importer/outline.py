@@ -108,42 +108,51 @@ class Parser(TableRows):
         for i, line in enumerate(content):
             if getattr(line, "kind", "text") == "continued":
                 continue  # its text is inside an earlier line's (server.importer.document)
-            text = clean(line.text)
             self._content, self._index = content, i
-            if text:
-                self._previous_line, self._current_line = getattr(self, "_current_line", 0), line.number
-            if text and self._indicator(line, text):
+            parts = line.text.split(CELL_BREAK)
+            if len(parts) > 1 and len([c for c in line.text.split("\t") if clean(c)]) <= 1:
+                # One filled cell holding paragraphs (a layout table around prose): each is a line of its own.
+                for part in parts:
+                    self._content_line(content, i, dataclasses.replace(line, text=part.strip("\t")))
                 continue
-            if not text:
-                if not _table_resumes(content, i):
-                    self.columns = self.actor_columns = self.grid = None  # a blank line ends a table
-                continue
-            cells = [clean(c) for c in line.text.split("\t")]
-            filled = [c for c in cells if c]
-            if len(filled) == 2 and self.columns is None and self.grid is None and _bare_number(filled[0]):
-                # 「３<TAB>立ち直りを支える…」: a number and its heading set apart by a tab, not a table row
-                self._line(line, f"{filled[0]} {filled[1]}")
-                continue
-            if (
-                len([c for c in cells if c]) > 1
-                or (cells[0] == "" and len(cells) > 1 and self.columns)
-                or (len(cells) > 1 and self.grid is not None)
-            ):
-                self._row(line, cells)  # leading tabs are empty cells of a table row
-            else:
-                self.columns = None
-                self.actor_columns = self.grid = None
-                if self.spaced is not None and self._spaced_row(line, text):
-                    continue
-                roles = spaced_heading(text) if self.inside else None
-                if roles is not None:
-                    self.spaced = {"roles": roles, "names": text.split(), "element": None, "open": None}
-                    self.spaced_owner = self._owner()
-                    self.out.used.add(line.number)
-                    continue
-                self._line(line, text, dashed=is_dashed(line.text))
+            self._content_line(content, i, line)
         name_levels(self.out)
         return self.out
+
+    def _content_line(self, content: list, i: int, line) -> None:
+        text = clean(line.text)
+        if text:
+            self._previous_line, self._current_line = getattr(self, "_current_line", 0), line.number
+        if text and self._indicator(line, text):
+            return
+        if not text:
+            if not _table_resumes(content, i):
+                self.columns = self.actor_columns = self.grid = None  # a blank line ends a table
+            return
+        cells = [clean(c) for c in line.text.split("\t")]
+        filled = [c for c in cells if c]
+        if len(filled) == 2 and self.columns is None and self.grid is None and _bare_number(filled[0]):
+            # 「３<TAB>立ち直りを支える…」: a number and its heading set apart by a tab, not a table row
+            self._line(line, f"{filled[0]} {filled[1]}")
+            return
+        if (
+            len([c for c in cells if c]) > 1
+            or (cells[0] == "" and len(cells) > 1 and self.columns)
+            or (len(cells) > 1 and self.grid is not None)
+        ):
+            self._row(line, cells)  # leading tabs are empty cells of a table row
+        else:
+            self.columns = None
+            self.actor_columns = self.grid = None
+            if self.spaced is not None and self._spaced_row(line, text):
+                return
+            roles = spaced_heading(text) if self.inside else None
+            if roles is not None:
+                self.spaced = {"roles": roles, "names": text.split(), "element": None, "open": None}
+                self.spaced_owner = self._owner()
+                self.out.used.add(line.number)
+                return
+            self._line(line, text, dashed=is_dashed(line.text))
 
     # ---- indicators
     def _indicator(self, line: Line, text: str) -> bool:

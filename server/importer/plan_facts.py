@@ -178,8 +178,8 @@ def find_embodied(out) -> None:
             pass
         elif window:
             window -= 1
-        if not (together or window) or not text or "\t" in line.text:
-            continue
+        if not (together or window) or not text or ("\t" in line.text and not (window and not together)):
+            continue  # a table row counts only in the list right under a 一体的に策定 statement
         quoted_statute = ARTICLE.match(unicodedata.normalize("NFKC", text))
         if window and not together and not re.match(r"^[◆◇・○●■□▶*（(【]", text) and is_sentence(text):
             if quoted_statute:

@@ -393,6 +393,8 @@ class TableRows:
         filled = [norm(c) for c in cells if c]
         if len(filled) < 2 or any(len(c) > 14 for c in filled):
             return False
+        if any(grid_role(c) == "level" and not level_class(c) for c in filled):
+            return False  # a level the seeds' reading does not know (目標, 柱, 大項目): read as a table of the tree
         return all(is_column_name(c) for c in filled) and any(
             level_class(c) or c in DEPARTMENT_COLUMNS + DESCRIPTION_COLUMNS for c in filled
         )
