@@ -81,4 +81,4 @@ def _print_calls(result) -> None:
             print(f"    … {len(calls) - SHOWN_PER_KIND} more on the review page")
     if result.unused_kinds:
         parts = [f"{KIND_LABELS.get(k, k)} {len(v)}" for k, v in result.unused_kinds.items()]
-        print("unused lines by kind: " + "、".join(parts))
+        print("lines not used, by kind (layout kinds are not content): " + "、".join(parts))

@@ -98,8 +98,17 @@ def covered_lines(outline) -> set:
 
 
 def unused_lines(outline) -> set:
+    """Lines with content that no element, indicator or decision used. Page furniture (page numbers, running
+    headers, contents, repeated column headings) is not content: it is counted apart in unused_by_kind."""
     used = covered_lines(outline)
-    return {ln.number for ln in outline.lines if ln.text.strip() and ln.number not in used}
+    return {
+        ln.number
+        for ln in outline.lines
+        if ln.text.strip()
+        and ln.number not in used
+        and ln.number not in outline.noise
+        and getattr(ln, "kind", None) != "noise"
+    }
 
 
 def unused_by_kind(outline) -> dict:
