@@ -112,6 +112,11 @@ YEAR = r"(?:(令和|平成|R|H)\s*([0-9]+|元)|((?:19|20)[0-9]{2}))\s*(?:年度?
 SPAN = re.compile(YEAR + r"\s*(?:から|~|-|–|—|ー|―|‐)\s*" + YEAR + r"\s*(?:まで)?(?:の[0-9]+年間)?")
 
 
+SAME_ERA = re.compile(
+    r"(令和|平成|R|H)\s*([0-9]+|元)\s*(?:年度)?\s*(?:から|~|-|–|—|ー|―|‐)\s*([0-9]{1,2})\s*年度(?:まで)?"
+)
+
+
 def _year(era, number, gregorian) -> int:
     if gregorian:
         return int(gregorian)
@@ -129,8 +134,14 @@ def find_period(out) -> None:
     for index, line in enumerate(lines):
         text = unicodedata.normalize("NFKC", clean(line.text)).replace("〜", "~")
         heading = unicodedata.normalize("NFKC", clean(lines[index - 1].text)) if index else ""
-        for m in SPAN.finditer(text):
-            start, end = _year(*m.group(1, 2, 3)), _year(*m.group(4, 5, 6))
+        spans = [(m, _year(*m.group(1, 2, 3)), _year(*m.group(4, 5, 6))) for m in SPAN.finditer(text)]
+        # 「令和8～12年度」: the era written once, for both years.
+        spans += [
+            (m, _year(m.group(1), m.group(2), None), _year(m.group(1), m.group(3), None))
+            for m in SAME_ERA.finditer(text)
+            if not any(o.start() <= m.start() < o.end() for o, _, _ in spans)
+        ]
+        for m, start, end in spans:
             if not (0 <= end - start <= 12):
                 continue
             score = 0
