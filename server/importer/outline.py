@@ -10,17 +10,24 @@ they make, and can be checked line by line on the review page.
 How the tree is found:
 - Each line is cleaned (list dashes and HTML tags from the text extraction removed) and split into
   cells at tabs; each cell into items at numbering markers (a table cell often lists "(1) … (2) …").
-- A ladder of numbering styles gives the nesting: a style seen before closes everything opened since
-  it (the next sibling), a new style opens a level below the item before.
+- The document's own ladder gives the nesting: a numbering family seen before closes everything opened
+  since it (the next sibling), a new family opens a level below the item before. Level words with a
+  number open the tree (基本目標Ⅰ, 目標1, 柱1, 基本方針1, 重点プロジェクト1) or name a level (施策1,
+  推進項目1, 取組の方向1-1); a family first used for the document's own sections (1 計画の趣旨, Ⅰ 計画の
+  考え方) stays sections until a goal opens the tree.
 - Headings that name a level (【具体的取組】, 《施策の方向性》, 基本理念, 取組項目 …) announce the class and
-  the document's own name for the items that follow; 基本目標 N always starts a goal under the plan.
+  the document's own name for the items that follow. Level names the document defines (「施策」「施策の
+  方向」「主な取組」, an overview's column headings) name the items printed without one.
 - Document sections (現状と課題, 計画の期間, 策定の経過 …) are outside the plan: their items are not elements.
-- The same element printed twice (the 施策の体系 table and the chapter that details it) is one element:
-  same parent, class and number (or label).
+- The same element printed twice (the 施策体系 overview, a list of 基本目標, and the chapter that details
+  it) is one element: a top-level heading printed again is opened again; below, same parent and number.
+- A heading broken over two lines is joined when the next line is numbered again; a listed sentence whose
+  。 is on the next line is joined too.
 
 The parts, each readable and testable alone: numbering.py (numbering families and level names),
-tables.py (rows read by their column headings), indicators.py (成果指標), plan_facts.py (title, period,
-embodied plans), model.py (what is found). This module walks the lines and builds the tree.
+tables.py (rows read by their column headings), indicators.py (成果指標), plan_facts.py (title,
+municipality, kind, period, embodied plans), noise.py (page layout left in the text), confidence.py (the
+review's calls), model.py (what is found). This module walks the lines and builds the tree.
 """
 
 import dataclasses
