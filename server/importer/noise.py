@@ -41,7 +41,7 @@ def find_noise(lines) -> dict:
     first = next((_key(ln.text) for ln in lines if ln.text.strip()), "")
     headers = {k for k, n in after.items() if n >= 2} | {first}
     seen: set = set()
-    after_break = False
+    after_break = in_contents = False
     for line in lines:
         kind = getattr(line, "kind", None)  # the PDF reader's own mark, when it has one
         if kind == "noise" or kind in FLAG_KINDS or getattr(line, "dropped", False):
@@ -60,6 +60,13 @@ def find_noise(lines) -> dict:
             after_break = True
             continue
         t = unicodedata.normalize("NFKC", text)
+        if key in ("目次", "もくじ", "目録", "Contents", "CONTENTS"):
+            in_contents = True
+            continue
+        if in_contents and re.search(r"\S\s+[0-9]{1,3}$", t):
+            noise[line.number] = "table of contents"  # under 目次: a heading and its page, however spaced
+            continue
+        in_contents = False
         if "\t" not in line.text and CONTENTS.search(t) and (re.search(r"[…‥]|\.{3}|・{3}|頁|ページ|P\.?\s*[0-9]", t)):
             noise[line.number] = "table of contents"
             continue

@@ -433,3 +433,8 @@ def test_marks_joined_with_spaces_go_to_their_columns_only_when_each_has_one():
     assert (visit.actor_names, visit.lead_actors, visit.departments) == (["住民", "社協", "行政"], ["住民"], ["福祉課"])
     assert (pact.actor_names, pact.departments) == ([], ["福祉課", "総務課"])  # two marks, three columns: unknown
     assert any("列を特定できない" in message for _, message in outline.decisions)
+
+
+def test_contents_under_a_contents_heading_need_no_dot_leaders():
+    lines = text_lines("第1次テスト市地域福祉計画\n目次\n1 計画の概要 1\n2 施策の展開 5\n\n1 計画の概要\n")
+    assert find_noise(lines) == {3: "table of contents", 4: "table of contents"}
