@@ -28,6 +28,12 @@ def register(sub) -> None:
         help="import: instead, time the PDF reader on an N-page plan printed by Chromium, against pdfplumber",
     )
     p.add_argument("--pdf", metavar="FILE", help="import --pdf-pages: time this PDF instead of printing one")
+    p.add_argument(
+        "--corpus",
+        metavar="DIR",
+        help="import: also score a folder of NAME.txt + NAME.json expected answers (default: ../shared/corpus "
+        "beside the checkout, when it exists)",
+    )
     p.set_defaults(func=cmd_bench)
 
 

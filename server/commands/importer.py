@@ -1,13 +1,15 @@
 """`fukushi-kg import PLAN.(txt|pdf) --municipality CODE [--out FILE.ttl] [--review FILE.html]`.
 
-Exit codes: 0 the draft was written; 2 an error (unknown municipality or prefecture code, a file that
-cannot be read or passes a limit of server.importer.limits, a folder to write into that does not exist), with
-a one-line message that says which.
+Exit codes: 0 the draft was written; 1 the draft was written but holds no element (the document's structure
+was not found: the review page and the output say what was read); 2 an error (unknown municipality or
+prefecture code, a file that cannot be read, is not a plan's text or passes a limit of server.importer.limits,
+a folder to write into that does not exist), with a one-line message that says which.
 """
 
 import sys
 
-EXIT_OK, EXIT_ERROR = 0, 2
+EXIT_OK, EXIT_EMPTY, EXIT_ERROR = 0, 1, 2
+SHOWN_PER_KIND = 5
 
 
 def register(sub) -> None:
@@ -20,6 +22,12 @@ def register(sub) -> None:
     p.add_argument("plan", metavar="PLAN", help="the plan document: .txt (UTF-8) or .pdf")
     p.add_argument(
         "--municipality", required=True, metavar="CODE", help="全国地方公共団体コード, six digits (e.g. 082368)"
+    )
+    p.add_argument(
+        "--municipality-name",
+        metavar="NAME",
+        help="the municipality's name, for a well-formed code (check digit, prefecture) that 総務省's list does not "
+        "have (an invented town of a test corpus, a merger newer than the list); refused for a code in the list",
     )
     p.add_argument("--out", metavar="FILE.ttl", help="draft Turtle (default: PLAN's name with .draft.ttl)")
     p.add_argument("--review", metavar="FILE.html", help="also write the review page here")
@@ -34,7 +42,7 @@ def cmd_import(args) -> int:
     from server.spreadsheet.csvw_rdf import TemplateError
 
     try:
-        result = import_plan(args.plan, args.municipality, args.out, args.review)
+        result = import_plan(args.plan, args.municipality, args.out, args.review, args.municipality_name)
     except (UnknownCode, DocumentError, TemplateError, InputRefused) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -45,7 +53,37 @@ def cmd_import(args) -> int:
         f"wrote {result.out}: {result.elements} elements, {result.proposals} proposed annotations, "
         f"{result.triples} triples; {result.unused} text lines not used"
     )
+    for line, message in result.warnings:
+        print(f"warning: {args.plan}:{line}: {message}", file=sys.stderr)
+    _print_calls(result)
     if result.review:
         print(f"review page: {result.review}")
+    if result.elements == 0 and result.calls is not None and not args.plan.lower().endswith((".xlsx", ".csv")):
+        print(
+            f"error: {args.plan}: 計画の要素が一つも見つかりません。レビュー画面で構成を確認してください / no element "
+            f"found in the document (the draft holds the plan only)",
+            file=sys.stderr,
+        )
+        return EXIT_EMPTY
     print(f"check it with: fukushi-kg validate {result.out}")
     return EXIT_OK
+
+
+def _print_calls(result) -> None:
+    """The unusual calls and the unused lines by kind, so a reviewer knows where to look first."""
+    from server.importer.confidence import CALL_LABELS, KIND_LABELS
+
+    by_kind: dict = {}
+    for call in result.calls:
+        by_kind.setdefault(call.kind, []).append(call)
+    if by_kind:
+        print(f"unusual calls ({len(result.calls)}):")
+    for kind, calls in by_kind.items():
+        print(f"  {CALL_LABELS.get(kind, kind)}: {len(calls)}")
+        for call in calls[:SHOWN_PER_KIND]:
+            print(f"    {call.line}: {call.message}" if call.line else f"    {call.message}")
+        if len(calls) > SHOWN_PER_KIND:
+            print(f"    … {len(calls) - SHOWN_PER_KIND} more on the review page")
+    if result.unused_kinds:
+        parts = [f"{KIND_LABELS.get(k, k)} {len(v)}" for k, v in result.unused_kinds.items()]
+        print("lines not used, by kind (layout kinds are not content): " + "、".join(parts))

@@ -31,7 +31,10 @@ def read_document(path) -> list[Line]:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise DocumentError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+            raise DocumentError(
+                f"{path}: UTF-8 のテキストではありません（{exc.start} バイト目）。Shift_JIS などは UTF-8 で保存し直して"
+                f"ください / not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8"
+            ) from exc
         limits.check_text(path, len(text))
         return _checked(path, text_lines(text))
     raise DocumentError(f"{path}: unknown document type {suffix!r} (give a .txt or .pdf file)")

@@ -206,7 +206,7 @@ def test_out_into_a_missing_folder(tmp_path, capsys):
 
 def test_out_that_cannot_be_written(tmp_path, capsys):
     plan = tmp_path / "plan.txt"
-    plan.write_text("第1章 地域福祉\n", encoding="utf-8")
+    plan.write_text("第1次小美玉市地域福祉計画\n基本目標1 支え合う地域づくり\n(1) 見守り活動の推進\n", encoding="utf-8")
     target = tmp_path / "a-folder"
     target.mkdir()  # --out names a folder: the write fails, in one line
     code, err = run(plan, tmp_path, capsys, "--out", str(target))
