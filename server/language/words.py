@@ -54,6 +54,33 @@ class Word:
     reading: str  # in hiragana
     start: int  # offsets in the original text
     end: int
+    pos: str = ""  # the part of speech's first level (名詞, 動詞, 助詞 …)
+    lemma: str = ""  # `form`, with a noun made from a verb folded to that verb (see `lemma_of`)
+
+    @property
+    def content(self) -> bool:
+        """A word that carries meaning (noun, verb, adjective), not a particle, auxiliary or symbol."""
+        return self.pos in _CONTENT_POS
+
+
+# A noun made from a verb's 連用形 (支え合い, 助け合い) is its own dictionary entry, while the same word spelt
+# in kana (支えあい) is read as the verb: the noun's final い-row kana turned into its う-row kana gives the
+# verb, which is taken as the lemma when the dictionary knows it as one verb with that normalised form.
+_I_TO_U = dict(zip("いきぎしちにびみり", "うくぐすつぬぶむる", strict=True))
+_CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "代名詞", "接尾辞", "接頭辞"})
+
+
+@functools.lru_cache(maxsize=_CACHE_ENTRIES)
+def lemma_of(form: str, pos: str) -> str:
+    """The lemma of a word: its normalised form, or for a noun made from a godan verb (支え合い), that verb
+    (支え合う), so that 支え合い and 支えあい (which the dictionary reads as the verb) meet."""
+    if pos != "名詞" or len(form) < 2 or form[-1] not in _I_TO_U:
+        return form
+    verb = form[:-1] + _I_TO_U[form[-1]]
+    found = _tokenizer().tokenize(verb)
+    if len(found) == 1 and found[0].part_of_speech()[0] == "動詞" and found[0].normalized_form() == verb:
+        return verb
+    return form
 
 
 def _hiragana(text: str) -> str:
@@ -79,7 +106,18 @@ def words(text: str) -> tuple[Word, ...]:
             if not surface.strip():
                 continue
             form = unicodedata.normalize("NFKC", m.normalized_form()).casefold()
-            out.append(Word(surface, form, _hiragana(m.reading_form()), offset + m.begin(), offset + m.end()))
+            pos = m.part_of_speech()[0]
+            out.append(
+                Word(
+                    surface,
+                    form,
+                    _hiragana(m.reading_form()),
+                    offset + m.begin(),
+                    offset + m.end(),
+                    pos,
+                    lemma_of(form, pos),
+                )
+            )
     return tuple(out)
 
 
@@ -103,11 +141,16 @@ class Keyed:
         return self.spans[start][0], self.spans[end - 1][1]
 
 
-def keyed(text: str) -> Keyed:
+def keyed(text: str, lemmas: bool = False) -> Keyed:
+    """`text`'s key (see `key`; with `lemmas`, its lemma key, see `lemma_key`) and where each part came from."""
     key, spans = [], []
     for w in words(text):
-        key.append(w.form)
-        spans.extend([(w.start, w.end)] * len(w.form))
+        part = w.lemma if lemmas else w.form
+        key.append(part)
+        if part == w.surface:  # written as its normal form: each key character is its own character
+            spans.extend((w.start + i, w.start + i + 1) for i in range(len(part)))
+        else:
+            spans.extend([(w.start, w.end)] * len(part))
     return Keyed(text, "".join(key), tuple(spans))
 
 
@@ -121,6 +164,24 @@ def key(text: str) -> str:
     if len(text) <= _CACHE_TEXT_CHARS:
         return _cached_key(text)
     return "".join(w.form for w in words(text))
+
+
+@functools.lru_cache(maxsize=_CACHE_ENTRIES)
+def _cached_lemma_key(text: str) -> str:
+    return "".join(w.lemma for w in words(text))
+
+
+def lemma_key(text: str) -> str:
+    """Like `key`, with nouns made from verbs folded to the verb (支え合い and 支えあい both give 支え合う): the
+    key the annotator matches on. Compare lemma keys only with lemma keys."""
+    if len(text) <= _CACHE_TEXT_CHARS:
+        return _cached_lemma_key(text)
+    return "".join(w.lemma for w in words(text))
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The lemmas of `text`'s nouns, verbs and adjectives: what two texts are compared by."""
+    return frozenset(w.lemma for w in words(text) if w.content)
 
 
 def reading(text: str) -> str:
