@@ -40,9 +40,9 @@ SEPARATOR = "|"
 # own words name the concept; a heading only files the element under it.
 CONFIDENCE = {"text": 0.9, "hand": 0.9, "heading": 0.5}
 # Words of plan headings that say what is done, not about what: sharing only these is not taking up a part.
-_GENERIC = frozenset(
+GENERIC = frozenset(
     "推進 充実 促進 支援 活動 取り組む 取り組み 整備 強化 確保 実施 図る 行う 為る 努める 進める 体制 事業 構築 向ける "
-    "為 等 的 化 性 ため".split()
+    "為 等 的 化 性 ため 地域 作る 作り".split()
 )
 # 「・」「、」 always join parts; 「と」 only where it joins two nouns (「学校と連携した」 is not two parts).
 _JOINERS = frozenset("・、,")
@@ -143,7 +143,7 @@ def _joins_nouns(ws, i: int) -> bool:
 
 
 def _meaning(text: str) -> frozenset[str]:
-    return frozenset(w.lemma for w in words(text) if w.content and w.lemma not in _GENERIC)
+    return frozenset(w.lemma for w in words(text) if w.content and w.lemma not in GENERIC)
 
 
 def _takes_up_other_part(own: str, heading: str, spans_of_concept: list[tuple[int, int]]) -> bool:
