@@ -221,4 +221,3 @@ def propose_elements(graph: rdflib.Graph, lexicon: Lexicon | None = None) -> lis
     for element, (own, headings) in sorted(element_texts(graph).items()):
         out.extend(propose(own, headings, lexicon, element=element))
     return out
-

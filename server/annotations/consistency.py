@@ -68,7 +68,9 @@ def read_settled(path: Path | None = None) -> list[Settled]:
         v = dict(zip(COLUMNS, (x.strip() for x in row), strict=True))
         if not v["words"] or not v["reason"] or not v["decided_by"]:
             raise DataFileError(path, number, "words, reason and decided_by are required")
-        out.append(Settled(expand(v["element"]), expand(v["other"]), expand(v["concept"]), v["words"], v["reason"], number))
+        out.append(
+            Settled(expand(v["element"]), expand(v["other"]), expand(v["concept"]), v["words"], v["reason"], number)
+        )
     return out
 
 
@@ -159,8 +161,7 @@ def problems(texts: dict[str, str], decisions: list[Decision], settled: list[Set
         words = lemma_key(s.words)
         if words not in lemma_key(texts.get(d.element, "")) or words in lemma_key(texts.get(d.other, "")):
             out.append(
-                f"{path}:{s.line}: 「{s.words}」 must be words of {shorten(d.element)} that "
-                f"{shorten(d.other)} lacks"
+                f"{path}:{s.line}: 「{s.words}」 must be words of {shorten(d.element)} that {shorten(d.other)} lacks"
             )
     live = {d.key for d in found}
     out += [

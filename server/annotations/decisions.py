@@ -20,8 +20,8 @@ are also typed fk:InheritedAnnotationDecision.
 import csv
 import hashlib
 import re
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import rdflib
@@ -150,7 +150,10 @@ def _row_problem(d: Decision) -> str | None:
     if d.review not in REVIEWS:
         return f"review must be one of {', '.join(REVIEWS)}, not {d.review!r}"
     if d.review == "as-proposed" and d.verdict != "accepted":
-        return f"only an accepted proposal can be taken as proposed; a {d.verdict} row is a decision: review agent or person"
+        return (
+            f"only an accepted proposal can be taken as proposed; a {d.verdict} row is a decision: "
+            "review agent or person"
+        )
     if not d.decided_by:
         return "decided_by is empty: say who decided"
     if not _ISO_DATE.fullmatch(d.decided_on):

@@ -8,8 +8,8 @@ dictionary does not fold (伴走, 単身, 分野を問わない …) are skos:al
 ontology/vocabularies.ttl, where a reviewer reads them.
 """
 
-from dataclasses import dataclass
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +29,7 @@ SCHEME_PROPERTY = {
     CONCEPT_NS + "recidivism-priority/": ONTOLOGY_NS + "addressesPriority",
     CONCEPT_NS + "topic/": ONTOLOGY_NS + "topic",
 }
+
 
 def plain(text: str) -> str:
     """NFKC, case folded, white space removed: the literal form."""

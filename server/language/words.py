@@ -72,8 +72,8 @@ _CONTENT_POS = frozenset({"名詞", "動詞", "形容詞", "形状詞", "代名�
 
 @functools.lru_cache(maxsize=_CACHE_ENTRIES)
 def lemma_of(form: str, pos: str) -> str:
-    """The lemma of a word: its normalised form, or for a noun (or suffix: 支え + あい) made from a godan verb (支え合い), that verb
-    (支え合う), so that 支え合い and 支えあい (which the dictionary reads as the verb) meet."""
+    """The lemma of a word: its normalised form, or for a noun (or a suffix: 支え + あい) made from a godan verb
+    (支え合い), that verb (支え合う), so that 支え合い and 支えあい (which the dictionary reads as the verb) meet."""
     if pos not in ("名詞", "接尾辞") or len(form) < 2 or form[-1] not in _I_TO_U:
         return form
     verb = form[:-1] + _I_TO_U[form[-1]]

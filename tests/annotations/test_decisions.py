@@ -132,12 +132,31 @@ def test_an_annotation_stated_in_the_data_instead_of_decided_fails(tmp_path):
         (("999999/cwp1-g1", "fk:targetGroup", "tg:older-people", "added", "hand", "", ""), "supporting words"),
         (("999999/cwp1-g1", "fk:targetGroup", "tg:older-people"), "expected 10 tab-separated columns"),
         (
-            ("999999/cwp1-g1", "fk:targetGroup", "tg:older-people", "rejected", "text", "高齢者", "x", *WHO, "as-proposed"),
+            (
+                "999999/cwp1-g1",
+                "fk:targetGroup",
+                "tg:older-people",
+                "rejected",
+                "text",
+                "高齢者",
+                "x",
+                *WHO,
+                "as-proposed",
+            ),
             "only an accepted proposal can be taken as proposed",
         ),
-        (("999999/cwp1-g1", "fk:topic", "tp:core-agency", "added", "hand", "中核", "", "", "2026-12-04", "agent"), "say who"),
-        (("999999/cwp1-g1", "fk:topic", "tp:core-agency", "added", "hand", "中核", "", "me", "4 Dec", "agent"), "decided_on"),
-        (("999999/cwp1-g1", "fk:topic", "tp:core-agency", "added", "hand", "中核", "", *WHO, "maybe"), "review must be"),
+        (
+            ("999999/cwp1-g1", "fk:topic", "tp:core-agency", "added", "hand", "中核", "", "", "2026-12-04", "agent"),
+            "say who",
+        ),
+        (
+            ("999999/cwp1-g1", "fk:topic", "tp:core-agency", "added", "hand", "中核", "", "me", "4 Dec", "agent"),
+            "decided_on",
+        ),
+        (
+            ("999999/cwp1-g1", "fk:topic", "tp:core-agency", "added", "hand", "中核", "", *WHO, "maybe"),
+            "review must be",
+        ),
     ],
 )
 def test_malformed_rows_name_file_and_line(tmp_path, row, message):
@@ -182,9 +201,11 @@ def test_each_record_says_who_decided_when_and_how_far_it_was_reviewed(decisions
     own = next(d for d in decisions if d.via == "text")
     graph = decision_graph([inherited, own])
     (i_node,) = graph.subjects(rdflib.RDF.type, fk.InheritedAnnotationDecision)
-    (o_node,) = graph.subjects(rdflib.RDF.subject, rdflib.URIRef(own.element)) if own.element != inherited.element else [
-        n for n in graph.subjects(rdflib.RDF.type, fk.AnnotationDecision) if n != i_node
-    ]
+    (o_node,) = (
+        graph.subjects(rdflib.RDF.subject, rdflib.URIRef(own.element))
+        if own.element != inherited.element
+        else [n for n in graph.subjects(rdflib.RDF.type, fk.AnnotationDecision) if n != i_node]
+    )
     assert float(graph.value(i_node, fk.confidence)) < float(graph.value(o_node, fk.confidence))
     assert str(graph.value(i_node, dcterms.creator)) == inherited.decided_by
     assert graph.value(i_node, dcterms.date).datatype == rdflib.XSD.date
