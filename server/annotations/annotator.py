@@ -8,8 +8,9 @@ items under headings (fk:filedUnderHeadings), a concept a heading names reaches 
 
 - the element's own words, or a heading nearer to it, name another concept of the same scheme: they say
   where the element is filed (参加支援 under 多機関協働 is 参加支援), or
-- the heading has two parts (「A・B」「AとB」) and the element takes up the part that does not name the
-  concept (情報提供の充実 under 「情報提供体制の充実・包括的な相談支援」 is not 包括的な相談支援).
+- the heading has two parts (「A・B」「AとB」「AやB」) and the element, or a heading between it and that one,
+  takes up the part that does not name the concept (情報提供の充実 under 「情報提供体制の充実・包括的な相談支援」
+  is not 包括的な相談支援, nor is what is filed under 「地域での見守り活動の推進」 within 「見守り活動や交流…」).
 """
 
 from collections.abc import Sequence
@@ -44,7 +45,7 @@ GENERIC = frozenset(
     "推進 充実 促進 支援 活動 取り組む 取り組み 整備 強化 確保 実施 図る 行う 為る 努める 進める 体制 事業 構築 向ける "
     "為 等 的 化 性 ため 地域 作る 作り".split()
 )
-# 「・」「、」 always join parts; 「と」 only where it joins two nouns (「学校と連携した」 is not two parts).
+# 「・」「、」 always join parts; 「と」「や」 only where they join two nouns (「学校と連携した」 is not two parts).
 _JOINERS = frozenset("・、,")
 
 
@@ -113,7 +114,7 @@ def _inside(m, o) -> bool:
 
 
 def heading_parts(heading: str) -> list[tuple[int, int]]:
-    """The (start, end) spans of a heading's parts: cut at 「・」「、」 and at a 「と」 that joins two nouns
+    """The (start, end) spans of a heading's parts: cut at 「・」「、」 and at a 「と」「や」 that joins two nouns
     (「AとB」, not 「学校と連携した」); brackets are not cut inside."""
     ws = words(heading)
     cuts, depth = [], 0
@@ -133,7 +134,7 @@ def heading_parts(heading: str) -> list[tuple[int, int]]:
 
 
 def _joins_nouns(ws, i: int) -> bool:
-    if ws[i].surface != "と" or ws[i].pos != "助詞" or i == 0 or i + 1 >= len(ws):
+    if ws[i].surface not in ("と", "や") or ws[i].pos != "助詞" or i == 0 or i + 1 >= len(ws):
         return False
     after = ws[i + 1]
     if ws[i - 1].pos not in ("名詞", "接尾辞") or after.pos != "名詞":
@@ -175,6 +176,7 @@ def propose(
     for concept, words_matched in matches(text, lexicon).items():
         proposals[concept.iri] = Proposal(element, concept.property, concept.iri, words_matched, "text")
         named_by_scheme.setdefault(concept.scheme, set()).add(concept.iri)
+    nearer = [text]  # the element's words, then each heading between it and the one being read
     for heading in reversed([h for h in headings if h.strip()]):
         spans: dict[Concept, list[tuple[int, int]]] = {}
         for start, end, concept in located(heading, lexicon):
@@ -186,11 +188,12 @@ def propose(
                 continue
             if named_by_scheme.get(concept.scheme, set()) - {concept.iri}:
                 continue
-            if _takes_up_other_part(text, heading, where):
+            if any(_takes_up_other_part(below, heading, where) for below in nearer):
                 continue
             proposals[concept.iri] = Proposal(element, concept.property, concept.iri, heading.strip(), "heading")
         for scheme, iris in named_here.items():
             named_by_scheme.setdefault(scheme, set()).update(iris)
+        nearer.append(heading)
     return sorted(proposals.values(), key=lambda p: (p.property, p.concept))
 
 
