@@ -3,6 +3,9 @@
 bench sparql: the competency queries over HTTP against our endpoint (the Flask app under gunicorn, or werkzeug's
 threaded server when gunicorn is missing) and against `oxigraph serve-read-only` on the same N-Triples dump,
 both on loopback, in one run. Prints the median latency per query and the ratio ours / oxigraph.
+
+bench annotate: annotation precision and recall per family against a hand-checked sample of the seeds' elements
+and against invented reworded sentences (server/annotations/quality.py, fixtures in tests/fixtures/annotations/).
 """
 
 import os
@@ -39,7 +42,9 @@ def register(sub) -> None:
     from server.sparql.abuse_bench import register_arguments
 
     register_arguments(p)
-    p.add_argument("--verbose", action="store_true", help="import: list the missed and the extra elements")
+    p.add_argument(
+        "--verbose", action="store_true", help="import, annotate: list the missed and the extra elements or concepts"
+    )
     p.set_defaults(func=cmd_bench)
 
 
@@ -151,7 +156,16 @@ def bench_import(args) -> int:
     return 0
 
 
+def bench_annotate(args) -> int:
+    """Annotation precision and recall per family against the hand-checked fixtures (server.annotations.quality),
+    and the analyser's speed beside literal matching on the same texts."""
+    from server.annotations.quality import run_benchmark
+
+    return run_benchmark(verbose=args.verbose)
+
+
 BENCHMARKS = {
+    "annotate": bench_annotate,
     "sparql": bench_sparql,
     "validate": bench_validate,
     "search": bench_search,

@@ -297,8 +297,8 @@ def test_multilayered_support_coverage(ask):
         # 地域づくり支援); line 160 多機関が連携した支援の充実.
         SAGAMIHARA: {consultation: 2, participation: 3, community: 4, outreach: 0, multi: 2},
         # 小田原市 (seed 001): under 行動計画 (1)「多機関協働による包括的な支援体制の推進」 (line 62) the directions
-        # d1 (多機関協働), d2 (重層的支援会議) on their words and d5, d6 from the heading; measures ① (各種相談機関の連携)
-        # and ③ (相談支援包括化推進会議) of line 67 on their words. d3 (総合相談), d4 (伴走支援 → アウトリーチ) and
+        # d1 (多機関協働), d2 (重層的支援会議) on their words and d5, d6 from the heading; measures
+        # ① (各種相談機関の連携) and ③ (相談支援包括化推進会議) of line 67 on their words. d3 (総合相談), d4 (伴走支援 → アウトリーチ) and
         # ② (アウトリーチ) name another function, so the heading does not reach them; the residents' roles of
         # line 67 are rejected with their reason. 包括的相談支援: 総合相談体制 (62), 福祉まるごと相談 (67);
         # アウトリーチ: d1, d4, ② (62, 67); 参加支援事業 (67); 交流の場 (77), 居場所づくり (82).
@@ -351,8 +351,9 @@ def test_guardianship_measures(ask):
     got = {(r["cityLabel"], r["measure"].removeprefix(ID)) for r in rows}
     per_city = Counter(city for city, _ in got)
     # 小美玉市 基本施策5 (1)-(4), seed 000 line 104; 相模原市 the 7 主な取組 of its 成年後見 plan (lines 34-46);
-    # 小田原市 行動計画(2) directions (line 63) and 取組 ①②③④ (line 68: ① 日常生活自立支援事業 serves people whose
-    # judgement is not sufficient, as 美祢市's plan says of the same project, seed 004); 久留米市 権利擁護支援 (line 103);
+    # 小田原市 行動計画(2) directions (line 63) and 取組 ①②③④ (line 68: ① 日常生活自立支援事業 serves people
+    # whose judgement is not sufficient, as 美祢市's plan says of the same project, seed 004); 久留米市 権利擁護支援
+    # (line 103);
     # 美祢市 施策① 権利擁護や成年後見制度 (lines 1035-1080: the direction itself, which names 権利擁護 and 成年後見,
     # and its items) and the 権利擁護 role under 施策② (虐待).
     assert per_city == {OMITAMA: 4, SAGAMIHARA: 7, ODAWARA: 6, KURUME: 1, MINE: 15}
