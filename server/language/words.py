@@ -1,16 +1,35 @@
 """Japanese text as normalised words, with each word's place in the original text.
 
-Why SudachiPy with sudachidict-core: its dictionary carries a *normalised form* per word (表記ゆれ folded by
-lexicographers: 障がい/障碍 → 障害, 見まもり/みまもり/見守り → 見守る, 子ども/こども → 子供, 支えあい → 支え合う,
-ＡＢＣ → ABC) and a reading, runs offline from a wheel (no model download), loads in ~30 ms and tokenises
-about a megabyte of plan text a second. GiNZA adds a dependency parser on top of the same tokeniser
-(SudachiPy) through spaCy; matching needs only the words, so the smaller tool does the job.
+Why SudachiPy with sudachidict-core, and not GiNZA: measured on 2026-12-04 (issue 19) in one run on this
+project's machine (2 shared cores), SudachiPy 0.7.0 / sudachidict-core 20261015 here against GiNZA 5.3.0 (spaCy
+3.8, SudachiPy 0.6.11, SudachiDict-core 20260723 inside) in a throwaway venv, with the script given in the
+issue-19 report:
+
+- reworded cases (20 plan spellings against a lexicon term: 障がいのある人/障害のある人, 障碍者/障害者,
+  見まもり・みまもり/見守り, 支えあい・ささえあい/支え合い, 助けあい, こども・子供/子ども, 取組/取り組み,
+  引きこもり, 一人暮らし, 居場所作り, 何でも相談, …): SudachiPy's normalised forms meet 15 of 20; GiNZA's
+  `norm_` (the same Sudachi normalised form) meets the same 15, its `lemma_` (dictionary form, spelling kept)
+  none. The five neither meets are rewordings, not spellings (分野を問わず相談, 属性を問わず相談,
+  訪問による継続的な支援, 単身高齢者, 障害の有無): no analyser folds them, so they are lexicon variants in
+  ontology/vocabularies.ttl.
+- load: SudachiPy 0.2 s, GiNZA 6.1 s (3.9 s on a quieter run).
+- the 758 plan elements of data/ (40 418 characters): SudachiPy 0.65 ms an element, GiNZA 105 ms (80 ms on
+  the quieter run): GiNZA runs spaCy's whole pipeline (tagger, dependency parser, named entities) on top of
+  the same tokeniser, which matching does not use.
+
+So GiNZA finds nothing more and costs ~150× the time and a model of ~50 MB more; SudachiPy runs offline from a
+wheel (no model download). The dictionary's *normalised form* folds 表記ゆれ (障がい/障碍 → 障害,
+見まもり/みまもり → 見守る, 子ども/こども → 子供, ＡＢＣ → ABC). One gap of both: a noun made from a verb
+has its own entry (支え合い → 支え合い) while the kana spelling is read as the verb (支えあい → 支え合う), so
+the *lemma* (`lemma_of`, `lemma_key`) folds such a noun to its verb; `key` keeps the dictionary's form for
+the callers that compare with it.
 
 Split mode C (the longest units) is used: it keeps compounds whole (避難行動要支援者 is four words in mode A,
 and 見まもり splits into 見る + 守る there while 見守り does not), so a text and a term are cut the same way.
 Matching is done on the *key*: the normalised forms joined without spaces, so a term's key found inside a
 text's key is a match (as literal substring matching was before), and `Keyed.span` maps it back to the
-original characters for quoting and highlighting.
+original characters for quoting and highlighting. The analyser cuts a few words differently in context
+(「範囲で居場所」 is read 範囲 / で / 居る / 場所), so the annotator also matches the written labels literally.
 """
 
 import functools

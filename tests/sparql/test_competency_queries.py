@@ -299,7 +299,8 @@ def test_multilayered_support_coverage(ask):
         # 小田原市 (seed 001): under 行動計画 (1)「多機関協働による包括的な支援体制の推進」 (line 62) the directions
         # d1 (多機関協働), d2 (重層的支援会議) on their words and d5, d6 from the heading; measures
         # ① (各種相談機関の連携) and ③ (相談支援包括化推進会議) of line 67 on their words. d3 (総合相談),
-        # d4 (伴走支援 → アウトリーチ) and ② (アウトリーチ) name another function, so the heading does not reach them; the residents' roles of
+        # d4 (伴走支援 → アウトリーチ) and ② (アウトリーチ) name another function, so the heading does not
+        # reach them; the residents' roles of
         # line 67 are rejected with their reason. 包括的相談支援: 総合相談体制 (62), 福祉まるごと相談 (67);
         # アウトリーチ: d1, d4, ② (62, 67); 参加支援事業 (67); 交流の場 (77), 居場所づくり (82).
         ODAWARA: {consultation: 2, participation: 1, community: 2, outreach: 3, multi: 6},
