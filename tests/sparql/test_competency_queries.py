@@ -302,13 +302,16 @@ def test_multilayered_support_coverage(ask):
         # d4 (伴走支援 → アウトリーチ) and ② (アウトリーチ) name another function, so the heading does not
         # reach them; the residents' roles of
         # line 67 are rejected with their reason. 包括的相談支援: 総合相談体制 (62), 福祉まるごと相談 (67);
-        # アウトリーチ: d1, d4, ② (62, 67); 参加支援事業 (67); 交流の場 (77), 居場所づくり (82).
-        ODAWARA: {consultation: 2, participation: 1, community: 2, outreach: 3, multi: 6},
+        # アウトリーチ: d1, d4, ② (62, 67); 参加支援事業 (67); 交流の場 (77), 居場所づくり (82), 住民交流活動 (82),
+        # 交流できる場 (89), 生活支援体制整備事業 (89, 90: a 地域づくり事業 of the 重層 project).
+        ODAWARA: {consultation: 2, participation: 1, community: 6, outreach: 3, multi: 6},
         # 美祢市 (seed 004): 重層的支援体制の整備 (857-869: 相談支援・参加支援・地域づくりに向けた支援); 総合相談
         # (895, 909, 911, 914), 包括的な相談窓口 (1222), 総合相談 (1014); 相談支援包括化推進員 / 多機関協働 (895-917,
         # 1009) and 重層的支援体制整備事業における支援会議 (a05); アウトリーチ (898, 918, 1009, 1111); 参加支援
-        # (1023, 1446); 交流の場・居場所・地域づくりに向けた支援・地域づくり事業 (1001, 1416-1488).
-        MINE: {consultation: 7, participation: 3, community: 11, outreach: 4, multi: 6},
+        # (1023, 1446); 交流の場・居場所・地域づくりに向けた支援・地域づくり事業 (1001, 1416-1488); 交流の機会・
+        # 交流できる機会・交流できる場・集いの場・地域交流 (992, 1430, 1437, 1458, 1464, 1864, 1999); 生活支援体制
+        # 整備事業 (1015, 1176, 1559, 1571).
+        MINE: {consultation: 7, participation: 3, community: 22, outreach: 4, multi: 6},
         # 久留米市 (seed 003): 施策「見守り活動・交流の場や居場所づくりの推進」 files line 108 (交流) under 交流の場,
         # not line 107 (多様な見守り活動: the other half of the heading); 施策「包括的な相談支援の推進」 files line 111
         # under 包括的な相談支援, while line 112 names 伴走型支援 (アウトリーチ等を通じた継続的支援) on its own words.
