@@ -87,9 +87,12 @@ def check_annotations(files: list[Path], cache_dir: Path | None = None) -> None:
 
 def annotator_sources() -> list[Path]:
     """The annotator's own code: a change to it re-runs the check (and rebuilds every part)."""
+    import importlib
+
     from server.annotations import annotator, decisions, lexicon
 
-    return [Path(m.__file__) for m in (annotator, decisions, lexicon)]
+    words = importlib.import_module("server.language.words")  # the module: the package exports a function so named
+    return [Path(m.__file__) for m in (annotator, decisions, lexicon, words)]
 
 
 def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path]]:
