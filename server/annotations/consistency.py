@@ -17,7 +17,7 @@ from pathlib import Path
 
 from server.annotations.annotator import GENERIC
 from server.annotations.decisions import Decision, expand, shorten
-from server.graph.loading import DataFileError
+from server.datafile import DataFileError
 from server.language import content_words, lemma_key
 from server.paths import DATA_DIR
 

@@ -19,6 +19,7 @@ are also typed fk:InheritedAnnotationDecision.
 
 import csv
 import hashlib
+import importlib
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,9 +28,10 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import RDF, XSD
 
+from server.annotations import annotator, lexicon
 from server.annotations.annotator import CONFIDENCE, Proposal, element_texts, propose_elements
 from server.annotations.lexicon import FK, SCHEME_PROPERTY, Lexicon, load_lexicon
-from server.graph.loading import DataFileError
+from server.datafile import DataFileError
 from server.paths import BASE_IRI, DECISIONS_FILE, ONTOLOGY_NS
 
 COLUMNS = (
@@ -252,3 +254,9 @@ def check(
                     f"annotations of lexicon concepts are recorded in {path.name}"
                 )
     return problems
+
+
+def annotator_sources() -> list[Path]:
+    """The annotator's own code and the analyser's: a change to it re-runs the check (and rebuilds every part)."""
+    words = importlib.import_module("server.language.words")  # the module: the package exports a function so named
+    return [Path(annotator.__file__), Path(__file__), Path(lexicon.__file__), Path(words.__file__)]

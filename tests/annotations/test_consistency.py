@@ -13,7 +13,8 @@ from server.annotations.consistency import (
     read_settled,
 )
 from server.annotations.decisions import Decision, read_decisions
-from server.graph.loading import DataFileError, load_files
+from server.datafile import DataFileError
+from server.graph.loading import load_files
 from server.paths import graph_input_files
 
 ID = "https://w3id.org/fukushi-kg/id/"
