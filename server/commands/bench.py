@@ -2,7 +2,7 @@
 
 from server.bench.abuse import register_arguments as abuse_arguments
 
-BENCHMARKS = ("abuse", "import", "scale", "search", "sparql", "validate")
+BENCHMARKS = ("abuse", "annotate", "import", "scale", "search", "sparql", "validate")
 
 
 def register(sub) -> None:
@@ -20,7 +20,9 @@ def register(sub) -> None:
         "--national", action="store_true", help="search: also time a synthetic national-scale index (in memory)"
     )
     abuse_arguments(p)
-    p.add_argument("--verbose", action="store_true", help="import: list the missed and the extra elements")
+    p.add_argument(
+        "--verbose", action="store_true", help="import, annotate: list the missed and the extra elements or concepts"
+    )
     p.add_argument(
         "--pdf-pages",
         type=int,
@@ -39,10 +41,11 @@ def register(sub) -> None:
 
 def cmd_bench(args) -> int:
     # Imported when a benchmark runs, not when the CLI starts: `fukushi-kg --help` should not load rdflib.
-    from server.bench import abuse, importer, scale, search, sparql, validate
+    from server.bench import abuse, annotate, importer, scale, search, sparql, validate
 
     which = {
         "abuse": abuse,
+        "annotate": annotate,
         "import": importer,
         "scale": scale,
         "search": search,
