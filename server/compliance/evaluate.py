@@ -13,8 +13,9 @@ import rdflib
 from rdflib.namespace import RDF, RDFS, SH
 
 from server import language
+from server.compliance import judgements as judged
 from server.compliance import requirements as reqs
-from server.compliance import shacl
+from server.compliance import shacl, versions
 from server.compliance.requirements import FK, local_name
 from server.paths import SOURCE_NS, source_text_path
 
@@ -138,6 +139,7 @@ class Row:
     plans: list  # (iri, label, class local name)
     cells: dict  # requirement id -> Cell
     structure: list  # structural findings about this document
+    adoption: dict = field(default_factory=dict)  # the adoption date the law versions are chosen by
 
 
 @dataclass
@@ -148,6 +150,7 @@ class Matrix:
     report: rdflib.Graph
     findings: list
     unattributed: list
+    judgements: list = field(default_factory=list)  # the reviewers' judgements applied (server.compliance.judgements)
 
     def exit_code(self, fail_on: str = "violation") -> int:
         """1 when a cell is a violation or a structural sh:Violation is shown (with fail_on="warning",
@@ -161,7 +164,9 @@ class Matrix:
 
     def only(self, code: str) -> "Matrix":
         rows = [r for r in self.rows if r.code == code]
-        return Matrix(self.source, self.requirements, rows, self.report, self.findings, self.unattributed)
+        documents = {r.document for r in rows}
+        mine = [j for j in self.judgements if j.document in documents]
+        return Matrix(self.source, self.requirements, rows, self.report, self.findings, self.unattributed, mine)
 
 
 class NothingToCheck(Exception):
@@ -690,9 +695,10 @@ def completeness_of(graph, texts: Texts, document) -> dict:
     }
 
 
-def evaluate(graph: rdflib.Graph, source: str, workers: int = 1, draft: bool = False) -> Matrix:
+def evaluate(graph: rdflib.Graph, source: str, workers: int = 1, draft: bool = False, judgements=None) -> Matrix:
     """Check every document of a materialised graph. Raises NothingToCheck without documents.
-    A draft is held to the draft profile of the structural shapes (shapes/draft/)."""
+    A draft is held to the draft profile of the structural shapes (shapes/draft/). The reviewers'
+    judgements (data/compliance/judgements.tsv unless given; none for a draft) are put on their cells."""
     requirements = reqs.requirements()
     documents = sorted(graph.subjects(RDF.type, FK.PlanDocument))
     if not documents:
@@ -710,15 +716,24 @@ def evaluate(graph: rdflib.Graph, source: str, workers: int = 1, draft: bool = F
         completeness = completeness_of(graph, texts, document)
         nodes = scope(graph, list(plans_typed))
         cells = {r.key: evaluate_cell(texts, document, plans_typed, r, completeness, nodes) for r in requirements}
+        adopted = versions.adoption(graph, list(plans_typed))
+        for cell in cells.values():
+            cell.version_note = versions.note(cell.requirement.provision, adopted)
         mine = [f for f in findings if owners.get(f.focus) == document or _by_iri(f.focus, graph, document)]
         attributed.update(id(f) for f in mine)
         rows.append(_row(graph, texts, document, completeness, plans_typed, cells, mine))
+        rows[-1].adoption = adopted
     rows.sort(key=lambda r: (r.code or "", r.document))
     unattributed = [f for f in findings if id(f) not in attributed]
     if len(rows) == 1 and unattributed:  # a draft: whatever is wrong in it belongs to its one document
         rows[0].structure += unattributed
         unattributed = []
-    return Matrix(source, requirements, rows, report, findings, unattributed)
+    matrix = Matrix(source, requirements, rows, report, findings, unattributed)
+    if judgements is None:
+        judgements = [] if draft else judged.read_judgements(requirement_ids={r.key for r in requirements})
+    judged.apply(matrix, judgements, graph)
+    matrix.judgements = list(judgements)
+    return matrix
 
 
 def _owners(graph: rdflib.Graph, documents) -> dict:
