@@ -32,6 +32,7 @@ SEVERITIES = (VIOLATION, WARNING, INFO)
 KANA = re.compile("[\u3040-\u30ff]")
 ID_NS = "https://w3id.org/fukushi-kg/id/"
 ORG_UNIT_OF = rdflib.URIRef("http://www.w3.org/ns/org#unitOf")
+SKOS_PREF = rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")
 DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
 # The plans whose chapters hold the plans a document embodies (scope rule in shapes/compliance/_common.ttl).
 GENERAL_PLANS = {FK.CommunityWelfarePlan, FK.CommunityWelfareActivityPlan}
@@ -140,6 +141,7 @@ class Row:
     cells: dict  # requirement id -> Cell
     structure: list  # structural findings about this document
     adoption: dict = field(default_factory=dict)  # the adoption date the law versions are chosen by
+    stage: dict = field(default_factory=dict)  # the document's stage as printed (案, 骨子案, 概要版 …)
 
 
 @dataclass
@@ -589,6 +591,9 @@ def evaluate_cell(
     sev = severity(req.duty.code, req.addressee.code, verdict, concludes) if missing or verdict == ABSENT else INFO
     findings = []
     in_place = [e for e in evidence if (rdflib.URIRef(e.element), RDF.type, FK.Achievement) in g]
+    if any(item.embodied_with is not None for item in req.items) and verdict == PRESENT:
+        ja += "（この計画は地域福祉計画と同じ文書で一体的に策定されています：文書が両方を具現する。）"
+        en += " (This plan is made as one with the community welfare plan: the document embodies both.)"
     if in_place:
         ja += "（前計画の成果として既に設置・実施済みと本文にあります。）"
         en += " (The text reports it as already in place, an achievement of the preceding plan.)"
@@ -782,4 +787,12 @@ def _row(graph, texts, document, completeness, plans_typed, cells, structure) ->
         plans=plans,
         cells=cells,
         structure=sorted(structure, key=lambda f: (f.focus, f.shape)),
+        stage=_stage(graph, document),
     )
+
+
+def _stage(graph, document) -> dict:
+    status = graph.value(document, FK.draftStatus)
+    if status is None:
+        return {"ja": "段階の表示なし（確定版または不明）", "en": "no stage printed (final or unknown)"}
+    return reqs.texts(graph, status, SKOS_PREF) or reqs.texts(graph, status, RDFS.label)
