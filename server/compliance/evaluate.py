@@ -432,6 +432,7 @@ def embodied_evidence(texts: Texts, plans_typed: dict, req, item: reqs.Item) -> 
         source, start, end = texts.lines(plan)
         name = texts.label(plan)
         quote = " ".join(_seed_lines(str(source))[start - 1 : end]).strip() if source is not None else name
+        span = find_term(quote, name)
         out.append(
             Evidence(
                 element=str(plan),
@@ -443,7 +444,7 @@ def embodied_evidence(texts: Texts, plans_typed: dict, req, item: reqs.Item) -> 
                 start_line=start,
                 end_line=end,
                 quote=quote,
-                matched="",
+                matched=quote[span[0] : span[1]] if span else "",
             )
         )
     return out
