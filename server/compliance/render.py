@@ -70,9 +70,15 @@ def _evidence(row, ev) -> dict:
     out = ev.as_dict()
     lines = ev.start_line if ev.start_line == ev.end_line else f"{ev.start_line}-{ev.end_line}"
     out["document_label"] = row.label
-    out["where_ja"] = f"「{row.label}」{lines}行（頁は不明：抽出テキストに頁の区切りがない）" if ev.source_file and ev.start_line else ""
+    out["where_ja"] = (
+        f"「{row.label}」{lines}行（頁は不明：抽出テキストに頁の区切りがない）"
+        if ev.source_file and ev.start_line
+        else ""
+    )
     out["where_en"] = (
-        f"“{row.label}”, line {lines} (page unknown: the text keeps no page breaks)" if ev.source_file and ev.start_line else ""
+        f"“{row.label}”, line {lines} (page unknown: the text keeps no page breaks)"
+        if ev.source_file and ev.start_line
+        else ""
     )
     return out
 
