@@ -247,6 +247,10 @@ class Texts:
             self._sentences[node] = _sentences(self._raw(node))
         return self._sentences[node]
 
+    def joined(self, node) -> str:
+        """The sentences one per line: the analyser breaks at line ends, so each is cut as on its own."""
+        return "\n".join(self.sentences(node))
+
     def label(self, node, lang="ja") -> str:
         labels = list(self.graph.objects(node, RDFS.label))
         for lit in labels:
@@ -349,7 +353,10 @@ def _match(texts: Texts, node, item: reqs.Item, signals, own_kind: bool) -> str 
     """The first signal the node's own text holds; with an item context, in a sentence that names the
     context too, unless the node belongs to a plan of the requirement's own kind (the 再犯 chapter is about
     再犯 throughout). An ancestor's words never count."""
+    whole = texts.joined(node)
     for signal in signals:
+        if find_term(whole, signal) is None:  # one look at the whole text first: most nodes lack most terms
+            continue
         for sentence in texts.sentences(node):
             if find_term(sentence, signal) is None:
                 continue

@@ -13,7 +13,6 @@ import rdflib
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from rdflib.namespace import RDF, SH
 
-from server.compliance.requirements import local_name
 from server.compliance.evaluate import (
     ABSENT,
     INFO,
@@ -25,6 +24,7 @@ from server.compliance.evaluate import (
     WARNING,
     Matrix,
 )
+from server.compliance.requirements import local_name
 
 FORMATS = ("text", "md", "json", "ttl", "cccev", "html")
 VERDICT = {
@@ -305,7 +305,8 @@ def _details(cell: dict, req: dict) -> list:
     if cell.get("reviewer"):
         r, a = cell["reviewer"], VERDICT[cell["auto_verdict"]]
         lines.append(
-            f"    レビュー Reviewer: {r['reviewer']} {r['date']} — 自動判定 automatic: {a['symbol']} {a['ja']} {a['en']}"
+            f"    レビュー Reviewer: {r['reviewer']} {r['date']} — "
+            f"自動判定 automatic: {a['symbol']} {a['ja']} {a['en']}"
         )
     lines += [f"    根拠 Evidence: {_evidence_line(ev)}" for ev in cell["evidence"]]
     lines += [f"    要確認 Finding: {f['ja']} / {f['en']}" for f in cell.get("findings", [])]

@@ -87,7 +87,8 @@ EXPECTED = {
         "gpa-14-np-mayor-petition": ("undeterminable", "info"),
         "dca-49-10": ("undeterminable", "info"),  # summary: 「…の概要」 (seed 002 lines 75-77) does not mention it
         "dca-49-14": ("undeterminable", "info"),  # summary: 「…の概要」 (seed 002 lines 75-77) does not mention it
-        # issue 20: seed 002: 147, 156 「福祉サービスを充実」 is supply, not appropriate use; 58 is the 再犯 plan's heading
+        # issue 20: seed 002: 147, 156 「福祉サービスを充実」 is supply, not appropriate use; 58 is the 再犯
+        # plan's heading
         "swa-107-1-2": ("partial", "info"),
         # issue 20: seed 002: 98 「※3年ごとに見直し」 shows the review limb; evaluation not in the summary
         "swa-107-3": ("partial", "info"),

@@ -188,3 +188,17 @@ def test_report_needs_one_document_and_a_known_suffix(capsys, published_dir, tmp
     assert code == 2 and "--city" in err and not (tmp_path / "all.pdf").exists()
     code, _, err = run(capsys, "--published", published_dir, "--city", "402036", "--report", tmp_path / "r.docx")
     assert code == 2 and ".pdf" in err and not (tmp_path / "r.docx").exists()
+
+
+def test_report_pdf_of_a_plan_prints_document_verdicts_quotes_and_law_version(capsys, published_dir, tmp_path):
+    import pypdfium2
+
+    target = tmp_path / "odawara.pdf"
+    code, _, err = run(capsys, "--published", published_dir, "--city", "142069", "--report", target)
+    assert code == 0, err
+    pdf = pypdfium2.PdfDocument(target)
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).replace("\r\n", "\n")
+    assert "法令適合 報告書" in text and "小田原市" in text and "第4期計画" in text
+    assert "対象外" in text and "レビュー担当者の判断" in text and "001:28" in text  # the reviewer's reading
+    assert "確認した法令の版" in text and "2024-04-24" in text  # the Social Welfare Act version checked
+    assert "社会福祉法 第107条第1項第1号" in text
