@@ -16,7 +16,7 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import RDF, RDFS, XSD
 
-from server.graph.loading import DataFileError
+from server.datafile import DataFileError
 from server.paths import BASE_IRI, DATA_DIR
 
 JUDGEMENTS_FILE = DATA_DIR / "compliance" / "judgements.tsv"

@@ -7,7 +7,7 @@ from compliance_cases import CASES
 from server.compliance import judgements as judged
 from server.compliance.evaluate import evaluate
 from server.compliance.graphs import draft_graph
-from server.graph.loading import DataFileError
+from server.datafile import DataFileError
 
 HEADER = "\t".join(judged.COLUMNS) + "\n"
 
