@@ -220,8 +220,14 @@ def find_term(text: str, term: str) -> tuple | None:
     found = _keyed(text).find(_term_key(term))
     if found:
         return found[0]
-    at = text.find(_norm(term))
-    return (at, at + len(_norm(term))) if at >= 0 else None
+    literal = _literal(term)
+    at = text.find(literal)
+    return (at, at + len(literal)) if at >= 0 else None
+
+
+@lru_cache(maxsize=4096)
+def _literal(term: str) -> str:
+    return _norm(term)
 
 
 class Texts:
@@ -231,6 +237,8 @@ class Texts:
         self.graph = graph
         self._text: dict = {}
         self._sentences: dict = {}
+        self._types: dict = {}
+        self._plans: dict = {}
 
     def _raw(self, node) -> str:
         # A plan's own label names the plan ("再犯防止推進計画"), which says nothing of its content.
@@ -246,6 +254,16 @@ class Texts:
         if node not in self._sentences:
             self._sentences[node] = _sentences(self._raw(node))
         return self._sentences[node]
+
+    def types(self, node) -> set:
+        if node not in self._types:
+            self._types[node] = set(self.graph.objects(node, RDF.type))
+        return self._types[node]
+
+    def plans(self, node) -> set:
+        if node not in self._plans:
+            self._plans[node] = plans_of(self.graph, node)
+        return self._plans[node]
 
     def joined(self, node) -> str:
         """The sentences one per line: the analyser breaks at line ends, so each is cut as on its own."""
@@ -379,11 +397,11 @@ def find_evidence(texts: Texts, nodes, item: reqs.Item, kinds=None, extra=()) ->
         tagged = {n for n in nodes if any(c in concepts for c in g.objects(n, item.tag_property))}
     nodes = list(nodes) + list(extra)
     if item.evidence_class is not None:
-        nodes = [n for n in nodes if (n, RDF.type, item.evidence_class) in g]
+        nodes = [n for n in nodes if item.evidence_class in texts.types(n)]
     kinds = set(kinds or ())
     for node in nodes:
-        own = plans_of(g, node)
-        types = [set(g.objects(p, RDF.type)) for p in own]
+        own = texts.plans(node)
+        types = [texts.types(p) for p in own]
         own_kind = any(t & kinds for t in types)
         general = any(t & GENERAL_PLANS for t in types)
         if kinds and own and not own_kind and not general and node not in extra:
