@@ -762,9 +762,63 @@ def evaluate(graph: rdflib.Graph, source: str, workers: int = 1, draft: bool = F
     matrix = Matrix(source, requirements, rows, report, findings, unattributed)
     if judgements is None:
         judgements = [] if draft else judged.read_judgements(requirement_ids={r.key for r in requirements})
-    judged.apply(matrix, judgements, graph)
+    apply_judgements(matrix, judgements, graph)
     matrix.judgements = list(judgements)
     return matrix
+
+
+def apply_judgements(matrix, judgements, graph=None) -> None:
+    """Put each judgement on its cells: the automatic verdict and severity are kept (auto_verdict,
+    auto_severity); the reviewer's verdict becomes the cell's. A plan-type judgement makes each cell whose
+    requirement does not apply to that type not applicable, and says where the municipality's own plan
+    must be looked for."""
+    by_doc: dict = {}
+    for j in judgements:
+        by_doc.setdefault(j.document, []).append(j)
+    for row in matrix.rows:
+        mine = by_doc.get(row.document, [])
+        plan_type = next((j for j in mine if j.kind == "plan-type"), None)
+        for key, cell in row.cells.items():
+            j = next((x for x in mine if x.requirement == key), None)
+            if j is None and plan_type is not None:
+                if rdflib.URIRef(plan_type.plan_type) in cell.requirement.applies_to:
+                    continue
+                j = plan_type
+            if j is None:
+                continue
+            cell.auto_verdict, cell.auto_severity = cell.verdict, cell.severity
+            cell.judgement = j.as_dict()
+            if j.kind == "plan-type":
+                cell.verdict, cell.severity = NOT_APPLICABLE, INFO
+                type_ja = judged.type_label(graph, j.plan_type)
+                cell.reason_ja = (
+                    f"対象外（レビュー担当者の判断）：この文書は{type_ja}と読めるため、"
+                    f"{cell.requirement.provision.label.get('ja', '')}の市町村の義務はこの計画を拘束しません。"
+                    f"根拠：{j.reason}（{' '.join(j.lines)}）"
+                    "市町村自身の計画（社会福祉法第107条の地域福祉計画など）を別に確認してください。"
+                )
+                cell.reason_en = (
+                    f"Not applicable (reviewer's judgement): the document reads as a {judged.local(j.plan_type)}, "
+                    f"which the municipal duties of {cell.requirement.provision.label.get('en', '')} do not bind "
+                    f"(lines {' '.join(j.lines)}). Look for the municipality's own plan (Art. 107 welfare plan)."
+                )
+                cell.findings = [
+                    {
+                        "kind": "municipal-plan-needed",
+                        "ja": "確認事項：市町村自身の地域福祉計画（社会福祉法第107条）を確認してください。",
+                        "en": "To confirm: the municipality's own community welfare plan (Art. 107).",
+                    }
+                ]
+                cell.confirm_ja = cell.confirm_en = ""
+            else:
+                cell.verdict = j.verdict
+                concludes = bool(row.completeness.get("concludesAbsence"))
+                req = cell.requirement
+                cell.severity = severity(req.duty.code, req.addressee.code, j.verdict, concludes)
+                cell.reason_ja = (
+                    f"レビュー担当者の判断：{j.reason}（{' '.join(j.lines)}）" + " 自動判定：" + cell.reason_ja
+                )
+                cell.reason_en = f"Reviewer's judgement (lines {' '.join(j.lines)}). Automatic: " + cell.reason_en
 
 
 def _owners(graph: rdflib.Graph, documents) -> dict:
