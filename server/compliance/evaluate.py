@@ -794,7 +794,7 @@ def apply_judgements(matrix, judgements, graph=None) -> None:
                 cell.reason_ja = (
                     f"対象外（レビュー担当者の判断）：この文書は{type_ja}と読めるため、"
                     f"{cell.requirement.provision.label.get('ja', '')}の市町村の義務はこの計画を拘束しません。"
-                    f"根拠：{j.reason}（{' '.join(j.lines)}）"
+                    f"根拠の行：{' '.join(j.lines)}（判断の理由はレビューの記録にあります）。"
                     "市町村自身の計画（社会福祉法第107条の地域福祉計画など）を別に確認してください。"
                 )
                 cell.reason_en = (
