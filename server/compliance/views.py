@@ -5,10 +5,10 @@ The matrix is computed from the published graph (config PUBLISHED_DIR) once per 
 dump and then served from memory (server.compliance.graphs.published_matrix).
 """
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request, url_for
 
 from server.compliance.graphs import PublishedGraphMissing, published_matrix
-from server.compliance.render import install_filters, to_dict
+from server.compliance.render import NoSuchDocument, install_filters, render_report, report_pdf, to_dict
 from server.config import dump_source
 from server.paths import BASE_IRI
 
@@ -61,6 +61,31 @@ def compliance():
     if _wants_json():
         response = jsonify(data)
     else:
-        response = Response(render_template("compliance/site.html", data=data, href=local_href), mimetype="text/html")
+        page = render_template("compliance/site.html", data=data, href=local_href, report_href=_report_href)
+        response = Response(page, mimetype="text/html")
     response.headers["Vary"] = "Accept"
     return response
+
+
+def _report_href(doc) -> str:
+    return url_for("compliance.report", code=doc["municipality"])
+
+
+@bp.get("/compliance/report/<code>")
+def report(code):
+    """One plan's report: HTML with a print stylesheet, or `?format=pdf` for the PDF of the same page."""
+    try:
+        matrix = _matrix()
+    except PublishedGraphMissing as exc:
+        abort(503, description=str(exc))
+    data = to_dict(matrix)
+    data["source"] = "published graph"
+    try:
+        html = render_report(data, code, href=local_href)
+    except NoSuchDocument:
+        abort(404, description=f"no plan document for municipality {code}")
+    if request.args.get("format") == "pdf":
+        response = Response(report_pdf(html), mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'inline; filename="compliance-{code}.pdf"'
+        return response
+    return Response(html, mimetype="text/html")
