@@ -27,7 +27,11 @@ def cmd_export(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     if args.format == "xlsx":
-        path = write_xlsx(rows, args.out or f"{args.code}.xlsx")
+        out = Path(args.out or f"{args.code}.xlsx")
+        if not out.parent.is_dir():
+            print(f"error: フォルダ『{out.parent}』がありません / no such folder: {out.parent}", file=sys.stderr)
+            return EXIT_ERROR
+        path = write_xlsx(rows, out)
         print(
             f"wrote {path}: {len(rows['plans'])} plans, {len(rows['actors'])} actors, {len(rows['elements'])} elements"
         )

