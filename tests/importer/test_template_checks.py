@@ -106,7 +106,8 @@ def test_a_deleted_column_is_named_in_japanese(book, tmp_path, capsys):
     assert main(["import", str(bad), "--municipality", CODE]) == 2
     err = capsys.readouterr().err
     assert err == (
-        "error: シート『要素』: 列『上位ID（最上位は計画ID）』がありません（必須の列です。テンプレートから戻してください）\n"
+        "error: シート『要素』: 列『上位ID（最上位は計画ID）』がありません"
+        "（必須の列です。テンプレートから戻してください）\n"
     )
 
 
