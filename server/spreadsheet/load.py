@@ -37,8 +37,9 @@ def template_files(path) -> dict:
     missing = [str(p) for p in files.values() if not p.is_file()]
     if missing:
         raise TemplateError(
-            f"{path}: the template is NAME-plans.csv, NAME-elements.csv and (optional) NAME-actors.csv; "
-            f"missing {', '.join(missing)}"
+            f"ファイル『{path.name}』: CSV のテンプレートは NAME-plans.csv・NAME-elements.csv（と NAME-actors.csv・"
+            f"NAME-statements.csv）を同じフォルダに置きます。ありません: {', '.join(Path(p).name for p in missing)} / "
+            "the CSV template is NAME-plans.csv and NAME-elements.csv side by side"
         )
     return files
 

@@ -170,3 +170,16 @@ def test_serve_on_a_busy_port_is_one_line(app, capsys, monkeypatch):
         assert main(["serve", "--port", str(port)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and f"127.0.0.1:{port} で待ち受けできません" in err and "--port" in err
+
+
+def test_validate_on_a_draft_without_elements_cannot_judge(rows, tmp_path, capsys):
+    """A plan sheet with no element rows imports (the document is there), but validate must not say 違反なし."""
+    empty = {**rows, "elements": [], "statements": []}
+    paths = write_csv(empty, tmp_path, "blank")
+    draft = tmp_path / "blank.ttl"
+    assert main(["import", str(paths["plans"]), "--municipality", CODE, "--out", str(draft)]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(draft)]) == 2
+    out, err = capsys.readouterr()
+    assert "違反なし" not in out + err
+    assert err.startswith("error: 判定できません: blank.ttl には計画の要素") and err.count("\n") == 1
