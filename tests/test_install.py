@@ -126,7 +126,7 @@ def test_wheel_installs_builds_and_answers_from_anywhere(installed):
     plans = run([cli, "query", "plans", "--format", "csv"], cwd=work, env=env).stdout
     assert plans == run([cli, "query", str(ROOT / "queries" / "plans.rq"), "--format", "csv"], cwd=work, env=env).stdout
     rows = list(csv.DictReader(io.StringIO(plans.lstrip("\ufeff"))))
-    assert {r["cityLabel"] for r in rows} >= {"小美玉市", "相模原市", "美祢市", "久留米市"}
+    assert {r["市町村"] for r in rows} >= {"小美玉市", "相模原市", "美祢市", "久留米市"}
     missing = subprocess.run([cli, "query", "no-such-query"], cwd=work, env=env, capture_output=True, text=True)
     assert missing.returncode == 2 and missing.stdout == ""
     assert missing.stderr.startswith("error: no such query file: no-such-query") and missing.stderr.count("\n") == 1

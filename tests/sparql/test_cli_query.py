@@ -50,9 +50,13 @@ def where(request, published_dir, live):
 def test_csv(capsysbinary, where, in_force_2025):
     code, out, _ = run(capsysbinary, in_force_2025, "--format", "csv", *where)
     assert code == 0
-    rows = list(csv.DictReader(io.StringIO(out.decode("utf-8"))))
-    assert plans(r["plan"] for r in rows) == EXPECTED_IN_FORCE
-    assert {r["cityLabel"] for r in rows} == {"相模原市", "美祢市", "久留米市"}
+    assert out.startswith(b"\xef\xbb\xbf")  # a BOM: Excel reads the Japanese as UTF-8
+    rows = list(csv.DictReader(io.StringIO(out.decode("utf-8-sig"))))
+    # The headings are the query's Japanese column labels; an ?xLabel beside ?x takes its label.
+    assert list(rows[0]) == ["市町村 (IRI)", "市町村", "計画 (IRI)", "計画", "開始年度", "終了年度", "対象年度"]
+    assert plans(r["計画 (IRI)"] for r in rows) == EXPECTED_IN_FORCE
+    assert {r["市町村"] for r in rows} == {"相模原市", "美祢市", "久留米市"}
+    assert {r["対象年度"] for r in rows} == {"2025"}
 
 
 def test_json(capsysbinary, where, in_force_2025):
