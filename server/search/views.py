@@ -45,8 +45,8 @@ def _filters(graph) -> dict:
 def _format() -> str:
     fmt = request.args.get("format")
     if fmt:
-        if fmt not in ("html", "json", "csv"):
-            abort(400, f"unknown format {fmt!r}: use html, json or csv")
+        if fmt not in ("html", "json", "csv", "xlsx"):
+            abort(400, f"unknown format {fmt!r}: use html, json, csv or xlsx")
         return fmt
     best = request.accept_mimetypes.best_match(OFFERS, default="text/html")
     return {"application/json": "json", "text/csv": "csv"}.get(best, "html")
@@ -109,8 +109,8 @@ def search():
         )
         response.headers["Vary"] = "Accept"
         return response
-    if fmt == "csv":
-        return table_response("csv", "fukushi-kg-search", COLUMNS, [_hit_row(h) for h in result.hits])
+    if fmt in ("csv", "xlsx"):
+        return table_response(fmt, "fukushi-kg-search", COLUMNS, [_hit_row(h) for h in result.hits])
     return render_template(
         "search/search.html",
         q=q,
@@ -120,7 +120,9 @@ def search():
         href=lambda iri: local_href(iri, graph.ns),
         toggle=_toggle_url,
         page_url=_page_url,
-        downloads=[(fmt.upper(), _url(format=fmt, page=None)) for fmt in ("csv", "json")],
+        downloads=[
+            (label, _url(format=fmt, page=None)) for label, fmt in (("CSV", "csv"), ("Excel", "xlsx"), ("JSON", "json"))
+        ],
         indexed=len(index),
         line_total=line_total,
         lines=lines,

@@ -97,7 +97,7 @@ def compare():
     d = Describer(graph)
     charts = [chart(d, dimension, level, scale) for dimension in DIMENSIONS]
     fmt = request.args.get("format", "html")
-    if fmt in ("csv", "json"):
+    if fmt in ("csv", "xlsx", "json"):
         return compare_download(fmt, charts, level)
     return render_template("web/compare.html", charts=charts, levels=LEVELS, level=level, scales=SCALES, scale=scale)
 
