@@ -54,6 +54,7 @@ class Word:
     reading: str  # in hiragana
     start: int  # offsets in the original text
     end: int
+    lemma: str = ""  # the dictionary form as written here (見まもる for 見まもり), NFKC-folded: form's inflection base
 
 
 def _hiragana(text: str) -> str:
@@ -79,7 +80,8 @@ def words(text: str) -> tuple[Word, ...]:
             if not surface.strip():
                 continue
             form = unicodedata.normalize("NFKC", m.normalized_form()).casefold()
-            out.append(Word(surface, form, _hiragana(m.reading_form()), offset + m.begin(), offset + m.end()))
+            lemma = unicodedata.normalize("NFKC", m.dictionary_form()).casefold()
+            out.append(Word(surface, form, _hiragana(m.reading_form()), offset + m.begin(), offset + m.end(), lemma))
     return tuple(out)
 
 

@@ -28,6 +28,13 @@ COLUMNS = [
     Column("iri", "IRI", "IRI"),
 ]
 OFFERS = ["text/html", "application/json", "text/csv"]
+# Municipalities, plans and plan documents by name: a query that is one of them leads to its page.
+NAMED = """
+SELECT ?x ?label WHERE {
+  VALUES ?kind { fk:Municipality fk:Plan fk:PlanDocument }
+  ?x a ?kind ; rdfs:label ?label .
+}
+"""
 JSON_PAGE_SIZE = 1000
 LINES_SHOWN = 20
 
@@ -114,6 +121,7 @@ def search():
     return render_template(
         "search/search.html",
         q=q,
+        named=_named(graph, q),
         result=result,
         facets=[(key, ja, en, result.facets.get(key, [])) for key, (_, ja, en) in FACETS.items()],
         columns=COLUMNS,
@@ -127,6 +135,20 @@ def search():
         line_total=line_total,
         lines=lines,
     )
+
+
+def _named(graph, q: str) -> list[tuple[str, str]]:
+    """(name, page) of the municipalities, plans and plan documents named exactly `q` (表記ゆれ folded)."""
+    from server.search.normalise import normalise
+
+    if not q or len(q) > 200:
+        return []
+    wanted = normalise(q).text
+    out = {}
+    for r in graph.select(NAMED):
+        if normalise(r["label"].value).text == wanted:
+            out[r["x"].value] = r["label"].value
+    return sorted((label, local_href(iri, graph.ns)) for iri, label in out.items() if local_href(iri, graph.ns))
 
 
 def _url(**changes) -> str:
