@@ -1,9 +1,9 @@
 """Japanese text normalisation for search, keeping each normalised character's place in the original text.
 
 Index and queries go through the same steps, so spelling variants (表記ゆれ) meet:
-0. words whose dictionary spelling differs are replaced by it (server.language, SudachiPy's normalised form):
-   見まもり becomes 見守り, 一人ひとり 一人一人, 子どもたち 子供達 (inflected as the text has it) — readings written in kana meet
-   the kanji a plan prints; the rest of the text is kept character by character;
+0. words whose dictionary spelling differs are replaced by it (server.language, SudachiPy's normalised form,
+   inflected as the text has it): 見まもり becomes 見守り, 一人ひとり 一人一人, 子どもたち 子供達 — readings written
+   in kana meet the kanji a plan prints; the rest of the text is kept character by character;
 1. NFKC: 全角/半角 (ＡＢＣ１２３ → abc123, ｶﾞ → ガ), then case folding;
 2. katakana → hiragana (ササエアイ and ささえあい are one word);
 3. a table of common variant spellings in welfare plans (障がい/障碍 → 障害, こども/子供 → 子ども …) and the
