@@ -16,7 +16,9 @@ FORMATS = {
 
 
 def register(sub) -> None:
-    p = sub.add_parser("query", help="run a SPARQL query file on the built graph or a remote endpoint")
+    p = sub.add_parser(
+        "query", help="SPARQL の問い合わせを実行する / run a SPARQL query file on the built graph or a remote endpoint"
+    )
     p.add_argument(
         "file",
         help="the .rq file, or the name of a bundled query (plans, plans.rq, quality/…) when no such file exists "

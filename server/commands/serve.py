@@ -17,9 +17,14 @@ SLACK = 64 << 10  # body bytes allowed over MAX_BODY at the socket, so the app's
 
 
 def register(sub) -> None:
-    p = sub.add_parser("serve", help="serve the built graph: SPARQL endpoint at /sparql (builds the graph if needed)")
-    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
+    p = sub.add_parser(
+        "serve",
+        help="画面と SPARQL エンドポイントを開く / serve the pages and the SPARQL endpoint at /sparql (builds the graph if needed)",
+    )
+    p.add_argument(
+        "--host", default="127.0.0.1", help="待ち受けるアドレス / interface to listen on (default: 127.0.0.1)"
+    )
+    p.add_argument("--port", type=int, default=5000, help="待ち受けるポート / port to listen on (default: 5000)")
     p.add_argument("--threads", type=int, default=THREADS, help=f"request threads (default: {THREADS})")
     p.set_defaults(func=cmd_serve)
 
