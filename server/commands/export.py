@@ -26,7 +26,8 @@ def register(sub) -> None:
     p.add_argument(
         "--out",
         metavar="PATH",
-        help="書き出す .xlsx、または CSV を置くフォルダ（既定: ここ） / the .xlsx file, or the folder for the CSV files (default: here)",
+        help="書き出す .xlsx、または CSV を置くフォルダ（既定: ここ） / "
+        "the .xlsx file, or the folder for the CSV files (default: here)",
     )
     p.set_defaults(func=cmd_export)
 

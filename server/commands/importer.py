@@ -12,9 +12,11 @@ EXIT_OK, EXIT_ERROR = 0, 2
 def register(sub) -> None:
     p = sub.add_parser(
         "import",
-        help="計画書やテンプレートから下書きを作る / draft Turtle (and a review page) from a plan's text, PDF or template",
+        help="計画書やテンプレートから下書きを作る / "
+        "draft Turtle (and a review page) from a plan's text, PDF or template",
         description="計画書（テキスト・PDF）の体系を読み取るか、テンプレート（.xlsx・.csv）の各セルを確かめて、"
-        "fukushi-kg validate で確かめられる下書き（Turtle）を書き出します。 / Read a municipal plan (plain text or PDF) "
+        "fukushi-kg validate で確かめられる下書き（Turtle）を書き出します。 / "
+        "Read a municipal plan (plain text or PDF) "
         "and find its outline, or check every cell of a filled template (.xlsx, .csv), and write a draft in the "
         "project's data model that `fukushi-kg validate` accepts. Exit codes: 0 written; 2 an error, nothing written.",
     )

@@ -19,7 +19,8 @@ SLACK = 64 << 10  # body bytes allowed over MAX_BODY at the socket, so the app's
 def register(sub) -> None:
     p = sub.add_parser(
         "serve",
-        help="画面と SPARQL エンドポイントを開く / serve the pages and the SPARQL endpoint at /sparql (builds the graph if needed)",
+        help="画面と SPARQL エンドポイントを開く / "
+        "serve the pages and the SPARQL endpoint at /sparql (builds the graph if needed)",
     )
     p.add_argument(
         "--host", default="127.0.0.1", help="待ち受けるアドレス / interface to listen on (default: 127.0.0.1)"
