@@ -12,7 +12,8 @@ import pytest
 
 from server import __version__, cli
 from server.commands.query import query_file
-from server.graph.loading import DataFileError, parse_file
+from server.datafile import DataFileError
+from server.graph.loading import parse_file
 from server.graph.progress import Progress
 from server.paths import QUERIES_DIR
 

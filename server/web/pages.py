@@ -4,6 +4,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from server.web.compare import DIMENSIONS, LEVELS, SCALES, chart, choices, select, side_by_side
 from server.web.describe import Describer
+from server.web.download import CODE, MUNICIPALITY, Column, table_response
 from server.web.dumps import DUMPS, dump_sizes
 from server.web.examples import load_examples
 from server.web.graph import get_graph
@@ -124,22 +125,21 @@ def compare():
 
 
 def _compliance_matrix():
-    """The bundled plans' verdicts, or None when they cannot be computed here (the page still compares)."""
+    """The bundled plans' verdicts, or None when they cannot be had here (the page compares the rest)."""
     from flask import current_app
 
-    from server.compliance.graphs import PublishedGraphMissing, published_matrix
+    from server.config import VERDICTS
 
+    source = current_app.extensions.get(VERDICTS)
     try:
-        return published_matrix(current_app.config["PUBLISHED_DIR"])
-    except (PublishedGraphMissing, OSError, ValueError):
+        return source() if source else None
+    except Exception:  # no published graph, a build not allowed: the comparison stands without verdicts
         return None
 
 
 def compare_download(fmt: str, charts: list, level: str):
     """Every chart's table in one long table: a row per municipality, dimension and concept, with the raw
     count, the municipality's elements of the level, and the share."""
-    from server.web.download import CODE, MUNICIPALITY, Column, table_response
-
     graph = get_graph()
     codes = {r["m"].value: r["code"].value for r in graph.select(MUNICIPALITIES) if "code" in r}
     columns = [

@@ -73,7 +73,7 @@ class Table:
 def run_select(text: str):
     """SPARQL JSON results of `text` from the endpoint's workers, or abort with the endpoint's status."""
     from server.sparql import executor_of, settings_of
-    from server.sparql.executor import NoWorkerFree, QueryTimeout, WorkerFailed
+    from server.sparql.jobs import NoWorkerFree, QueryTimeout, WorkerFailed
     from server.sparql.protocol import select_job
 
     job = select_job(text, settings_of(current_app))
