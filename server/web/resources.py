@@ -84,7 +84,7 @@ SELECT ?m ?code ?label WHERE {
 def not_in_graph(graph, rest: str):
     """A municipality the graph has no plan for: say which municipalities it has and how a plan is added,
     rather than a bare 404 (the status stays 404: the resource is not here)."""
-    if not rest.startswith("municipality/"):
+    if not rest.startswith("municipality/") or negotiate().key != "html":
         abort(404)
     code = rest.removeprefix("municipality/")
     known = [(r["code"].value, r["label"].value, r["m"].value) for r in graph.select(MUNICIPALITIES)]
