@@ -8,7 +8,9 @@ from pathlib import Path
 
 
 def register(sub) -> None:
-    p = sub.add_parser("annotations", help="audit the annotations: per city and concept, with the matched words")
+    p = sub.add_parser(
+        "annotations", help="注記の監査 / audit the annotations: per city and concept, with the matched words"
+    )
     p.add_argument("--stats", action="store_true", help="print counts per scheme and the quality-check rows")
     p.add_argument("--city", help="only this municipality (全国地方公共団体コード, e.g. 352136)")
     p.add_argument("--published", help="folder of the built graph (default: published/)")

@@ -6,7 +6,7 @@ BENCHMARKS = ("abuse", "annotate", "import", "scale", "search", "sparql", "valid
 
 
 def register(sub) -> None:
-    p = sub.add_parser("bench", help="run a benchmark (not a test)")
+    p = sub.add_parser("bench", help="ベンチマーク（テストではない） / run a benchmark (not a test)")
     p.add_argument("which", choices=sorted(BENCHMARKS), help="which benchmark")
     p.add_argument("--repeat", type=int, default=20, help="timed runs per query and endpoint (default: 20)")
     p.add_argument("--warmup", type=int, default=2, help="untimed runs first (default: 2)")

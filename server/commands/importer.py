@@ -15,22 +15,38 @@ SHOWN_PER_KIND = 5
 def register(sub) -> None:
     p = sub.add_parser(
         "import",
-        help="draft Turtle (and a review page) from a plan's text or PDF",
-        description="Read a municipal plan (plain text or PDF), find its outline with rules for how Japanese "
-        "plans are written, and write a draft in the project's data model that `fukushi-kg validate` accepts.",
+        help="計画書やテンプレートから下書きを作る / "
+        "draft Turtle (and a review page) from a plan's text, PDF or template",
+        description="計画書（テキスト・PDF）の体系を読み取るか、テンプレート（.xlsx・.csv）の各セルを確かめて、"
+        "fukushi-kg validate で確かめられる下書き（Turtle）を書き出します。 / "
+        "Read a municipal plan (plain text or PDF) "
+        "and find its outline, or check every cell of a filled template (.xlsx, .csv), and write a draft in the "
+        "project's data model that `fukushi-kg validate` accepts. Exit codes: 0 written; 2 an error, nothing written.",
     )
-    p.add_argument("plan", metavar="PLAN", help="the plan document: .txt (UTF-8) or .pdf")
     p.add_argument(
-        "--municipality", required=True, metavar="CODE", help="全国地方公共団体コード, six digits (e.g. 082368)"
+        "plan",
+        metavar="PLAN",
+        help="計画書かテンプレート: .txt（UTF-8）、.pdf、.xlsx、.csv / the plan document or template",
+    )
+    p.add_argument(
+        "--municipality",
+        required=True,
+        metavar="CODE",
+        help="全国地方公共団体コード（6桁、例: 082368） / local government code, six digits",
     )
     p.add_argument(
         "--municipality-name",
         metavar="NAME",
-        help="the municipality's name, for a well-formed code (check digit, prefecture) that 総務省's list does not "
+        help="総務省のコード一覧にない（検査数字と都道府県は正しい）コードの市町村名 / "
+        "the municipality's name, for a well-formed code (check digit, prefecture) that 総務省's list does not "
         "have (an invented town of a test corpus, a merger newer than the list); refused for a code in the list",
     )
-    p.add_argument("--out", metavar="FILE.ttl", help="draft Turtle (default: PLAN's name with .draft.ttl)")
-    p.add_argument("--review", metavar="FILE.html", help="also write the review page here")
+    p.add_argument(
+        "--out",
+        metavar="FILE.ttl",
+        help="下書きの Turtle（既定: PLAN の名前 + .draft.ttl） / draft Turtle (default: PLAN's name with .draft.ttl)",
+    )
+    p.add_argument("--review", metavar="FILE.html", help="確認用のページもここに書く / also write the review page here")
     p.set_defaults(func=cmd_import)
 
 

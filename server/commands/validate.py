@@ -16,14 +16,27 @@ def register(sub) -> None:
 
     p = sub.add_parser(
         "validate",
-        help="compliance matrix: each plan checked against the law, with evidence",
-        description="Check each plan against the requirements in shapes/compliance/ and shapes/structure/. "
+        help="法令への適合を判定する / compliance matrix: each plan checked against the law, with evidence",
+        description="各計画を法令の要件（shapes/compliance/）と照らし、根拠の行とともに判定します。"
+        "要素が一つもない下書きは判定できません（終了コード 2）。終了コード: 0 違反なし、1 違反あり、2 エラー。 / "
+        "Check each plan against the requirements in shapes/compliance/ and shapes/structure/. "
         "Without FILE, the bundled plans (the published graph); with FILE (Turtle or JSON-LD), a draft plan "
         "loaded with the ontology, data/legislation.ttl, data/sources.ttl and data/prefectures.ttl.",
     )
-    p.add_argument("files", nargs="*", metavar="FILE", help="draft plan files to validate instead of the bundled plans")
-    p.add_argument("--city", metavar="CODE", help="only the municipality with this 6-digit local government code")
-    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="判定する下書き（省略すると収録済みの計画） / draft plan files to validate instead of the bundled plans",
+    )
+    p.add_argument(
+        "--city",
+        metavar="CODE",
+        help="この団体コードの市町村だけ / only the municipality with this 6-digit local government code",
+    )
+    p.add_argument(
+        "--format", choices=FORMATS, default="text", help="出力形式（既定: text） / output format (default: text)"
+    )
     p.add_argument("--published", help="folder of the built graph for the bundled plans (default: published/)")
     p.add_argument(
         "--report",

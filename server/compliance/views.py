@@ -1,5 +1,6 @@
 """`/compliance`: the bundled plans' compliance matrix as an HTML page in the site's layout, or the
-JSON contract ({"cells": [...]}) for `Accept: application/json` or `?format=json`.
+JSON contract ({"cells": [...]}) for `Accept: application/json` or `?format=json`, or a table to take away
+(`?format=csv` or `?format=xlsx`: a row per document and requirement, server.compliance.table).
 
 The matrix is computed from the published graph (config PUBLISHED_DIR) once per version of the
 dump and then served from memory (server.compliance.graphs.published_matrix).
@@ -31,6 +32,11 @@ def _matrix():
         return published_matrix(published)
 
 
+def current_matrix():
+    """The bundled plans' matrix for the current app (the comparison page gets it through app.extensions)."""
+    return _matrix()
+
+
 def _wants_json() -> bool:
     if request.args.get("format") in ("json", "html"):
         return request.args["format"] == "json"
@@ -58,6 +64,12 @@ def compliance():
         matrix = matrix.only(city)
     data = to_dict(matrix)
     data["source"] = "published graph"  # not the server's file path
+    if request.args.get("format") in ("csv", "xlsx"):
+        from server.compliance.table import COLUMNS, matrix_rows
+        from server.web.download import table_response
+
+        name = f"fukushi-kg-compliance-{city}" if city else "fukushi-kg-compliance"
+        return table_response(request.args["format"], name, COLUMNS, matrix_rows(data))
     if _wants_json():
         response = jsonify(data)
     else:

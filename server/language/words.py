@@ -75,6 +75,7 @@ class Word:
     end: int
     pos: str = ""  # the part of speech's first level (名詞, 動詞, 助詞 …)
     lemma: str = ""  # `form`, with a noun made from a verb folded to that verb (see `lemma_of`)
+    base: str = ""  # the dictionary form as written here (見まもる for 見まもり), NFKC-folded: the inflection base
 
     @property
     def content(self) -> bool:
@@ -135,6 +136,7 @@ def words(text: str) -> tuple[Word, ...]:
                     offset + m.end(),
                     pos,
                     lemma_of(form, pos),
+                    unicodedata.normalize("NFKC", m.dictionary_form()).casefold(),
                 )
             )
     return tuple(out)

@@ -29,6 +29,13 @@ COLUMNS = [
     Column("iri", "IRI", "IRI"),
 ]
 OFFERS = ["text/html", "application/json", "text/csv"]
+# Municipalities, plans and plan documents by name: a query that is one of them leads to its page.
+NAMED = """
+SELECT ?x ?label WHERE {
+  VALUES ?kind { fk:Municipality fk:Plan fk:PlanDocument }
+  ?x a ?kind ; rdfs:label ?label .
+}
+"""
 JSON_PAGE_SIZE = 1000
 LINES_SHOWN = 20
 # What one request may ask for. Far over what a person types or ticks, far under what costs the server: a
@@ -84,8 +91,8 @@ def _page() -> int:
 def _format() -> str:
     fmt = request.args.get("format")
     if fmt:
-        if fmt not in ("html", "json", "csv"):
-            abort(400, f"unknown format {fmt!r}: use html, json or csv")
+        if fmt not in ("html", "json", "csv", "xlsx"):
+            abort(400, f"unknown format {fmt!r}: use html, json, csv or xlsx")
         return fmt
     best = request.accept_mimetypes.best_match(OFFERS, default="text/html")
     return {"application/json": "json", "text/csv": "csv"}.get(best, "html")
@@ -146,11 +153,12 @@ def search():
         )
         response.headers["Vary"] = "Accept"
         return response
-    if fmt == "csv":
-        return table_response("csv", "fukushi-kg-search", COLUMNS, [_hit_row(h) for h in result.hits])
+    if fmt in ("csv", "xlsx"):
+        return table_response(fmt, "fukushi-kg-search", COLUMNS, [_hit_row(h) for h in result.hits])
     return render_template(
         "search/search.html",
         q=q,
+        named=_named(graph, q),
         result=result,
         facets=[(key, ja, en, result.facets.get(key, [])) for key, (_, ja, en) in FACETS.items()],
         columns=COLUMNS,
@@ -162,11 +170,27 @@ def search():
             for v in values
         ],
         page_url=_page_url,
-        downloads=[(fmt.upper(), _url(format=fmt, page=None)) for fmt in ("csv", "json")],
+        downloads=[
+            (label, _url(format=fmt, page=None)) for label, fmt in (("CSV", "csv"), ("Excel", "xlsx"), ("JSON", "json"))
+        ],
         indexed=len(index),
         line_total=line_total,
         lines=lines,
     )
+
+
+def _named(graph, q: str) -> list[tuple[str, str]]:
+    """(name, page) of the municipalities, plans and plan documents named exactly `q` (表記ゆれ folded)."""
+    from server.search.normalise import normalise
+
+    if not q or len(q) > 200:
+        return []
+    wanted = normalise(q).text
+    out = {}
+    for r in graph.select(NAMED):
+        if normalise(r["label"].value).text == wanted:
+            out[r["x"].value] = r["label"].value
+    return sorted((label, local_href(iri, graph.ns)) for iri, label in out.items() if local_href(iri, graph.ns))
 
 
 def _url(**changes) -> str:

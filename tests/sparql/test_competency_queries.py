@@ -37,17 +37,20 @@ CONTRACT = {
 def ask(live):
     cache = {}
 
-    def run(name: str, method=GET) -> list[dict]:
-        """The query's rows as {variable: value} (unbound variables absent)."""
-        if name not in cache:
+    def run(name: str, method=GET, edit=lambda text: text) -> list[dict]:
+        """The query's rows as {variable: value} (unbound variables absent); `edit` changes the text first
+        (a VALUES block's parameter)."""
+        text = edit((QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8"))
+        key = (text, method)
+        if key not in cache:
             client = SPARQLWrapper(live.endpoint)
-            client.setQuery((QUERIES_DIR / f"{name}.rq").read_text(encoding="utf-8"))
+            client.setQuery(text)
             client.setReturnFormat(JSON)
             client.setMethod(method)
             doc = client.query().convert()
             assert set(CONTRACT[name]) <= set(doc["head"]["vars"]), doc["head"]["vars"]
-            cache[name] = [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
-        return cache[name]
+            cache[key] = [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]
+        return cache[key]
 
     return run
 
@@ -401,8 +404,12 @@ def test_spheres(ask):
     }
 
 
+def in_year(year):
+    return lambda text: text.replace("VALUES ?fiscalYear { UNDEF }", f"VALUES ?fiscalYear {{ {year} }}")
+
+
 def test_plans_in_force(ask):
-    got = {(r["cityLabel"], r["plan"].removeprefix(ID)) for r in ask("plans-in-force")}
+    got = {(r["cityLabel"], r["plan"].removeprefix(ID)) for r in ask("plans-in-force", edit=in_year(2025))}
     # FY2025 = 令和7年度: 相模原市 R6-R11, 美祢市 R7-R11, 久留米市's first plan R2-R7; 小美玉市 and the second
     # 久留米 plan start in R8.
     assert got == {
@@ -413,4 +420,18 @@ def test_plans_in_force(ask):
         (MINE, "352136/cwap3"),
         (MINE, "352136/rpp"),
         (KURUME, "402036/plan1"),
+    }
+
+
+def test_plans_in_force_asks_about_this_fiscal_year_by_default(ask):
+    """No year fixed in the query: without a VALUES year it is today's fiscal year (April to March)."""
+    import datetime
+
+    today = datetime.datetime.now(datetime.UTC)
+    fiscal = today.year - (1 if today.month < 4 else 0)
+    default = ask("plans-in-force")
+    assert {r["year"] for r in default} <= {str(fiscal)}
+    assert [r["plan"] for r in default] == [r["plan"] for r in ask("plans-in-force", edit=in_year(fiscal))]
+    assert {r["plan"] for r in ask("plans-in-force", edit=in_year(2026))} != {
+        r["plan"] for r in ask("plans-in-force", edit=in_year(2025))
     }
