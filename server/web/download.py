@@ -3,8 +3,9 @@
 Columns come in the order a spreadsheet user expects: 全国地方公共団体コード, 地方公共団体名, then the rest (the
 first two named as in the 自治体標準オープンデータセット). CSV is UTF-8 with a byte-order mark, which Excel
 needs to read Japanese, and a cell that would read as a formula starts with ' (server.cells); Excel (.xlsx,
-written with openpyxl) has the Japanese headings in bold, frozen, with filters, formula-like cells as text; JSON is {"columns": [...], "rows": [{key: value}]} with English keys. Every cell of CSV and Excel goes
-through one function, _cell, so what a cell may hold is decided in one place for every download.
+written with openpyxl) has the Japanese headings in bold, frozen, with filters, formula-like cells as text;
+JSON is {"columns": [...], "rows": [{key: value}]} with English keys. Every cell of CSV and Excel goes through
+one function, _cell, so what a cell may hold is decided in one place for every download.
 """
 
 import csv
