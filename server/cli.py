@@ -7,6 +7,7 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 
 def cmd_build(args) -> int:
+    from server.compliance.publication import compliance_part
     from server.datafile import DataFileError
     from server.graph.build import BuildFailed, build
     from server.graph.progress import Progress
@@ -14,7 +15,12 @@ def cmd_build(args) -> int:
 
     try:
         report = build(
-            args.out, reasoner=args.reasoner, cache=not args.no_cache, workers=args.workers, progress=Progress()
+            args.out,
+            reasoner=args.reasoner,
+            cache=not args.no_cache,
+            workers=args.workers,
+            progress=Progress(),
+            extra_graphs=compliance_part,
         )
     except (DataFileError, InputsMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -3,13 +3,14 @@
 import pytest
 
 from server.app import create_app
+from server.compliance.publication import compliance_part
 from server.graph.build import build
 
 
 @pytest.fixture(scope="session")
 def published_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("published")
-    build(out)
+    build(out, extra_graphs=compliance_part)  # as `fukushi-kg build` publishes it: with the compliance graph
     return out
 
 

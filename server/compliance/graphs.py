@@ -103,6 +103,16 @@ def _term(term, cache: dict, bnodes: dict):
     return cache[key]
 
 
+def graph_from_ntriples(data: bytes) -> rdflib.Graph:
+    """N-Triples (a build's merged lines) in one rdflib graph, read with pyoxigraph for speed."""
+    graph = rdflib.Graph()
+    terms: dict = {}
+    bnodes: dict = {}
+    for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES):
+        graph.add((_term(t.subject, terms, bnodes), _term(t.predicate, terms, bnodes), _term(t.object, terms, bnodes)))
+    return graph
+
+
 def validate_files(files, source: str | None = None, workers: int = 2) -> Matrix:
     """The matrix of a draft. workers=2 lets a forked child take half the structural shapes' work."""
     files = [Path(f) for f in files]

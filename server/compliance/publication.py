@@ -9,12 +9,24 @@ cccev:Criterion (cccev:hasRequirement); each quoted passage is a cccev:Evidence 
 """
 
 import hashlib
+from pathlib import Path
 
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
 from server.compliance.judgements import PROV, prov_graph
 from server.compliance.requirements import ELI, FKS
+
+# What the compliance graph of a build depends on besides the graph itself: the requirements, the structural
+# shapes, the reviewers' judgements and the seed texts the quotes are read from. A change to any of them
+# changes the cache key (server.graph.parts' cache folder), so a rebuild never publishes a stale matrix.
+_INPUTS = (
+    ("shapes/compliance", "*.ttl"),
+    ("shapes/structure", "*.ttl"),
+    ("data/compliance", "*"),
+    ("data/sources", "*.txt"),
+)
+GRAPH_KEY = "compliance"  # published as the named graph …/graph/compliance
 
 CCCEV = rdflib.Namespace("http://data.europa.eu/m8g/")
 ID_NS = "https://w3id.org/fukushi-kg/id/"
@@ -80,3 +92,41 @@ def cccev_graph(matrix) -> rdflib.Graph:
 
 def _space(row) -> str:
     return f"{ID_NS}{row.code}" if row.code else row.document.rsplit("/", 1)[0]
+
+
+def compliance_part(lines: list[str], folder: Path):
+    """The compliance matrix of the graph `lines` (the build's merged N-Triples) as one more named graph of the
+    publication: CCCEV requirements, criteria and evidence, each cell's verdict and the reviewers' judgements in
+    PROV. Handed to server.graph.build.build by the commands that build (the build never imports this package:
+    it stays below it). Computed once per content and kept in `folder` beside the parts."""
+    from server import __version__
+    from server.compliance.evaluate import evaluate
+    from server.compliance.graphs import graph_from_ntriples
+    from server.graph.canonical import canonical_ntriples
+    from server.graph.parts import PartResult, write_formats
+    from server.paths import DATA_DIR
+
+    root = DATA_DIR.parent
+    digest = hashlib.sha256(__version__.encode())
+    for line in lines:
+        digest.update(line.encode("utf-8") + b"\n")
+    for folder_name, pattern in _INPUTS:
+        for path in sorted((root / folder_name).glob(pattern)):
+            if path.is_file():
+                digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    stem = f"{GRAPH_KEY}-{digest.hexdigest()[:16]}"
+    files = {fmt: Path(folder) / f"{stem}.{fmt}" for fmt in ("nt", "nt.gz", "ttl", "jsonld")}
+    if all(path.exists() for path in files.values()):
+        body = files["nt"].read_bytes()
+        sums = {fmt: hashlib.sha256(path.read_bytes()).hexdigest() for fmt, path in files.items()}
+        return {GRAPH_KEY: PartResult(GRAPH_KEY, stem, files, sums, body.count(b"\n"), cached=True)}
+    graph = graph_from_ntriples("\n".join(lines).encode("utf-8"))
+    matrix = evaluate(graph, "build")
+    published = cccev_graph(matrix)
+    # Only what the build's graphs do not hold already (the provisions' labels and types are in the shared
+    # graph): each triple of the publication lives in one named graph, and the whole is their union.
+    have = set(lines)
+    out = [line for line in canonical_ntriples(published).decode("utf-8").splitlines() if line not in have]
+    prefixes = {prefix: str(ns) for prefix, ns in published.namespaces() if prefix in ("cccev", "eli", "fks", "prov")}
+    files, sums = write_formats(out, Path(folder), stem, prefixes)
+    return {GRAPH_KEY: PartResult(GRAPH_KEY, stem, files, sums, len(out))}

@@ -102,12 +102,16 @@ def build(
     cache: Path | bool = True,
     workers: int | None = None,
     progress: Progress | None = None,
+    extra_graphs=None,
 ) -> BuildReport:
     """Build and publish the dumps into `target` (published/ by default).
 
     Each municipality's plan is a part, inferred and validated on its own (in parallel) and kept in the part
     cache (server.graph.parts); a rebuild redoes only the parts whose inputs changed, then merges. `progress`
-    reports each phase as it ends (the CLI passes one; the default prints nothing).
+    reports each phase as it ends (the CLI passes one; the default prints nothing). `extra_graphs`, given by
+    what starts the build, makes more named graphs from the merged graph (lines, folder) -> {key: PartResult}:
+    the compliance matrix (server.compliance.publication.compliance_part), which sits above the build and so
+    cannot be imported by it; they are published with the plans, in the same atomic step.
     """
     progress = progress or Quiet()
     target = Path(target) if target else PUBLISHED_DIR
@@ -128,7 +132,15 @@ def build(
         "parts": len(parts.parts),
     }
     try:
-        info = publish_graphs(parts.graphs(), target, info, parts.prefixes)
+        graphs = parts.graphs()
+        if extra_graphs is not None:
+            progress.start("compliance")
+            graphs.update(extra_graphs(parts.merged_lines(), parts.folder or cache_dir))
+            progress.done(
+                "compliance",
+                ", ".join(f"graph {k}: {g.triples:,} triples" for k, g in graphs.items() if k not in parts.graphs()),
+            )
+        info = publish_graphs(graphs, target, info, parts.prefixes)
     finally:
         remove_scratch(parts)
     timings["dumps"] = time.perf_counter() - t

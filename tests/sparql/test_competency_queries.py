@@ -30,6 +30,16 @@ CONTRACT = {
     "indicators": ["cityLabel", "indicatorLabel", "target", "actual", "unit", "achieved"],
     "spheres": ["cityLabel", "sphere", "sphereLabel", "broaderSphereLabel"],
     "plans-in-force": ["cityLabel", "plan", "planLabel"],
+    "reviewer-judgements": [
+        "cityLabel",
+        "requirementId",
+        "requirementLabel",
+        "automaticVerdict",
+        "verdict",
+        "reviewerLabel",
+        "date",
+        "reason",
+    ],
 }
 
 
@@ -435,3 +445,23 @@ def test_plans_in_force_asks_about_this_fiscal_year_by_default(ask):
     assert {r["plan"] for r in ask("plans-in-force", edit=in_year(2026))} != {
         r["plan"] for r in ask("plans-in-force", edit=in_year(2025))
     }
+
+
+def test_reviewer_judgements(ask):
+    """data/compliance/judgements.tsv holds one judgement, of the plan's type: 小田原市's document speaks as the
+    市社協 (seed 001 line 28 names 「小田原市及び法律専門職等」 as a partner; lines 59 and 66: a role table with no
+    行政 column), so it is a 社協 地域福祉活動計画 that the municipal duties do not bind. It governs every one of
+    the document's cells: each requirement once, automatically undeterminable, not applicable after review."""
+    from server.compliance.requirements import requirements
+
+    rows = ask("reviewer-judgements")
+    assert {r["requirementId"] for r in rows} == {r.key for r in requirements()}
+    assert len(rows) == len(requirements())
+    for row in rows:
+        assert (row["cityLabel"], row["automaticVerdict"], row["verdict"]) == (
+            ODAWARA,
+            "undeterminable",
+            "not-applicable",
+        )
+        assert row["date"] == "2026-12-04"
+        assert "（28行）" in row["reason"] and "（66行）" in row["reason"]
