@@ -7,6 +7,7 @@ from werkzeug.http import parse_range_header
 
 from server.annotations.views import bp as annotations_bp
 from server.backend.remote import RemoteExecutor
+from server.compliance.publication import compliance_part
 from server.compliance.views import bp as compliance_bp
 from server.compliance.views import current_matrix
 from server.config import DEFAULTS, DUMP_SOURCE, VERDICTS, from_environment
@@ -44,7 +45,7 @@ def create_app(test_config=None) -> Flask:
         app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY"]
     app.json.ensure_ascii = False
     # The pages and the SPARQL workers never import the build: the app hands them how to get a dump.
-    app.extensions[DUMP_SOURCE] = on_demand.for_app(app)
+    app.extensions[DUMP_SOURCE] = on_demand.for_app(app, compliance_part)
     app.extensions[VERDICTS] = current_matrix
 
     # Blueprints are registered here, one per concern.

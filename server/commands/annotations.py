@@ -18,11 +18,14 @@ def register(sub) -> None:
 
 
 def cmd_annotations(args) -> int:
+    from server.compliance.publication import compliance_part
     from server.graph.on_demand import ensure_dump
     from server.paths import PUBLISHED_DIR
     from server.store import load_store
 
-    store = load_store(ensure_dump(Path(args.published) if args.published else PUBLISHED_DIR))
+    store = load_store(
+        ensure_dump(Path(args.published) if args.published else PUBLISHED_DIR, extra_graphs=compliance_part)
+    )
     out = sys.stdout
     if args.stats:
         out.write(stats_text(store))

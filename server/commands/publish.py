@@ -25,13 +25,14 @@ def cmd_publish(args) -> int:
     from pathlib import Path
 
     from server.backend.publish import PublishError, publish
+    from server.compliance.publication import compliance_part
     from server.graph.on_demand import ensure_dump
     from server.paths import PUBLISHED_DIR
     from server.published import GraphNotBuilt
 
     published = Path(args.published) if args.published else PUBLISHED_DIR
     try:
-        ensure_dump(published, os.environ.get("FUKUSHI_KG_BUILD_IF_MISSING", "true") != "false")
+        ensure_dump(published, os.environ.get("FUKUSHI_KG_BUILD_IF_MISSING", "true") != "false", compliance_part)
         credentials = (args.user, os.environ.get("FUKUSHI_KG_PUBLISH_PASSWORD", "")) if args.user else None
         base = args.base or os.environ.get("FUKUSHI_KG_BASE_IRI")
         done = publish(args.to, published, args.only, base, credentials=credentials)

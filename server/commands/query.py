@@ -106,6 +106,7 @@ def query_file(name: str, queries_dir: Path) -> Path:
 def local(text: str, fmt: str, published=None) -> bytes:
     """Answer from the published N-Triples dump (built first if missing), with no row cap and no timeout."""
     from server.commands import build_if_needed
+    from server.compliance.publication import compliance_part
     from server.graph.on_demand import ensure_dump
     from server.paths import BASE_IRI, PUBLISHED_DIR
     from server.sparql import safety
@@ -119,7 +120,7 @@ def local(text: str, fmt: str, published=None) -> bytes:
     solutions, graph = FORMATS[fmt]
     published = Path(published) if published else PUBLISHED_DIR
     build_if_needed(published)
-    store = load_store(ensure_dump(published))
+    store = load_store(ensure_dump(published, extra_graphs=compliance_part))
     answer = execute(store, Job(text, base_iri=BASE_IRI, solutions_format=solutions, graph_format=graph))
     if answer.status != 200:
         raise QueryFailed(answer.body.decode("utf-8").strip())

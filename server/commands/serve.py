@@ -73,6 +73,7 @@ def _secure_channel():
 def cmd_serve(args) -> int:
     from server.app import create_app
     from server.commands import build_if_needed
+    from server.compliance.publication import compliance_part
     from server.datafile import DataFileError
     from server.graph.build import BuildFailed
     from server.graph.on_demand import ensure_dump
@@ -84,7 +85,7 @@ def cmd_serve(args) -> int:
     published, allowed = app.config["PUBLISHED_DIR"], bool(app.config.get("BUILD_IF_MISSING", True))
     try:
         build_if_needed(published, allowed)
-        ensure_dump(published, allowed)
+        ensure_dump(published, allowed, compliance_part)
     except (GraphNotBuilt, BuildFailed, DataFileError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)  # one line, naming the file (DumpInvalid messages start with it)
         return 2

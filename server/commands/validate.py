@@ -56,6 +56,7 @@ def register(sub) -> None:
 def cmd_validate(args) -> int:
     from server.compliance.evaluate import NothingToCheck
     from server.compliance.graphs import PublishedGraphMissing, published_matrix, validate_files
+    from server.compliance.publication import compliance_part
     from server.compliance.render import render
     from server.datafile import DataFileError
     from server.graph.build import BuildFailed
@@ -72,7 +73,7 @@ def cmd_validate(args) -> int:
             published, build_if_missing = _published()
             if args.published:
                 published = args.published
-            ensure_dump(published, build_if_missing)  # as `serve` does: build first when allowed
+            ensure_dump(published, build_if_missing, compliance_part)  # as `serve` does: build first when allowed
             matrix = published_matrix(published)
         if args.city:
             if not any(row.code == args.city for row in matrix.rows):

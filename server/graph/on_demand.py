@@ -40,25 +40,27 @@ def _in_request() -> bool:
     return bool(flask is not None and flask.has_request_context())
 
 
-def ensure_dump(published_dir, build_if_missing: bool = True) -> Path:
+def ensure_dump(published_dir, build_if_missing: bool = True, extra_graphs=None) -> Path:
     """The verified dump's path, building the graph first when it is missing or older than its inputs and that
-    is allowed (an edited data file must not be answered from yesterday's graph)."""
+    is allowed (an edited data file must not be answered from yesterday's graph). `extra_graphs` goes to the
+    build (server.graph.build.build): what starts things hands it the compliance graph, which the build cannot
+    import."""
     dump = verified_dump(published_dir)
     if dump is not None and not (build_if_missing and is_stale(dump.path)):
         return dump.path
     if not build_if_missing:
         raise GraphNotBuilt(f"{dump_path(published_dir)} does not exist: run `fukushi-kg build` first")
     if _in_request():
-        builder = background_build(published_dir)
+        builder = background_build(published_dir, extra_graphs)
         if dump is not None:
             return dump.path
         error = f" (the last attempt failed: {builder.error})" if builder.error else ""
         raise GraphBeingBuilt(f"the graph is being built{error}; try again shortly")
-    build_once(published_dir)
+    build_once(published_dir, extra_graphs)
     return dump_path(published_dir)
 
 
-def build_once(published_dir) -> None:
+def build_once(published_dir, extra_graphs=None) -> None:
     """Build under the folder's build lock; a build that finished while we waited for the lock is kept."""
     with build_lock(Path(published_dir)):
         try:
@@ -66,12 +68,13 @@ def build_once(published_dir) -> None:
         except DumpInvalid:
             dump = None
         if dump is None or is_stale(dump.path):
-            building.build(Path(published_dir))
+            building.build(Path(published_dir), extra_graphs=extra_graphs)
 
 
 class _Builder:
-    def __init__(self, published_dir: Path):
+    def __init__(self, published_dir: Path, extra_graphs=None):
         self.published_dir = published_dir
+        self.extra_graphs = extra_graphs
         self.thread: threading.Thread | None = None
         self.error: str | None = None
         self.inputs: float | None = None  # latest_input_change() when the last build started
@@ -91,7 +94,7 @@ class _Builder:
 
     def _run(self) -> None:
         try:
-            build_once(self.published_dir)
+            build_once(self.published_dir, self.extra_graphs)
             self.error = None
         except Exception as exc:  # kept for the next 503 and logged: the server goes on with what it has
             self.error = f"{type(exc).__name__}: {exc}"
@@ -102,14 +105,16 @@ _BUILDERS: dict[str, _Builder] = {}
 _BUILDERS_LOCK = threading.Lock()
 
 
-def background_build(published_dir) -> _Builder:
+def background_build(published_dir, extra_graphs=None) -> _Builder:
     """Start (or join) this process's builder for `published_dir`."""
     key = os.path.realpath(Path(published_dir).parent) + os.sep + Path(published_dir).name
     with _BUILDERS_LOCK:
-        builder = _BUILDERS.setdefault(key, _Builder(Path(published_dir)))
+        builder = _BUILDERS.setdefault(key, _Builder(Path(published_dir), extra_graphs))
         return builder.start()
 
 
-def for_app(app):
+def for_app(app, extra_graphs=None):
     """The app's way to a verified dump (server.config.dump_source): building when its BUILD_IF_MISSING allows."""
-    return lambda published_dir: ensure_dump(published_dir, bool(app.config.get("BUILD_IF_MISSING", True)))
+    return lambda published_dir: ensure_dump(
+        published_dir, bool(app.config.get("BUILD_IF_MISSING", True)), extra_graphs
+    )

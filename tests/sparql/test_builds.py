@@ -23,7 +23,7 @@ COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 def builds(monkeypatch):
     calls = []
 
-    def stand_in(target, reasoner="owlrl"):
+    def stand_in(target, reasoner="owlrl", extra_graphs=None):
         calls.append(threading.current_thread().name)
         time.sleep(1.0)
         publish_tiny(target, 3)
