@@ -100,12 +100,14 @@ def compliance_part(lines: list[str], folder: Path):
     PROV. Handed to server.graph.build.build by the commands that build (the build never imports this package:
     it stays below it). Computed once per content and kept in `folder` beside the parts."""
     from server import __version__
-    from server.compliance.evaluate import evaluate
+    from server.compliance.evaluate import NothingToCheck, evaluate
     from server.compliance.graphs import graph_from_ntriples
     from server.graph.canonical import canonical_ntriples
     from server.graph.parts import PartResult, write_formats
     from server.paths import DATA_DIR
 
+    if not (DATA_DIR / "legislation.ttl").exists():
+        return {}  # a home without the law data (a synthetic one) has no requirements to check against
     root = DATA_DIR.parent
     digest = hashlib.sha256(__version__.encode())
     for line in lines:
@@ -121,7 +123,10 @@ def compliance_part(lines: list[str], folder: Path):
         sums = {fmt: hashlib.sha256(path.read_bytes()).hexdigest() for fmt, path in files.items()}
         return {GRAPH_KEY: PartResult(GRAPH_KEY, stem, files, sums, body.count(b"\n"), cached=True)}
     graph = graph_from_ntriples("\n".join(lines).encode("utf-8"))
-    matrix = evaluate(graph, "build")
+    try:
+        matrix = evaluate(graph, "build")
+    except NothingToCheck:
+        return {}  # no plan document: no matrix to publish
     published = cccev_graph(matrix)
     # Only what the build's graphs do not hold already (the provisions' labels and types are in the shared
     # graph): each triple of the publication lives in one named graph, and the whole is their union.
