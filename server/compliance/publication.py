@@ -9,6 +9,7 @@ cccev:Criterion (cccev:hasRequirement); each quoted passage is a cccev:Evidence 
 """
 
 import hashlib
+import os
 from pathlib import Path
 
 import rdflib
@@ -26,7 +27,7 @@ _INPUTS = (
     ("data/compliance", "*"),
     ("data/sources", "*.txt"),
 )
-GRAPH_KEY = "compliance"  # published as the named graph …/graph/compliance
+_CODE = Path(__file__).parent  # the reading itself: a changed rule must not be answered from the cache
 
 CCCEV = rdflib.Namespace("http://data.europa.eu/m8g/")
 ID_NS = "https://w3id.org/fukushi-kg/id/"
@@ -95,19 +96,18 @@ def _space(row) -> str:
 
 
 def compliance_part(lines: list[str], folder: Path):
-    """The compliance matrix of the graph `lines` (the build's merged N-Triples) as one more named graph of the
-    publication: CCCEV requirements, criteria and evidence, each cell's verdict and the reviewers' judgements in
-    PROV. Handed to server.graph.build.build by the commands that build (the build never imports this package:
-    it stays below it). Computed once per content and kept in `folder` beside the parts."""
+    """The compliance matrix of the graph `lines` (the build's merged N-Triples) as sorted N-Triples lines for
+    the publication's shared graph: CCCEV requirements, criteria and evidence, each cell's verdict and the
+    reviewers' judgements in PROV. Handed to server.graph.build.build by what starts a build (the build never
+    imports this package: it stays below it). Computed once per content and kept in `folder` beside the parts."""
     from server import __version__
     from server.compliance.evaluate import NothingToCheck, evaluate
     from server.compliance.graphs import graph_from_ntriples
     from server.graph.canonical import canonical_ntriples
-    from server.graph.parts import PartResult, write_formats
     from server.paths import DATA_DIR
 
     if not (DATA_DIR / "legislation.ttl").exists():
-        return {}  # a home without the law data (a synthetic one) has no requirements to check against
+        return []  # a home without the law data (a synthetic one) has no requirements to check against
     root = DATA_DIR.parent
     digest = hashlib.sha256(__version__.encode())
     for line in lines:
@@ -116,22 +116,24 @@ def compliance_part(lines: list[str], folder: Path):
         for path in sorted((root / folder_name).glob(pattern)):
             if path.is_file():
                 digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    stem = f"{GRAPH_KEY}-{digest.hexdigest()[:16]}"
-    files = {fmt: Path(folder) / f"{stem}.{fmt}" for fmt in ("nt", "nt.gz", "ttl", "jsonld")}
-    if all(path.exists() for path in files.values()):
-        body = files["nt"].read_bytes()
-        sums = {fmt: hashlib.sha256(path.read_bytes()).hexdigest() for fmt, path in files.items()}
-        return {GRAPH_KEY: PartResult(GRAPH_KEY, stem, files, sums, body.count(b"\n"), cached=True)}
+    for path in sorted(_CODE.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    stem = f"compliance-{digest.hexdigest()[:16]}"
+    cached = Path(folder) / f"{stem}.nt"
+    if cached.exists():
+        return cached.read_text(encoding="utf-8").splitlines()
     graph = graph_from_ntriples("\n".join(lines).encode("utf-8"))
     try:
         matrix = evaluate(graph, "build")
     except NothingToCheck:
-        return {}  # no plan document: no matrix to publish
+        return []  # no plan document: no matrix to publish
     published = cccev_graph(matrix)
     # Only what the build's graphs do not hold already (the provisions' labels and types are in the shared
     # graph): each triple of the publication lives in one named graph, and the whole is their union.
     have = set(lines)
     out = [line for line in canonical_ntriples(published).decode("utf-8").splitlines() if line not in have]
-    prefixes = {prefix: str(ns) for prefix, ns in published.namespaces() if prefix in ("cccev", "eli", "fks", "prov")}
-    files, sums = write_formats(out, Path(folder), stem, prefixes)
-    return {GRAPH_KEY: PartResult(GRAPH_KEY, stem, files, sums, len(out))}
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    scratch = Path(folder) / f".{stem}.nt.{os.getpid()}"
+    scratch.write_text("".join(line + "\n" for line in out), encoding="utf-8")
+    os.replace(scratch, cached)
+    return out

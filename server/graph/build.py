@@ -134,12 +134,7 @@ def build(
     try:
         graphs = parts.graphs()
         if extra_graphs is not None:
-            progress.start("compliance")
-            graphs.update(extra_graphs(parts.merged_lines(), parts.folder or cache_dir))
-            progress.done(
-                "compliance",
-                ", ".join(f"graph {k}: {g.triples:,} triples" for k, g in graphs.items() if k not in parts.graphs()),
-            )
+            graphs["shared"] = _with_extra(parts, extra_graphs(parts.merged_lines(), parts.folder or cache_dir))
         info = publish_graphs(graphs, target, info, parts.prefixes)
     finally:
         remove_scratch(parts)
@@ -148,3 +143,17 @@ def build(
     summary = f"{info['triples']:,} triples, {len(info['files'])} files and {graphs} named graphs published in {target}"
     progress.done("dumps", summary)
     return BuildReport(parts.asserted, info["triples"], info["files"], timings, parts.warnings, target, parts.rebuilt)
+
+
+def _with_extra(parts, extra: list[str]):
+    """The shared graph with the `extra` lines added (a new file set; the cached base is left as it was)."""
+    from server.graph.parts import PartResult, write_formats
+
+    if not extra:
+        return parts.base
+    lines = sorted(set(parts.base.lines) | set(extra))
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+    folder = parts.folder or Path(parts.base.files["nt"]).parent
+    files, sums = write_formats(lines, folder, f"shared-{digest}", parts.prefixes)
+    base = parts.base
+    return PartResult("shared", base.digest, files, sums, len(lines), base.violations, base.warnings)
