@@ -288,6 +288,14 @@ class Parser(TableRows):
         """A numbered heading that names a document section or announces a level rather than being an element."""
         if self.mode == "list" and self.announced and dashed:
             return False
+        if (
+            style == "num"
+            and self.mode == "list"
+            and level_class(self.announced or "") in ("BasicGoal", "PriorityInitiative")
+            and not any(w in norm(title) for w in OUTSIDE + INSIDE)
+            and not level_class(norm(title))
+        ):
+            return False  # 「基本目標と主な取組」 then 「1 支え合いの輪を広げる」: the goals it announced
         t = norm(title)
         if style == "num" and not dashed and (not self._in_goal() or level_class(t) or any(w in t for w in INSIDE)):
             return True  # "1 計画策定の趣旨": a numbered section of the document
@@ -555,6 +563,11 @@ class Parser(TableRows):
         if style == "goal":
             self._goal(line, number, rest)
             return
+        if (style or "").startswith("level:") and not self.inside and not self.top and self.mode != "philosophy":
+            # 「推進項目1 …」「施策1 …」 before any goal: a level word with a number is never a section of the
+            # document, so the tree opens at it (a plan whose top level is not called 基本目標).
+            self.inside, self.mode, self.stack, self.anchor = True, None, [], None
+            self.out.decisions.append((line.number, f"「{item[:20]}」で計画の体系が始まるとした（基本目標なし）"))
         if not self.inside or self.mode in ("prose", "philosophy"):
             if self.mode == "philosophy" and style is None:
                 self._philosophy_text(line, item)
@@ -564,7 +577,7 @@ class Parser(TableRows):
             return
         heading = next((el for _, el in reversed(self.stack) if not el.style.startswith("bullet")), None)
         listed = (
-            style in ("bullet・", "bullet•")
+            style in ("bullet・", "bullet•", "bullet○", "bullet●", "bullet◎", "bullet◆")
             and self.mode is None
             and heading is not None
             and heading.parent is not None  # under a goal itself, sentences describe the goal

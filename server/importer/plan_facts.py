@@ -13,6 +13,9 @@ EMBODIED = (
     ("msp", "MultilayeredSupportPlan", re.compile(r"重層的支援体制整備事業[^\s、。]{0,2}計画")),
     ("cwap", "CommunityWelfareActivityPlan", re.compile(r"地域福祉活動計画")),
 )
+# A 社協's activity plan (or a stand-alone 再犯・成年後見 plan) made 一体的に with the municipality's
+# 地域福祉計画 embodies that plan too; only a line that says so counts, not a mere mention.
+WELFARE_PLAN = ("cwp", "CommunityWelfarePlan", re.compile(r"地域福祉計画"))
 TITLE_END = re.compile(r"(計画|プラン)([(（【][^)）】]*[)）】])*$")  # a title line, not "計画の期間"
 SEPARATE = re.compile(r"連携|別に策定|別途策定|別に定め|個別に策定|別計画")
 TOGETHER = re.compile(
@@ -197,7 +200,10 @@ def find_embodied(out) -> None:
                 continue  # the article quoted under a plan's name does not end the list
             window = 0
             continue
-        for key, cls, pattern in EMBODIED:
+        kinds = EMBODIED
+        if together and out.kind != "CommunityWelfarePlan" and line.number not in out.title_lines:
+            kinds = (*EMBODIED, WELFARE_PLAN)
+        for key, cls, pattern in kinds:
             m = pattern.search(text)
             if m and m.start() >= len(own):
                 continue  # named on the next line: found there
