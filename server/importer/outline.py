@@ -65,7 +65,7 @@ from server.importer.numbering import (
 )
 from server.importer.plan_facts import EMBODIED, document_facts
 from server.importer.reading import Line
-from server.importer.tables import TIERS, TableRows, actor_of, spaced_heading
+from server.importer.tables import TIERS, TableRows, actor_of, spaced_heading, tab_aligned
 
 __all__ = ["Element", "Outline", "norm", "parse"]
 
@@ -476,6 +476,8 @@ class Parser(TableRows):
         el = self.last
         if el is None or el.end != self._previous_line or not self.inside or "\t" in line.text:
             return False
+        if self._index and not self._content[self._index - 1].text.strip():
+            return False  # a blank line between: a new block (「成果目標」), not the rest of the label
         t = norm(text)
         if not t or len(t) > 40 or classify(text)[0] or re.search(r"[【\[［].*[】\]］]", text):
             return False
@@ -847,6 +849,6 @@ def _tabbed(line):
 
 
 def parse(lines: list) -> Outline:
-    outline = Parser([_tabbed(line) for line in lines]).parse()
+    outline = Parser(tab_aligned([_tabbed(line) for line in lines])).parse()
     outline.lines = list(lines)  # the review shows the lines as printed
     return outline

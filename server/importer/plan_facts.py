@@ -14,7 +14,8 @@ EMBODIED = (
     ("cwap", "CommunityWelfareActivityPlan", re.compile(r"地域福祉活動計画")),
 )
 # A 社協's activity plan (or a stand-alone 再犯・成年後見 plan) made 一体的に with the municipality's
-# 地域福祉計画 embodies that plan too; only a line that says so counts, not a mere mention.
+# 地域福祉計画 embodies that plan too; only a line saying 一体的に counts (a plan that only 兼ねる another, or
+# calls itself a 第107条 plan under another name, is not made together with a second document).
 WELFARE_PLAN = ("cwp", "CommunityWelfarePlan", re.compile(r"地域福祉計画"))
 TITLE_END = re.compile(r"(計画|プラン)([(（【][^)）】]*[)）】])*$")  # a title line, not "計画の期間"
 SEPARATE = re.compile(r"連携|別に策定|別途策定|別に定め|個別に策定|別計画")
@@ -201,7 +202,7 @@ def find_embodied(out) -> None:
             window = 0
             continue
         kinds = EMBODIED
-        if together and out.kind != "CommunityWelfarePlan" and line.number not in out.title_lines:
+        if re.search(r"一体的に|一体として", text) and out.kind != "CommunityWelfarePlan":
             kinds = (*EMBODIED, WELFARE_PLAN)
         for key, cls, pattern in kinds:
             m = pattern.search(text)

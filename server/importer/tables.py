@@ -1,5 +1,6 @@
 """Tables printed in the text: rows split into cells at tabs, read by their column headings."""
 
+import dataclasses
 import re
 
 from server.importer.indicators import INDICATOR_COLUMNS, indicator_row
@@ -111,6 +112,39 @@ def spaced_heading(text: str) -> list | None:
     if roles is None or roles[0] != "level" or not {"departments", "description", "actors", "marks"} & set(roles):
         return None
     return roles
+
+
+ALIGNED_GAP = re.compile(r"(?<=\S)(?: {2,}|\u3000{2,}|[ \u3000]{3,})(?=\S)")
+LEADING_GAP = re.compile(r"^(?: {2,}|\u3000+|[ \u3000]{2,})(?=\S)")
+
+
+def aligned_cells(text: str) -> list[str] | None:
+    """A line whose cells are set apart by runs of spaces (a web page's table copied as text): its cells,
+    a leading run being an empty first cell (「同上」, the 施策 of the row above); None without two cells."""
+    if "\t" in text or not ALIGNED_GAP.search(text):
+        return None
+    lead = [""] if LEADING_GAP.match(text) else []
+    return lead + ALIGNED_GAP.split(text.strip(" \u3000"))
+
+
+def tab_aligned(lines: list) -> list:
+    """Tables laid out with runs of spaces, read as the TAB-separated rows every table rule here reads: from a
+    row of column headings the table rules know (施策  取組  評価  担当課) to the next blank line. Only lines
+    inside such a table change, so prose with wide spaces (「基本理念　　ともに…」) stays as printed."""
+    out, open_table = [], False
+    for line in lines:
+        text = line.text
+        cells = aligned_cells(text)
+        if not text.strip():
+            open_table = False
+        elif cells is not None and grid_heading(cells) is not None:
+            open_table = True
+        elif cells is None and not LEADING_GAP.match(text):
+            open_table = False
+        if open_table and cells is not None:
+            line = dataclasses.replace(line, text="\t".join(cells))
+        out.append(line)
+    return out
 
 
 class TableRows:
