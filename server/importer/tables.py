@@ -356,6 +356,8 @@ class TableRows:
         recent = getattr(self, "last_row_element", None) or self.grid_last
         if recent is not None and recent.parent is not None and line.number - recent.end <= 3:
             owner = recent.parent  # role rows right after a table belong to the 施策 of its last row
+        if self._detached_roles():
+            owner = None
         if owner is None or not text:
             self.out.decisions.append((line.number, "役割分担の表は特定の施策に属さないため要素にしなかった"))
             return
@@ -364,6 +366,20 @@ class TableRows:
         if who:
             for name in split_names(who) if "・" in who and len(who) > 8 else [who]:
                 _add_actor(el, name)
+
+    def _detached_roles(self) -> bool:
+        """Role rows under a heading of their own set off by a blank line (「みんなの役割」 after the tree): a
+        general table, not the roles of the element printed last. A heading naming the level (【役割分担】)
+        right under an element's rows keeps them its roles."""
+        content, i = getattr(self, "_content", None), getattr(self, "_index", 0)
+        if not content:
+            return False
+        while i > 0 and "\t" in content[i - 1].text and TIER_ROW.match(norm(content[i - 1].text.split("\t")[0])):
+            i -= 1  # the rows of the same table above this one
+        if i < 2 or "\t" in content[i - 1].text or content[i - 2].text.strip():
+            return False
+        heading = norm(content[i - 1].text)
+        return bool(heading) and level_class(heading) is None and not heading.startswith(("【", "[", "《"))
 
     def _row(self, line: Line, cells: list[str]):
         filled = [c for c in cells if c]
