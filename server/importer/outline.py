@@ -46,6 +46,7 @@ from server.importer.numbering import (
     INSIDE,
     LADDER,
     LEVEL_WORDS,
+    LEVELS,
     OUTSIDE,
     QUOTED,
     ROOT_WORDS,
@@ -644,6 +645,10 @@ class Parser(TableRows):
                 return cls, level_label or self.announced
         if parent is not None and parent.cls == "MeasureGroup":
             return "Measure", level_label
+        if parent is None and self.announced and level_class(self.announced) in ("BasicGoal", "PriorityInitiative"):
+            # 「基本目標と主な取組」 then 「1 支え合いの輪を広げる」: the top items are the goals it announced.
+            word = next(w for w, _ in LEVELS if w in self.announced)
+            return level_class(self.announced), level_label or word
         if parent is None:
             return "PriorityInitiative" if self.part_of else "Policy", level_label
         depth, node = 0, parent

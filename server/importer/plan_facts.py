@@ -110,6 +110,13 @@ def document_facts(out) -> None:
     find_municipality(out)
     find_period(out)
     find_embodied(out)
+    if (
+        any(e.key == "cwp" for e in out.embodied)
+        and out.municipality_name
+        and out.municipality_name not in out.creators
+    ):
+        # A 社協's plan made 一体的に with the municipality's 地域福祉計画: both made it.
+        out.creators.append(out.municipality_name)
 
 
 YEAR = r"(?:(令和|平成|R|H)\s*([0-9]+|元)|((?:19|20)[0-9]{2}))\s*(?:年度?)?\s*(?:[(][^()]{1,12}[)])?\s*(?:年度)?"
