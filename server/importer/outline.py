@@ -66,7 +66,7 @@ from server.importer.numbering import (
 )
 from server.importer.plan_facts import EMBODIED, document_facts
 from server.importer.reading import Line
-from server.importer.tables import TIERS, TableRows, actor_of, spaced_heading, tab_aligned
+from server.importer.tables import TIERS, TableRows, actor_of, regroup_cell_lines, spaced_heading, tab_aligned
 
 __all__ = ["Element", "Outline", "norm", "parse"]
 
@@ -482,8 +482,8 @@ class Parser(TableRows):
         t = norm(text)
         if not t or len(t) > 40 or classify(text)[0] or re.search(r"[【\[［].*[】\]］]", text):
             return False
-        if level_class(t) or ACTOR_HEADING.match(t) or QUOTED.fullmatch(text.strip()):
-            return False  # a level announced, a role heading, a quoted name: not the rest of a label
+        if level_class(t) or ACTOR_HEADING.match(t) or QUOTED.fullmatch(text.strip()) or INDICATOR_TITLE.fullmatch(t):
+            return False  # a level announced, a role heading, a quoted name, 「成果指標」: not the rest of a label
         heading = not is_sentence(el.label) and not is_sentence(text) and self._next_is_numbered()
         sentence = not el.label.endswith("。") and len(norm(el.label)) >= 20 and t.endswith("。")
         if not (heading or sentence):
@@ -729,6 +729,8 @@ def _descends(node, ancestor) -> bool:
     return False
 
 
+# The title of an indicator block printed right under the last item (its table follows).
+INDICATOR_TITLE = re.compile(r"[■◆●○◇□]?(?:成果指標|成果目標|数値目標|評価指標|活動の目標|めざす目標|指標)")
 DEPARTMENTS_LINE = re.compile(
     r"^[（(【]?(担当課|担当部署|所管課|担当部局|主な担当課|担当)[）)】]?\s*[:：]\s*(.+?)[)）]?$"
 )
@@ -854,6 +856,12 @@ def _tabbed(line):
 
 
 def parse(lines: list) -> Outline:
-    outline = Parser(tab_aligned([_tabbed(line) for line in lines])).parse()
+    prepared = regroup_cell_lines(tab_aligned([_tabbed(line) for line in lines]))
+    outline = Parser(prepared).parse()
     outline.lines = list(lines)  # the review shows the lines as printed
+    # A cell printed on a line of its own is used when the row that holds it is.
+    held = outline.used | {el.start for el in outline.elements}
+    outline.used.update(
+        ln.number for ln in prepared if getattr(ln, "kind", None) == "continued" and ln.joined_to in held
+    )
     return outline

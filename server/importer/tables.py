@@ -147,6 +147,46 @@ def tab_aligned(lines: list) -> list:
     return out
 
 
+def regroup_cell_lines(lines: list) -> list:
+    """A table a web page's text gives one cell per line (施策 / 取組 / 担当課 on lines of their own, then the
+    cells of each row in turn): from a run of lines that are all column headings the table rules know — one
+    of them a department, description or actor column, so a lone level word (「施策」) stays an announcement
+    — the next lines are taken that many at a time as the rows, joined by TABs on the row's first line; the
+    other lines are marked continued (their text is in that row). A blank line, a numbered heading or an
+    incomplete row ends the table."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        width = 0
+        while i + width < len(out) and out[i + width].kind == "text" and _heading_cell_line(out[i + width].text):
+            width += 1
+        head = [out[k].text.strip() for k in range(i, i + width)]
+        roles = grid_heading(head) if width >= 2 else None
+        if roles is None or roles[0] != "level" or not {"departments", "description", "actors"} & set(roles):
+            i += max(width, 1)
+            continue
+        out[i] = dataclasses.replace(out[i], text="\t".join(head))
+        for k in range(i + 1, i + width):
+            out[k] = dataclasses.replace(out[k], kind="continued", joined_to=out[i].number)
+        j = i + width
+        while j + width <= len(out):
+            row = out[j : j + width]
+            texts = [ln.text.strip() for ln in row]
+            if not all(texts) or any("\t" in t or classify(t)[0] for t in texts) or texts == head:
+                break
+            out[j] = dataclasses.replace(out[j], text="\t".join(texts), end=row[-1].number)
+            for k in range(j + 1, j + width):
+                out[k] = dataclasses.replace(out[k], kind="continued", joined_to=out[j].number)
+            j += width
+        i = j
+    return out
+
+
+def _heading_cell_line(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and "\t" not in t and len(t) <= 8 and " " not in t and grid_role(t) is not None
+
+
 class TableRows:
     """The table-reading half of the parser (mixed into outline.Parser)."""
 

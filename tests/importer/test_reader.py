@@ -18,7 +18,7 @@ from server.importer.numbering import classify, norm, strip_departments
 from server.importer.outline import parse
 from server.importer.plan_facts import embodied_kinds
 from server.importer.reading import Line, read_document, text_lines
-from server.importer.tables import aligned_cells
+from server.importer.tables import aligned_cells, regroup_cell_lines
 
 READER = Path(__file__).parent / "fixtures" / "reader"
 # Written without reading the reader's code, to measure it on layouts it was not shaped on (issue 18); kept
@@ -536,3 +536,42 @@ def test_a_welfare_plan_made_together_is_typed_as_one_in_the_draft(tmp_path):
     main(["import", str(src), "--municipality", "409871", "--municipality-name", "ほしの市", "--out", str(out)])
     g = rdflib.Graph().parse(out)
     assert set(g.subjects(rdflib.RDF.type, FK.CommunityWelfarePlan)) and not set(g.subjects(rdflib.RDF.type, FK.Plan))
+
+
+def test_an_indicator_title_right_under_an_item_is_not_the_rest_of_its_label():
+    text = (
+        "第3期テスト市地域福祉計画\n基本目標1 地域の支え合い\n1-1 居場所\n1-1-1 サロン支援\n成果指標\n"
+        "指標\t現状値\t目標値\nサロン数\t10か所\t20か所\n"
+    )
+    outline = parse(text_lines(text))
+    assert [e.label for e in outline.elements][-1] == "サロン支援"
+    assert [(i.label, i.baseline, i.target_value) for i in outline.indicators] == [("サロン数", 10, 20)]
+
+
+def test_a_table_printed_one_cell_per_line_is_read_by_its_column_headings():
+    text = (
+        "テスト村地域福祉計画 進捗状況\n基本目標1 つながり\n施策\n取組\n担当課\n"
+        "見守り\n訪問活動\n福祉課\n見守り\n協定の締結\n福祉課・商工課\n"
+    )
+    outline = parse(text_lines(text))
+    tree = {e.label: (e.parent.label if e.parent else None, e.departments) for e in outline.elements}
+    assert tree == {
+        "つながり": (None, []),
+        "見守り": ("つながり", []),
+        "訪問活動": ("見守り", ["福祉課"]),
+        "協定の締結": ("見守り", ["福祉課", "商工課"]),
+    }
+    assert {4, 5, 7, 8, 10, 11} <= outline.used, "the cells on lines of their own are used by their row"
+
+
+def test_lone_level_words_on_lines_of_their_own_are_not_column_headings():
+    # Without a department, description or actor column, 「施策」「取組」 announce levels: nothing is regrouped.
+    lines = text_lines("施策\n取組\n見守り\n訪問活動\n")
+    assert [(ln.text, ln.kind) for ln in regroup_cell_lines(lines)] == [(ln.text, "text") for ln in lines]
+    grouped = regroup_cell_lines(text_lines("施策\n担当課\n見守り\n福祉課\n"))
+    assert [(ln.text, ln.kind) for ln in grouped] == [
+        ("施策\t担当課", "text"),
+        ("担当課", "continued"),
+        ("見守り\t福祉課", "text"),
+        ("福祉課", "continued"),
+    ]
