@@ -405,6 +405,8 @@ class Parser(TableRows):
 
     def _plain(self, line: Line, text: str):
         t = norm(text)
+        if self.mode == "philosophy" and self.philosophy is not None and any(w in t for w in INSIDE):
+            self.mode = None  # 「施策の体系」 after the 基本理念: the next part of the plan, not more of its name
         if self.mode == "philosophy":
             self._philosophy_text(line, text)
             return

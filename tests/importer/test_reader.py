@@ -575,3 +575,12 @@ def test_lone_level_words_on_lines_of_their_own_are_not_column_headings():
         ("見守り\t福祉課", "text"),
         ("福祉課", "continued"),
     ]
+
+
+def test_the_overviews_heading_under_the_philosophy_is_not_part_of_it():
+    text = "第3次テスト村地域福祉計画\n基本理念\n「みんなで支える村」\n施策の体系\n基本目標1 つながり\n"
+    outline = parse(text_lines(text))
+    assert [(e.cls, e.label) for e in outline.elements] == [
+        ("BasicPhilosophy", "みんなで支える村"),
+        ("BasicGoal", "つながり"),
+    ]
