@@ -106,6 +106,7 @@ class Parser(TableRows):
         self.grid_last: Element | None = None
         self.grid_owner: Element | None = None
         self.indicator_level = _indicator_level(lines)
+        self.indicators_apart = False  # an indicator block of its own after the tree: it belongs to no element
 
     # ---- entry
     def parse(self) -> Outline:
@@ -164,6 +165,16 @@ class Parser(TableRows):
 
     # ---- indicators
     def _indicator(self, line: Line, text: str) -> bool:
+        after_blank = self._index > 0 and not self._content[self._index - 1].text.strip()
+        if after_blank and INDICATOR_TITLE.fullmatch(norm(text)):
+            # 「成果指標」 set off by a blank line after the last item: the figures under it are the plan's, not
+            # that item's (a reviewer attaches them where the text does not say).
+            self.indicators_apart = True
+            self.out.used.add(line.number)
+            self.out.decisions.append(
+                (line.number, "成果指標は本文から特定の要素に結び付けられないため計画全体のものとした")
+            )
+            return True
         if self.indicator_table is not None:
             row = self.indicator_table.row(line, line.text)
             if isinstance(row, Indicator):
@@ -175,6 +186,7 @@ class Parser(TableRows):
             self.indicator_table = None
         years = is_indicator_heading(line.text)
         if years is not None:
+            self.indicators_apart = self.indicators_apart or after_blank
             self.indicator_table = IndicatorTable(years)
             self.columns = self.actor_columns = None
             self.out.used.add(line.number)
@@ -194,7 +206,7 @@ class Parser(TableRows):
         """The element an indicator printed inside the tree belongs to: the level the text says indicators are
         set for (「成果目標は基本目標ごとに設定します」), else the deepest open heading that has items below it."""
         chain = [el for _, el in self.stack]
-        if not chain:
+        if not chain or self.indicators_apart:
             return None
         word = self.indicator_level
         if word:
@@ -540,6 +552,7 @@ class Parser(TableRows):
         self.columns = None
 
     def _goal(self, line: Line, number: str, rest: str):
+        self.indicators_apart = False
         self.inside, self.mode, self.announced, self.columns, self.part_of = True, None, None, None, []
         label = rest
         q = QUOTED.fullmatch(rest.strip()) or QUOTED.match(rest.strip())
@@ -601,6 +614,7 @@ class Parser(TableRows):
         self._element(line, label, number, style or "plain")
 
     def _element(self, line, label, number, style, cls=None, parent="ladder", level_label=None, push=True):
+        self.indicators_apart = False
         if parent == "ladder":
             parent = self._place(style)
         if cls is None:
@@ -732,7 +746,9 @@ def _descends(node, ancestor) -> bool:
 
 
 # The title of an indicator block printed right under the last item (its table follows).
-INDICATOR_TITLE = re.compile(r"[■◆●○◇□]?(?:成果指標|成果目標|数値目標|評価指標|活動の目標|めざす目標|指標)")
+INDICATOR_TITLE = re.compile(
+    r"[■◆●○◇□【]?(?:成果指標|成果目標|数値目標|評価指標|活動の目標|めざす目標|主な目標|指標)】?"
+)
 DEPARTMENTS_LINE = re.compile(
     r"^[（(【]?(担当課|担当部署|所管課|担当部局|主な担当課|担当)[）)】]?\s*[:：]\s*(.+?)[)）]?$"
 )

@@ -84,6 +84,8 @@ def test_indicators(read, name):
         assert (ind.baseline, ind.target_value) == (item["baseline"], item["target"]), item["label"]
         assert unicodedata.normalize("NFKC", ind.unit) == unicodedata.normalize("NFKC", item["unit"])
         assert ind.line == item["line"]
+        mine = norm(ind.element.label) if ind.element is not None else None
+        assert mine == (norm(item["element"]) if item.get("element") else None), item["label"]
         for key in ("baseline_fy", "target_fy"):
             if key in item:
                 assert getattr(ind, key) == item[key], (item["label"], key)
