@@ -66,6 +66,7 @@ class PartResult:
     asserted: int = 0  # asserted triples of the part's own that are not in the schema or the shared data
     cached: bool = False
     undecided: list[str] = field(default_factory=list)  # annotation proposals and decisions that do not match
+    summary: list = field(default_factory=list)  # the part's counts (server.graph.summary.part_records)
 
     @property
     def lines(self) -> list[str]:
@@ -225,8 +226,20 @@ def _build_part(task: dict) -> PartResult:
     part = PartResult(task["key"], task["digest"], triples=len(lines), violations=violations, warnings=warnings)
     part.asserted, part.undecided = asserted, undecided
     if not (violations or undecided):  # a failing part is rebuilt (and reported) until it is fixed
+        part.summary = _counter().records(task["key"], lines)
         part.files, part.sha256 = write_formats(lines, Path(ctx["folder"]), task["digest"], ctx["prefixes"])
     return part
+
+
+def _counter():
+    """This worker's summary counter: the base loaded once, each part counted beside it."""
+    from server.graph.summary import PartCounter
+    from server.questions.named import parse
+
+    if "counter" not in _CONTEXT:
+        questions = [parse(name, text) for name, text in _CONTEXT["questions"]]
+        _CONTEXT["counter"] = PartCounter(_CONTEXT["base_lines"], questions)
+    return _CONTEXT["counter"]
 
 
 @lru_cache(maxsize=2)
@@ -251,16 +264,26 @@ class PartCache:
         if not meta.exists() or not all(path.exists() for path in files.values()):
             return None
         record = json.loads(meta.read_text(encoding="utf-8"))
-        if set(record.get("sha256", {})) != set(FORMATS):
+        if set(record.get("sha256", {})) != set(FORMATS) or "summary" not in record:
             return None  # written by an older version of the cache
         return PartResult(
-            key, digest, files, record["sha256"], record["triples"], [], record["warnings"], record["asserted"], True
+            key,
+            digest,
+            files,
+            record["sha256"],
+            record["triples"],
+            [],
+            record["warnings"],
+            record["asserted"],
+            True,
+            summary=record["summary"],
         )
 
     def put(self, part: PartResult) -> None:
         if part.violations or part.undecided or not part.files:
             return
         record = {"sha256": part.sha256, "triples": part.triples, "warnings": part.warnings, "asserted": part.asserted}
+        record["summary"] = part.summary
         scratch = self.folder / f".{part.digest}.json.{os.getpid()}"
         scratch.write_text(json.dumps(record), encoding="utf-8")
         os.replace(scratch, self.folder / f"{part.digest}.json")  # the record last: a part is whole or absent
@@ -278,10 +301,15 @@ class PartsBuild:
     rebuilt: list[str]
     undecided: list[str]  # annotation proposals without a decision, decisions without a proposal
     folder: Path | None = None  # where the parts' files are (the cache, or a scratch folder the caller removes)
+    summary: PartResult | None = None  # the counts of every part and prefecture (server.graph.summary)
 
     def graphs(self) -> dict[str, PartResult]:
-        """Every named graph of the build, in publication order: the shared base first, then the plans."""
+        """Every named graph of the closure, in order: the shared base first, then the plans."""
         return {"shared": self.base, **{k: self.parts[k] for k in sorted(self.parts)}}
+
+    def published_graphs(self) -> dict[str, PartResult]:
+        """What publication writes: the closure's graphs, then the summary graph made from them."""
+        return self.graphs() | ({"summary": self.summary} if self.summary is not None else {})
 
     def merged_lines(self) -> list[str]:
         """The whole graph as sorted, distinct N-Triples lines (read from the parts' files; for checks and tests)."""
@@ -334,7 +362,10 @@ def build_parts(
         units[code] = []
     table, rows, undecided = _decisions(shared_inputs, units, data_dir, folder if cache_dir else None)
     annotator = b"".join(p.read_bytes() for p in _annotator_sources()) if table else b""
+    questions = _questions()
     fixed = _digest(
+        json.dumps(questions).encode(),  # a part's counts run the named questions: a changed one recounts
+        Path(__file__).with_name("summary.py").read_bytes(),
         f"{__version__}/{reasoner}".encode(),
         schema_nt.encode(),
         shapes_nt.encode(),
@@ -372,6 +403,7 @@ def build_parts(
         "reasoner": reasoner,
         "prefixes": prefixes,
         "folder": str(folder),
+        "questions": questions,
     }
     progress.start("plans")
     for i, part in enumerate(_run(tasks, workers, context), start=1):
@@ -380,6 +412,9 @@ def build_parts(
         progress.step("plans", i, len(tasks), part.key)
     failing = sum(1 for part in results.values() if part.violations)
     progress.done("plans", f"{len(tasks)} built, {len(results) - len(tasks)} from the cache, {failing} with violations")
+    summary = None
+    if not failing:
+        summary = _summary(results, folder, prefixes)
     violations = base_violations + [v for k in sorted(results) for v in results[k].violations]
     warnings = base_warnings + [w for k in sorted(results) for w in results[k].warnings]
     return PartsBuild(
@@ -393,7 +428,25 @@ def build_parts(
         rebuilt=[t["key"] for t in tasks],
         undecided=undecided + [u for k in sorted(results) for u in results[k].undecided],
         folder=None if cache_dir else folder,
+        summary=summary,
     )
+
+
+def _questions() -> list[tuple[str, str]]:
+    """(name, text) of every named question, which each part's summary counts."""
+    from server.paths import QUERIES_DIR
+
+    return [(path.stem, path.read_text(encoding="utf-8")) for path in sorted(Path(QUERIES_DIR).glob("*.rq"))]
+
+
+def _summary(results: dict[str, PartResult], folder: Path, prefixes: dict) -> PartResult:
+    """The summary graph: every part's counts merged, with each prefecture's sums (server.graph.summary)."""
+    from server.graph.summary import GRAPH_KEY, summary_lines
+
+    lines = summary_lines({key: part.summary for key, part in results.items()})
+    stem = "summary-" + _digest(*(line.encode() for line in lines))
+    files, sums = write_formats(lines, folder, stem, prefixes)
+    return PartResult(GRAPH_KEY, "", files, sums, len(lines))
 
 
 def _shared_inputs(paths: list[Path], data_dir: Path, cache: Path | None) -> tuple[dict, list[str], int]:

@@ -1,0 +1,185 @@
+"""The summary graph (`…/graph/summary`): the counts the pages and the named questions show, made at build time.
+
+Each part's worker counts what its plan holds (server.graph.parts calls `part_records` on the part's graph with
+the base beside it); the counts are kept in the part cache with the part, so an unchanged plan is not counted
+again; publication merges them (`summary_lines`) and adds each prefecture's sums.
+
+Why W3C Data Cube (qb:): every count is a qb:Observation in a qb:DataSet whose qb:DataStructureDefinition names
+its dimensions (sdmx-dimension:refArea for the municipality or prefecture, and the question, element kind,
+target group, function, plan kind or period) and its measure (fk:count), so any SPARQL client can read and sum
+them without knowing this project. VoID describes a dataset as a whole (triples, class partitions), not counts
+broken down by municipality × target group; SDMX's own cube is what qb: was made from, and its refArea
+dimension is reused here.
+
+Datasets (fk:count of …):
+- question-rows: rows each named question answers, per area and question (the paging of /query/<name> and the
+  counts by prefecture and municipality it shows read these);
+- elements: plan elements per area and kind (class; an element counts under every class it has);
+- elements-by-target-group, elements-by-function: the same, per fk:targetGroup or fk:realisesFunction;
+- plans: plans per area and kind; plans-by-period: per area, kind, first and last fiscal year (plans whose text
+  states a period).
+"""
+
+import hashlib
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from server.paths import BASE_IRI
+
+FK = BASE_IRI + "ontology#"
+QB = "http://purl.org/linked-data/cube#"
+REF_AREA = "http://purl.org/linked-data/sdmx/2009/dimension#refArea"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SUMMARY = BASE_IRI + "id/summary/"
+GRAPH_KEY = "summary"
+
+# dataset -> (its dimensions besides the area, in order; the SPARQL that counts it on one part)
+ELEMENTS = f"""
+  ?element a <{FK}PlanElement> ; <{FK}partOf> ?plan .
+  ?plan a <{FK}Plan> ; <{FK}municipality> ?area .
+  ?element a ?kind . ?kind <{RDFS}subClassOf> <{FK}PlanElement> ."""
+DATASETS = {
+    "elements": (
+        ("elementKind",),
+        f"SELECT ?area ?kind (COUNT(DISTINCT ?element) AS ?n) WHERE {{ {ELEMENTS} }} GROUP BY ?area ?kind",
+    ),
+    "elements-by-target-group": (
+        ("elementKind", "observedTargetGroup"),
+        f"SELECT ?area ?kind ?group (COUNT(DISTINCT ?element) AS ?n) WHERE {{ {ELEMENTS} "
+        f"?element <{FK}targetGroup> ?group }} GROUP BY ?area ?kind ?group",
+    ),
+    "elements-by-function": (
+        ("elementKind", "observedFunction"),
+        f"SELECT ?area ?kind ?function (COUNT(DISTINCT ?element) AS ?n) WHERE {{ {ELEMENTS} "
+        f"?element <{FK}realisesFunction> ?function }} GROUP BY ?area ?kind ?function",
+    ),
+    "plans": (
+        ("planKind",),
+        f"""SELECT ?area ?kind (COUNT(DISTINCT ?plan) AS ?n) WHERE {{
+              ?plan a ?kind ; <{FK}municipality> ?area . ?kind <{RDFS}subClassOf> <{FK}Plan> .
+              FILTER(?kind != <{FK}Plan>) }} GROUP BY ?area ?kind""",
+    ),
+    "plans-by-period": (
+        ("planKind", "periodStart", "periodEnd"),
+        f"""SELECT ?area ?kind ?start ?end (COUNT(DISTINCT ?plan) AS ?n) WHERE {{
+              ?plan a ?kind ; <{FK}municipality> ?area ; <{FK}period> ?period .
+              ?period <{FK}startFiscalYear> ?start ; <{FK}endFiscalYear> ?end .
+              ?kind <{RDFS}subClassOf> <{FK}Plan> . FILTER(?kind != <{FK}Plan>) }} GROUP BY ?area ?kind ?start ?end""",
+    ),
+}
+QUESTION_ROWS = "question-rows"
+DIMENSIONS = {QUESTION_ROWS: ("question",), **{name: dims for name, (dims, _) in DATASETS.items()}}
+_COLUMNS = {"elementKind": "kind", "planKind": "kind", "observedTargetGroup": "group", "observedFunction": "function"}
+_COLUMNS |= {"periodStart": "start", "periodEnd": "end"}
+
+
+def _value(term) -> str | int:
+    """A dimension value as the records keep it: an IRI as text, an integer as int."""
+    if isinstance(term, ox.Literal):
+        return int(term.value) if term.datatype.value.endswith("#integer") else term.value
+    return term.value
+
+
+def part_records(store: ox.Store, graph: ox.NamedNode, questions) -> list[list]:
+    """The counts of one part, whose triples are in `graph` of `store` beside the base in the default graph:
+    [dataset, area IRI, prefecture IRI or "", [dimension values], count] for each non-zero count.
+
+    A question's rows are counted by running its query as shipped (parameters open) on the part and the base
+    and grouping by ?city; the test compares each count with the live query restricted to that municipality."""
+
+    def select(sparql):
+        return store.query(sparql, use_default_graph_as_union=True)
+
+    prefecture = {
+        r["m"].value: r["p"].value
+        for r in select(f"SELECT ?m ?p WHERE {{ ?m a <{FK}Municipality> ; <{FK}prefecture> ?p }}")
+    }
+    records = []
+    for q in questions:
+        per_city: dict[str, int] = defaultdict(int)
+        for solution in select(q.text):
+            city = solution["city"]
+            if city is not None:
+                per_city[city.value] += 1
+        records += [[QUESTION_ROWS, city, prefecture.get(city, ""), [q.name], n] for city, n in per_city.items()]
+    for name, (dims, sparql) in DATASETS.items():
+        for s in select(sparql):
+            area = s["area"].value
+            values = [_value(s[_COLUMNS[d]]) for d in dims]
+            records.append([name, area, prefecture.get(area, ""), values, int(s["n"].value)])
+    return sorted(records, key=repr)
+
+
+def _obs_iri(dataset: str, area: str, values: list) -> str:
+    key = "\x1f".join([area, *map(str, values)]).encode("utf-8")
+    return f"{SUMMARY}{dataset}/{hashlib.sha256(key).hexdigest()[:20]}"
+
+
+def _term(dimension: str, value) -> ox.NamedNode | ox.Literal:
+    if isinstance(value, int):
+        return ox.Literal(value)
+    if dimension == "question":
+        return ox.Literal(value)
+    return ox.NamedNode(value)
+
+
+def summary_lines(records_by_part: dict[str, list]) -> list[str]:
+    """The summary graph as sorted N-Triples lines: the datasets and their structure, every part's observations
+    and each prefecture's sums (refArea the prefecture)."""
+    totals: dict[tuple, int] = defaultdict(int)
+    observations = []
+    for key in sorted(records_by_part):
+        for dataset, area, prefecture, values, n in records_by_part[key]:
+            observations.append((dataset, area, values, n))
+            if prefecture:
+                totals[(dataset, prefecture, tuple(values))] += n
+    observations += [(dataset, pref, list(values), n) for (dataset, pref, values), n in totals.items()]
+    triples = []
+
+    def add(s, p, o):
+        triples.append(f"{s} {p} {o} .")
+
+    a, qb = ox.NamedNode(RDF_TYPE), lambda local: ox.NamedNode(QB + local)
+    for dataset, dims in DIMENSIONS.items():
+        ds = ox.NamedNode(SUMMARY + dataset)
+        dsd = ox.NamedNode(f"{SUMMARY}{dataset}/structure")
+        add(ds, a, qb("DataSet"))
+        add(ds, qb("structure"), dsd)
+        add(ds, ox.NamedNode(RDFS + "label"), ox.Literal(f"集計: {dataset}", language="ja"))
+        add(ds, ox.NamedNode(RDFS + "label"), ox.Literal(f"summary: {dataset}", language="en"))
+        add(dsd, a, qb("DataStructureDefinition"))
+        for kind, prop in [("dimension", REF_AREA), *[("dimension", FK + d) for d in dims], ("measure", FK + "count")]:
+            component = ox.NamedNode(f"{SUMMARY}{dataset}/structure/{prop.rsplit('#', 1)[-1]}")
+            add(dsd, qb("component"), component)
+            add(component, qb(kind), ox.NamedNode(prop))
+    for dataset, area, values, n in observations:
+        obs = ox.NamedNode(_obs_iri(dataset, area, values))
+        add(obs, a, qb("Observation"))
+        add(obs, qb("dataSet"), ox.NamedNode(SUMMARY + dataset))
+        add(obs, ox.NamedNode(REF_AREA), ox.NamedNode(area))
+        for dimension, value in zip(DIMENSIONS[dataset], values, strict=True):
+            add(obs, ox.NamedNode(FK + dimension), _term(dimension, value))
+        add(obs, ox.NamedNode(FK + "count"), ox.Literal(n))
+    return sorted(set(triples))
+
+
+class PartCounter:
+    """Per worker process: the base loaded once into an in-memory store; each part added, counted, removed."""
+
+    def __init__(self, base_lines, questions):
+        self.store = ox.Store()
+        body = "".join(line + "\n" for line in base_lines).encode("utf-8")
+        self.store.bulk_load(input=body, format=ox.RdfFormat.N_TRIPLES)
+        self.questions = questions
+
+    def records(self, key: str, lines: list[str]) -> list[list]:
+        graph = ox.NamedNode(f"{SUMMARY}part/{key}")
+        self.store.load(
+            input="".join(line + "\n" for line in lines).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES, to_graph=graph
+        )
+        try:
+            return part_records(self.store, graph, self.questions)
+        finally:
+            self.store.remove_graph(graph)
