@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from server.questions.parameters import _masked, with_cities
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50  # as search pages: at national scale a sparse question's page spans many municipalities
 _ORDER_BY_CITY = re.compile(r"\bORDER\s+BY\s+\?city\b", re.IGNORECASE)
 _OWN_SLICE = re.compile(r"\b(LIMIT|OFFSET)\s+\d+\s*$", re.IGNORECASE)
 

@@ -89,12 +89,12 @@ def test_parameters_are_form_fields_kept_in_the_url(client):
     html = client.get("/query/measures?prefecture=35").text
     assert '<option value="35" selected>山口県</option>' in html
     assert '<select name="target-group">' in html and '<select name="function">' in html
-    # 美祢市's 208 measures give 230 rows (test_competency_queries); 100 a page
-    assert "230 行中 1–100 行目" in html
+    # 美祢市's 208 measures give 230 rows (test_competency_queries); 50 a page
+    assert "230 行中 1–50 行目" in html
     assert 'href="/query/measures?page=2&amp;prefecture=35"' in html
     rows = table_of(html, "result")[1:]
-    assert len(rows) == 100 and {r[0] for r in rows} == {"352136"}
-    last = table_of(client.get("/query/measures?prefecture=35&page=3").text, "result")[1:]
+    assert len(rows) == 50 and {r[0] for r in rows} == {"352136"}
+    last = table_of(client.get("/query/measures?prefecture=35&page=5").text, "result")[1:]
     assert len(last) == 30
 
 
@@ -119,4 +119,4 @@ def test_the_page_query_is_offered_as_sparql(client):
     resp = client.get("/query/plans?municipality=352136&format=sparql")
     assert resp.mimetype == "application/sparql-query"
     assert "VALUES ?city { <https://w3id.org/fukushi-kg/id/municipality/352136> }" in resp.text
-    assert resp.text.rstrip().endswith("LIMIT 100 OFFSET 0")
+    assert resp.text.rstrip().endswith("LIMIT 50 OFFSET 0")
