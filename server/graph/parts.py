@@ -67,6 +67,9 @@ class PartResult:
     cached: bool = False
     undecided: list[str] = field(default_factory=list)  # annotation proposals and decisions that do not match
     summary: list = field(default_factory=list)  # the part's counts (server.graph.summary.part_records)
+    summary_files: dict = field(default_factory=dict)  # format -> the counts as observations, in the part cache
+    summary_sha256: dict = field(default_factory=dict)
+    summary_triples: int = 0
 
     @property
     def lines(self) -> list[str]:
@@ -226,7 +229,13 @@ def _build_part(task: dict) -> PartResult:
     part = PartResult(task["key"], task["digest"], triples=len(lines), violations=violations, warnings=warnings)
     part.asserted, part.undecided = asserted, undecided
     if not (violations or undecided):  # a failing part is rebuilt (and reported) until it is fixed
+        from server.graph.summary import observation_lines
+
         part.summary = _counter().records(task["key"], lines)
+        observations = observation_lines(part.summary)
+        folder, stem = Path(ctx["folder"]), task["digest"] + "-summary"
+        part.summary_files, part.summary_sha256 = write_formats(observations, folder, stem, ctx["prefixes"])
+        part.summary_triples = len(observations)
         part.files, part.sha256 = write_formats(lines, Path(ctx["folder"]), task["digest"], ctx["prefixes"])
     return part
 
@@ -261,10 +270,11 @@ class PartCache:
     def get(self, key: str, digest: str) -> PartResult | None:
         meta = self.folder / f"{digest}.json"
         files = {fmt: self.folder / f"{digest}.{fmt}" for fmt in FORMATS}
-        if not meta.exists() or not all(path.exists() for path in files.values()):
+        summary_files = {fmt: self.folder / f"{digest}-summary.{fmt}" for fmt in FORMATS}
+        if not meta.exists() or not all(path.exists() for path in [*files.values(), *summary_files.values()]):
             return None
         record = json.loads(meta.read_text(encoding="utf-8"))
-        if set(record.get("sha256", {})) != set(FORMATS) or "summary" not in record:
+        if set(record.get("sha256", {})) != set(FORMATS) or "summary_sha256" not in record:
             return None  # written by an older version of the cache
         return PartResult(
             key,
@@ -277,13 +287,16 @@ class PartCache:
             record["asserted"],
             True,
             summary=record["summary"],
+            summary_files=summary_files,
+            summary_sha256=record["summary_sha256"],
+            summary_triples=record["summary_triples"],
         )
 
     def put(self, part: PartResult) -> None:
         if part.violations or part.undecided or not part.files:
             return
         record = {"sha256": part.sha256, "triples": part.triples, "warnings": part.warnings, "asserted": part.asserted}
-        record["summary"] = part.summary
+        record.update(summary=part.summary, summary_sha256=part.summary_sha256, summary_triples=part.summary_triples)
         scratch = self.folder / f".{part.digest}.json.{os.getpid()}"
         scratch.write_text(json.dumps(record), encoding="utf-8")
         os.replace(scratch, self.folder / f"{part.digest}.json")  # the record last: a part is whole or absent
@@ -440,13 +453,38 @@ def _questions() -> list[tuple[str, str]]:
 
 
 def _summary(results: dict[str, PartResult], folder: Path, prefixes: dict) -> PartResult:
-    """The summary graph: every part's counts merged, with each prefecture's sums (server.graph.summary)."""
-    from server.graph.summary import GRAPH_KEY, summary_lines
+    """The summary graph: the datasets' structure and each prefecture's sums (written here), then every part's
+    observations as its worker wrote them, laid end to end like the whole dumps (server.graph.dumps). A file
+    already in the cache under the same inputs is used as it is."""
+    from server.graph.dumps import _concatenate
+    from server.graph.summary import GRAPH_KEY, observation_lines, prefecture_records, structure_lines
 
-    lines = summary_lines({key: part.summary for key, part in results.items()})
-    stem = "summary-" + _digest(*(line.encode() for line in lines))
-    files, sums = write_formats(lines, folder, stem, prefixes)
-    return PartResult(GRAPH_KEY, "", files, sums, len(lines))
+    records = {key: part.summary for key, part in results.items()}
+    head = structure_lines() + observation_lines(prefecture_records(records))
+    head_files, head_sums = write_formats(
+        head, folder, "summary-head-" + _digest(*(x.encode() for x in head)), prefixes
+    )
+    keys = sorted(results)
+    stem = "summary-" + _digest(head_sums["nt"].encode(), *(results[k].summary_sha256["nt"].encode() for k in keys))
+    files, sums = {}, {}
+    for fmt in FORMATS:
+        path = folder / f"{stem}.{fmt}"
+        sums_file = folder / f"{stem}.{fmt}.sha256"
+        if not (path.exists() and sums_file.exists()):
+            scratch = folder / f".{stem}.{fmt}.{os.getpid()}"
+            _, digest = _concatenate([head_files[fmt], *(results[k].summary_files[fmt] for k in keys)], scratch, fmt)
+            os.chmod(scratch, 0o444)
+            os.replace(scratch, path)
+            scratch.with_suffix(".sha256").write_text(digest, encoding="utf-8")
+            os.replace(scratch.with_suffix(".sha256"), sums_file)  # the checksum last: a file is whole or absent
+        files[fmt], sums[fmt] = path, sums_file.read_text(encoding="utf-8")
+    # Earlier summaries are not needed again (a version that published one holds it by a hard link).
+    keep = {f.name for f in [*files.values(), *head_files.values()]} | {f"{stem}.{fmt}.sha256" for fmt in FORMATS}
+    for old in folder.glob("summary-*"):
+        if old.name not in keep:
+            old.unlink(missing_ok=True)
+    triples = len(head) + sum(results[k].summary_triples for k in keys)
+    return PartResult(GRAPH_KEY, "", files, sums, triples)
 
 
 def _shared_inputs(paths: list[Path], data_dir: Path, cache: Path | None) -> tuple[dict, list[str], int]:

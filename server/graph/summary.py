@@ -1,8 +1,10 @@
 """The summary graph (`…/graph/summary`): the counts the pages and the named questions show, made at build time.
 
 Each part's worker counts what its plan holds (server.graph.parts calls `part_records` on the part's graph with
-the base beside it); the counts are kept in the part cache with the part, so an unchanged plan is not counted
-again; publication merges them (`summary_lines`) and adds each prefecture's sums.
+the base beside it) and writes them as observations in every published format into the part cache, beside the
+part's own files; the summary graph is those files laid end to end after a small one with the datasets'
+structure and each prefecture's sums. So a rebuild after one plan changed counts that plan again and sums
+the prefectures, but does not write the country's observations anew.
 
 Why W3C Data Cube (qb:): every count is a qb:Observation in a qb:DataSet whose qb:DataStructureDefinition names
 its dimensions (sdmx-dimension:refArea for the municipality or prefecture, and the question, element kind,
@@ -125,44 +127,52 @@ def _term(dimension: str, value) -> ox.NamedNode | ox.Literal:
     return ox.NamedNode(value)
 
 
-def summary_lines(records_by_part: dict[str, list]) -> list[str]:
-    """The summary graph as sorted N-Triples lines: the datasets and their structure, every part's observations
-    and each prefecture's sums (refArea the prefecture)."""
+def prefecture_records(records_by_part: dict[str, list]) -> list[list]:
+    """Each prefecture's sums of its municipalities' counts, as records with the prefecture as the area."""
     totals: dict[tuple, int] = defaultdict(int)
-    observations = []
-    for key in sorted(records_by_part):
-        for dataset, area, prefecture, values, n in records_by_part[key]:
-            observations.append((dataset, area, values, n))
+    for records in records_by_part.values():
+        for dataset, _, prefecture, values, n in records:
             if prefecture:
                 totals[(dataset, prefecture, tuple(values))] += n
-    observations += [(dataset, pref, list(values), n) for (dataset, pref, values), n in totals.items()]
+    return [[dataset, pref, "", list(values), n] for (dataset, pref, values), n in sorted(totals.items(), key=repr)]
+
+
+def structure_lines() -> list[str]:
+    """The datasets and their structure definitions, as sorted N-Triples lines."""
     triples = []
-
-    def add(s, p, o):
-        triples.append(f"{s} {p} {o} .")
-
     a, qb = ox.NamedNode(RDF_TYPE), lambda local: ox.NamedNode(QB + local)
     for dataset, dims in DIMENSIONS.items():
         ds = ox.NamedNode(SUMMARY + dataset)
         dsd = ox.NamedNode(f"{SUMMARY}{dataset}/structure")
-        add(ds, a, qb("DataSet"))
-        add(ds, qb("structure"), dsd)
-        add(ds, ox.NamedNode(RDFS + "label"), ox.Literal(f"集計: {dataset}", language="ja"))
-        add(ds, ox.NamedNode(RDFS + "label"), ox.Literal(f"summary: {dataset}", language="en"))
-        add(dsd, a, qb("DataStructureDefinition"))
+        triples += [
+            (ds, a, qb("DataSet")),
+            (ds, qb("structure"), dsd),
+            (ds, ox.NamedNode(RDFS + "label"), ox.Literal(f"集計: {dataset}", language="ja")),
+            (ds, ox.NamedNode(RDFS + "label"), ox.Literal(f"summary: {dataset}", language="en")),
+            (dsd, a, qb("DataStructureDefinition")),
+        ]
         for kind, prop in [("dimension", REF_AREA), *[("dimension", FK + d) for d in dims], ("measure", FK + "count")]:
             component = ox.NamedNode(f"{SUMMARY}{dataset}/structure/{prop.rsplit('#', 1)[-1]}")
-            add(dsd, qb("component"), component)
-            add(component, qb(kind), ox.NamedNode(prop))
-    for dataset, area, values, n in observations:
+            triples += [(dsd, qb("component"), component), (component, qb(kind), ox.NamedNode(prop))]
+    return sorted({f"{s} {p} {o} ." for s, p, o in triples})
+
+
+def observation_lines(records: list[list]) -> list[str]:
+    """Records as qb:Observation triples (sorted N-Triples lines); each observation's IRI is made from its
+    dataset, area and values, so the lines of different parts never overlap."""
+    a, qb = ox.NamedNode(RDF_TYPE), lambda local: ox.NamedNode(QB + local)
+    lines = []
+    for dataset, area, _, values, n in records:
         obs = ox.NamedNode(_obs_iri(dataset, area, values))
-        add(obs, a, qb("Observation"))
-        add(obs, qb("dataSet"), ox.NamedNode(SUMMARY + dataset))
-        add(obs, ox.NamedNode(REF_AREA), ox.NamedNode(area))
+        lines += [
+            f"{obs} {a} {qb('Observation')} .",
+            f"{obs} {qb('dataSet')} {ox.NamedNode(SUMMARY + dataset)} .",
+            f"{obs} {ox.NamedNode(REF_AREA)} {ox.NamedNode(area)} .",
+            f"{obs} {ox.NamedNode(FK + 'count')} {ox.Literal(n)} .",
+        ]
         for dimension, value in zip(DIMENSIONS[dataset], values, strict=True):
-            add(obs, ox.NamedNode(FK + dimension), _term(dimension, value))
-        add(obs, ox.NamedNode(FK + "count"), ox.Literal(n))
-    return sorted(set(triples))
+            lines.append(f"{obs} {ox.NamedNode(FK + dimension)} {_term(dimension, value)} .")
+    return sorted(set(lines))
 
 
 class PartCounter:
