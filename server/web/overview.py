@@ -118,6 +118,18 @@ def shade(rows: list[Row], metric: str) -> list[int]:
     return limits
 
 
+def plan_totals(graph) -> list[tuple]:
+    """(plan kind's label, plans of that kind in the graph) from the summary's prefecture sums, most first."""
+    from server.web.labels import Labeller
+
+    totals: dict[str, int] = {}
+    for r in graph.select(PREFIXES + AT_PREFECTURES, dataset=graph.ns.id + "summary/plans"):
+        if "kind" in r:
+            totals[r["kind"].value] = totals.get(r["kind"].value, 0) + int(r["n"].value)
+    labeller = Labeller(graph)
+    return sorted(((labeller(kind), n) for kind, n in totals.items()), key=lambda x: (-x[1], x[0].ja))
+
+
 def reference(graph) -> list[dict]:
     from pyoxigraph import NamedNode
 

@@ -82,3 +82,16 @@ def test_bad_choices_are_400(client):
 
 def test_home_links_the_overview(client):
     assert 'href="/overview"' in client.get("/").text
+
+
+def test_home_shows_plan_totals_from_the_summary(client):
+    html = client.get("/").text
+    line = re.search(r'<p class="stat" id="plan-totals">(.*?)</p>', html, re.S).group(1)
+    # the 19 (plan, kind) rows of test_competency_queries.test_plans, counted by kind
+    assert re.findall(r"([^\s:·>]+) (\d+)", line) == [
+        ("地域福祉計画", "6"),
+        ("再犯防止推進計画", "4"),
+        ("地域福祉活動計画", "4"),
+        ("成年後見制度利用促進基本計画", "3"),
+        ("重層的支援体制整備事業実施計画", "2"),
+    ]
