@@ -3,8 +3,10 @@
 from flask import Flask
 
 from server.annotations.views import bp as annotations_bp
+from server.backend.remote import RemoteExecutor
 from server.compliance.views import bp as compliance_bp
-from server.config import DEFAULTS, from_environment
+from server.config import DEFAULTS, DUMP_SOURCE, from_environment
+from server.graph import on_demand
 from server.search import init_app as init_search
 from server.sparql import init_app as init_sparql
 from server.web import init_app as init_web
@@ -36,9 +38,12 @@ def create_app(test_config=None) -> Flask:
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY"]
     app.json.ensure_ascii = False
+    # The pages and the SPARQL workers never import the build: the app hands them how to get a dump.
+    app.extensions[DUMP_SOURCE] = on_demand.for_app(app)
 
     # Blueprints are registered here, one per concern.
-    init_sparql(app)
+    backend = app.config.get("SPARQL_BACKEND")  # an existing engine answers; the rules stay in server.sparql
+    init_sparql(app, RemoteExecutor(backend, timeout=app.config.get("QUERY_TIMEOUT", 5.0)) if backend else None)
     init_web(app)
     init_search(app)
     app.register_blueprint(compliance_bp)

@@ -7,8 +7,8 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_ERROR = 0, 1, 2
 
 
 def cmd_build(args) -> int:
+    from server.datafile import DataFileError
     from server.graph.build import BuildFailed, build
-    from server.graph.loading import DataFileError
     from server.graph.progress import Progress
     from server.paths import InputsMissing
 

@@ -4,6 +4,7 @@ import json
 import os
 
 from server.paths import BASE_IRI, PUBLISHED_DIR, QUERIES_DIR
+from server.published import existing_dump
 
 DEFAULTS = {
     "PUBLISHED_DIR": str(PUBLISHED_DIR),
@@ -45,3 +46,12 @@ def from_environment(environ=None) -> dict:
             except json.JSONDecodeError as exc:
                 raise ValueError(f"{ENV_PREFIX}{key} must be JSON (got {raw!r})") from exc
     return out
+
+
+DUMP_SOURCE = "fukushi_kg.dump_source"  # app.extensions: published folder -> verified dump path
+
+
+def dump_source(app):
+    """How the app's pages and SPARQL workers get a verified dump: what server.app handed them (building when
+    missing or stale, server.graph.on_demand), or only the version published."""
+    return app.extensions.get(DUMP_SOURCE) or existing_dump

@@ -9,11 +9,12 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from server import cli
+from server.datafile import DataFileError
 from server.graph import build as build_module
 from server.graph.build import BuildFailed, build
-from server.graph.dumps import DUMP_NAMES, read_build_info
-from server.graph.loading import DataFileError, parse_file
+from server.graph.loading import parse_file
 from server.paths import graph_input_files
+from server.published import DUMP_NAMES, read_build_info
 
 
 def _digest(folder):
@@ -122,7 +123,8 @@ def test_bundled_data_conforms_to_the_structural_shapes(published_dir):
 def test_the_store_on_disk_holds_the_dump_and_opens_read_only(published_dir):
     import pyoxigraph as ox
 
-    from server.store import graph_name, load_store
+    from server.published import graph_name
+    from server.store import load_store
 
     store = load_store(published_dir / DUMP_NAMES["nt"], memory_limit=0)  # served from disk above the limit
     count = "SELECT (COUNT(*) AS ?n) WHERE { %s }"

@@ -7,8 +7,8 @@ import pytest
 import rdflib
 
 from server.graph.build import split_inputs
-from server.graph.dumps import canonical_ntriples
-from server.graph.loading import load_files
+from server.graph.canonical import canonical_ntriples
+from server.graph.inputs import load_inputs as load_files
 from server.graph.parts import build_parts, owner, split_files
 from server.graph.rules import apply_rules, schema_from
 from server.paths import DATA_DIR, ONTOLOGY_DIR, graph_input_files

@@ -4,7 +4,7 @@ import rdflib
 
 from server.graph.build import split_inputs
 from server.graph.inference import materialise
-from server.graph.loading import load_files
+from server.graph.inputs import load_inputs as load_files
 from server.graph.rules import apply_rules, schema_from
 from server.paths import ONTOLOGY_DIR, graph_input_files
 

@@ -11,10 +11,9 @@ import pyoxigraph as ox
 import pytest
 
 from server.graph import dumps, parts
-from server.graph.dumps import DUMP_NAMES, read_build_info
 from server.graph.parts import PartResult, write_formats
 from server.paths import graph_input_files
-from server.store import STORE, graph_name
+from server.published import DUMP_NAMES, STORE, graph_name, read_build_info
 
 FORMATS = {
     "nt": ox.RdfFormat.N_TRIPLES,
@@ -107,7 +106,7 @@ def test_a_large_change_loads_the_store_afresh(tmp_path):
 
 
 def test_a_cut_store_file_is_refused_before_serving(tmp_path):
-    from server.store import DumpInvalid, verified_dump
+    from server.published import DumpInvalid, verified_dump
 
     target = tmp_path / "published"
     dumps.publish_graphs({"shared": _graph(tmp_path / "g", "shared", [_line("s", "t")])}, target, {})

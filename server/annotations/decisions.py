@@ -18,9 +18,10 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import RDF
 
+from server.annotations import annotator, lexicon
 from server.annotations.annotator import Proposal, element_texts, propose_elements
 from server.annotations.lexicon import FK, SCHEME_PROPERTY, Lexicon, load_lexicon
-from server.graph.loading import DataFileError
+from server.datafile import DataFileError
 from server.paths import BASE_IRI, DECISIONS_FILE, ONTOLOGY_NS
 
 COLUMNS = ("element", "property", "concept", "verdict", "via", "evidence", "reason")
@@ -202,3 +203,8 @@ def check(
                     f"annotations of lexicon concepts are recorded in {path.name}"
                 )
     return problems
+
+
+def annotator_sources() -> list[Path]:
+    """The annotator's own code: a change to it re-runs the check (and rebuilds every part)."""
+    return [Path(annotator.__file__), Path(__file__), Path(lexicon.__file__)]

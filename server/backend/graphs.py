@@ -1,6 +1,6 @@
 """The named graphs a build publishes: one per plan part (`graph/<code>`) and the shared rest (`graph/shared`).
 
-The build writes each as `published/graphs/<key>.nt` (server.graph.dumps.GRAPHS), with its triple count and
+The build writes each as `published/graphs/<key>.nt` (server.published.GRAPHS), with its triple count and
 checksum in build-info.json; this module names them and reads them back under the operator's base IRI.
 """
 
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from server.graph.dumps import GRAPHS, read_build_info
 from server.paths import BASE_IRI
+from server.published import GRAPHS, read_build_info
 from server.rebase import normalise_base, rebase_iri, rebase_quads
 
 SHARED = "shared"

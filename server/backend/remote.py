@@ -4,7 +4,7 @@ The front keeps every rule of its own: the protocol, read-only and SERVICE/FROM 
 before any executor), the row cap and its signal, the error statuses. This executor only forwards the checked
 query with the SPARQL 1.1 Protocol (POST, form-encoded, which every engine accepts), asks for SPARQL JSON results
 or N-Triples, parses the answer with pyoxigraph and serialises it with the same code as the local workers
-(server.sparql.executor.answer), so a client cannot tell the two apart but by speed.
+(server.sparql.jobs.answer), so a client cannot tell the two apart but by speed.
 
 The timeout is enforced here as well as by the engine: the whole exchange must end within QUERY_TIMEOUT, or the
 connection is dropped and the client gets the same 503 as a local timeout. Engines stop the query on their side
@@ -18,7 +18,7 @@ import urllib.request
 
 import pyoxigraph as ox
 
-from server.sparql.executor import Answer, Job, QueryTimeout, WorkerFailed, answer
+from server.sparql.jobs import Answer, Job, QueryTimeout, WorkerFailed, answer
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 GRAPH_FORMATS = {

@@ -7,10 +7,11 @@ from pathlib import Path
 def build_if_needed(published_dir, allowed: bool = True) -> bool:
     """Build the graph with progress on stderr when the dump is missing or stale (and building is allowed),
     so that `serve` and `query` say what they are doing instead of going quiet for seconds. True if it built;
-    store.ensure_dump stays the one place that decides what "missing or stale" means."""
+    server.graph.on_demand stays the one place that decides what "missing or stale" means."""
     from server.graph.build import build
+    from server.graph.on_demand import is_stale
     from server.graph.progress import Progress
-    from server.store import dump_path, is_stale
+    from server.published import dump_path
 
     path = dump_path(published_dir)
     if not allowed or (path.exists() and not is_stale(path)):

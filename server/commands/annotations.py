@@ -15,8 +15,9 @@ def register(sub) -> None:
 
 
 def cmd_annotations(args) -> int:
+    from server.graph.on_demand import ensure_dump
     from server.paths import PUBLISHED_DIR
-    from server.store import ensure_dump, load_store
+    from server.store import load_store
 
     store = load_store(ensure_dump(Path(args.published) if args.published else PUBLISHED_DIR))
     out = sys.stdout

@@ -22,8 +22,9 @@ def cmd_publish(args) -> int:
     from pathlib import Path
 
     from server.backend.publish import PublishError, publish
+    from server.graph.on_demand import ensure_dump
     from server.paths import PUBLISHED_DIR
-    from server.store import GraphNotBuilt, ensure_dump
+    from server.published import GraphNotBuilt
 
     published = Path(args.published) if args.published else PUBLISHED_DIR
     try:

@@ -37,10 +37,10 @@ def register(sub) -> None:
 
 
 def cmd_query(args) -> int:
+    from server.datafile import DataFileError
     from server.graph.build import BuildFailed
-    from server.graph.loading import DataFileError
     from server.paths import QUERIES_DIR
-    from server.store import GraphNotBuilt
+    from server.published import GraphNotBuilt
 
     try:
         text = sys.stdin.read() if args.file == "-" else query_file(args.file, QUERIES_DIR).read_text(encoding="utf-8")
@@ -120,10 +120,11 @@ def query_file(name: str, queries_dir: Path) -> Path:
 def local(text: str, fmt: str, published=None, params=None, name="query") -> bytes:
     """Answer from the published N-Triples dump (built first if missing), with no row cap and no timeout."""
     from server.commands import build_if_needed
+    from server.graph.on_demand import ensure_dump
     from server.paths import BASE_IRI, PUBLISHED_DIR
     from server.sparql import safety
-    from server.sparql.executor import Job, execute
-    from server.store import ensure_dump, load_store
+    from server.sparql.jobs import Job, execute
+    from server.store import load_store
 
     try:
         safety.check(text, (), BASE_IRI)  # the same rules as the endpoint: no SERVICE, no update

@@ -43,11 +43,12 @@ def make_server(app, host: str, port: int, threads: int = THREADS, channel_timeo
 def cmd_serve(args) -> int:
     from server.app import create_app
     from server.commands import build_if_needed
+    from server.datafile import DataFileError
     from server.graph.build import BuildFailed
-    from server.graph.loading import DataFileError
+    from server.graph.on_demand import ensure_dump
+    from server.published import GraphNotBuilt
     from server.sparql import executor_of
-    from server.sparql.executor import WorkerFailed
-    from server.store import GraphNotBuilt, ensure_dump
+    from server.sparql.jobs import WorkerFailed
 
     app = create_app()
     published, allowed = app.config["PUBLISHED_DIR"], bool(app.config.get("BUILD_IF_MISSING", True))

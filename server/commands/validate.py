@@ -38,9 +38,10 @@ def cmd_validate(args) -> int:
     from server.compliance.evaluate import NothingToCheck
     from server.compliance.graphs import PublishedGraphMissing, published_matrix, validate_files
     from server.compliance.render import render
+    from server.datafile import DataFileError
     from server.graph.build import BuildFailed
-    from server.graph.loading import DataFileError
-    from server.store import GraphNotBuilt, ensure_dump
+    from server.graph.on_demand import ensure_dump
+    from server.published import GraphNotBuilt
 
     try:
         if args.files:

@@ -15,10 +15,12 @@ import pyoxigraph as ox
 import rdflib
 
 from server.compliance.evaluate import Matrix, evaluate
-from server.graph.dumps import DUMP_NAMES
-from server.graph.loading import DataFileError, load_files, parse_file
+from server.datafile import DataFileError
+from server.graph.inputs import parse_input
+from server.graph.loading import load_files, parse_file
 from server.graph.rules import Schema, apply_rules, schema_from
 from server.paths import DATA_DIR, ONTOLOGY_DIR
+from server.published import DUMP_NAMES
 
 # What a draft is validated together with (besides the ontology): the provisions it cites, the seed
 # texts it may cite and the prefectures its municipality lies in.
@@ -56,14 +58,14 @@ XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def load_fast(paths) -> rdflib.Graph:
-    """The files in one rdflib graph, as server.graph.loading.load_files would give it."""
+    """The files in one rdflib graph, as server.graph.inputs.load_inputs would give it."""
     graph = rdflib.Graph()
     terms: dict = {}
     for path in paths:
         path = Path(path)
         fmt = FAST_FORMATS.get(path.suffix.lower())
         if fmt is None:
-            parse_file(path, graph)
+            parse_input(path, graph)
             continue
         try:
             quads = list(ox.parse(path=str(path), format=fmt, base_iri=path.resolve().as_uri()))

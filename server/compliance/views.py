@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from server.compliance.graphs import PublishedGraphMissing, published_matrix
 from server.compliance.render import install_filters, to_dict
+from server.config import dump_source
 from server.paths import BASE_IRI
 
 bp = Blueprint("compliance", __name__, template_folder="templates")
@@ -26,9 +27,7 @@ def _matrix():
     except PublishedGraphMissing:
         if not current_app.config.get("BUILD_IF_MISSING", True):
             raise
-        from server.store import ensure_dump
-
-        ensure_dump(published, True)
+        dump_source(current_app)(published)
         return published_matrix(published)
 
 

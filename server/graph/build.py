@@ -1,6 +1,7 @@
 """The build: load, infer, validate, publish, one part per plan (server.graph.parts). Nothing is published unless
 every step passes."""
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -8,6 +9,8 @@ from pathlib import Path
 import rdflib
 
 from server import __version__
+from server.annotations.decisions import annotator_sources, read_decisions
+from server.annotations.decisions import check as check_decisions
 from server.graph.dumps import publish_graphs
 from server.graph.loading import load_files
 from server.graph.parts import build_parts, remove_scratch
@@ -53,10 +56,8 @@ def annotation_problems(files: list[Path], decisions, decisions_path: Path | Non
     """Run the annotator over the elements of the data files (Turtle; the decisions table is not data to
     annotate) and report each proposal with no recorded decision and each decision with no proposal any more.
     The build runs it per plan (server.graph.parts), with that plan's files and rows."""
-    from server.annotations.decisions import check
-
     data = load_files([f for f in files if Path(f).parent != ONTOLOGY_DIR and Path(f).suffix == ".ttl"])
-    return check(data, decisions, path=decisions_path)
+    return check_decisions(data, decisions, path=decisions_path)
 
 
 def check_annotations(files: list[Path], cache_dir: Path | None = None) -> None:
@@ -64,10 +65,6 @@ def check_annotations(files: list[Path], cache_dir: Path | None = None) -> None:
 
     With a cache folder, a check that passed is remembered by a hash of every input file and the annotator's
     code, so that a second run does not parse the data again only to find the same answer."""
-    import hashlib
-
-    from server.annotations import decisions
-
     marker = None
     if cache_dir:
         h = hashlib.sha256(__version__.encode())
@@ -77,19 +74,12 @@ def check_annotations(files: list[Path], cache_dir: Path | None = None) -> None:
         if marker.exists():
             return
     table = next((f for f in files if Path(f).suffix == ".tsv"), None)
-    problems = annotation_problems(files, decisions.read_decisions(table) if table else [], table)
+    problems = annotation_problems(files, read_decisions(table) if table else [], table)
     if problems:
         raise AnnotationsUndecided(problems)
     if marker:
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.touch()
-
-
-def annotator_sources() -> list[Path]:
-    """The annotator's own code: a change to it re-runs the check (and rebuilds every part)."""
-    from server.annotations import annotator, decisions, lexicon
-
-    return [Path(m.__file__) for m in (annotator, decisions, lexicon)]
 
 
 def split_inputs(files: list[Path]) -> tuple[list[Path], list[Path]]:

@@ -1,6 +1,5 @@
 """Writing the published dumps, all at once or not at all, and publishing them in one atomic step."""
 
-import fcntl
 import hashlib
 import json
 import os
@@ -8,58 +7,31 @@ import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
-import rdflib
-from rdflib.compare import to_canonical_graph
 
-from server.store import STORE, NQuads, graph_name
+from server.graph.parts import PartResult, write_formats
+from server.published import (
+    BUILD_INFO,
+    DUMP_NAMES,
+    GRAPHS,
+    STORE,
+    NQuads,
+    build_lock,
+    concatenate,
+    current_version,
+    graph_name,
+    read_build_info,
+    versions_dir,
+)
 
-DUMP_NAMES = {
-    "nt": "fukushi-kg.nt",
-    "nt.gz": "fukushi-kg.nt.gz",
-    "ttl": "fukushi-kg.ttl",
-    "jsonld": "fukushi-kg.jsonld",
-}
-BUILD_INFO = "build-info.json"
-GRAPHS = "graphs"  # one N-Triples file per named graph: a plan's part (<code>.nt) and the shared rest (shared.nt)
 KEEP_VERSIONS = 3
-
-
-def canonical_ntriples(graph: rdflib.Graph) -> bytes:
-    """N-Triples with canonical blank-node labels and sorted lines: same graph, same bytes."""
-    canonical = to_canonical_graph(graph) if any(isinstance(t, rdflib.BNode) for s in graph for t in s) else graph
-    lines = canonical.serialize(format="nt", encoding="utf-8").decode("utf-8").splitlines()
-    body = "\n".join(sorted(set(line for line in lines if line.strip())))
-    return (body + "\n").encode("utf-8")
-
-
-def versions_dir(target: Path) -> Path:
-    """Where the versions of `target` live: a hidden folder beside it (`published` -> `.published.versions`)."""
-    return Path(target).parent / f".{Path(target).name}.versions"
-
-
-@contextmanager
-def build_lock(target: Path, name: str = "build.lock"):
-    """An exclusive lock per published folder, across processes: the server's builders take it so that one
-    builds while the others wait. (flock: the kernel drops it when its holder dies, so no stale lock files.)"""
-    versions = versions_dir(target)
-    versions.mkdir(parents=True, exist_ok=True)
-    with open(versions / name, "a+b") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def write_dumps(nt: bytes, target: Path, info: dict, prefixes: dict[str, str] | None = None) -> dict:
     """Publish the canonical N-Triples `nt` as a build with one graph (`shared`): for tools and tests that
     publish a graph they made themselves rather than a build's parts."""
-    from server.graph.parts import PartResult, write_formats
-
     scratch = Path(tempfile.mkdtemp(prefix="fukushi-kg-graph-"))
     try:
         lines = nt.decode("utf-8").splitlines()
@@ -85,7 +57,7 @@ def publish_graphs(graphs: dict, target: Path, info: dict, prefixes: dict[str, s
     `target` is a symbolic link to the current version folder in versions_dir(target); publication replaces
     the link with os.replace, which is atomic, so a reader (or a kill at any moment) sees the old graph or the
     new one, complete, and never no graph. build-info.json records each file's SHA-256 and size, the triple
-    count and the store's files, which the server checks before it serves (server.store.verified_dump).
+    count and the store's files, which the server checks before it serves (server.published.verified_dump).
     """
     target = Path(target)
     versions = versions_dir(target)
@@ -102,7 +74,7 @@ def publish_graphs(graphs: dict, target: Path, info: dict, prefixes: dict[str, s
         info["triples"] = sum(graph.triples for graph in graphs.values())
         with ThreadPoolExecutor(max_workers=len(DUMP_NAMES)) as pool:  # hashing and copying release the GIL
             done = {
-                fmt: pool.submit(_concatenate, [g.files[fmt] for g in graphs.values()], staging / name, fmt)
+                fmt: pool.submit(concatenate, [g.files[fmt] for g in graphs.values()], staging / name, fmt)
                 for fmt, name in DUMP_NAMES.items()
             }
             for fmt, name in DUMP_NAMES.items():
@@ -132,36 +104,7 @@ def _link(source: Path, destination: Path) -> None:
         shutil.copyfile(source, destination)
 
 
-def _concatenate(paths: list[Path], destination: Path, fmt: str) -> tuple[int, str]:
-    """Lay the graphs' files end to end into `destination`; (size, SHA-256) of what was written."""
-    digest, size = hashlib.sha256(), 0
-    with open(destination, "wb") as out:
-
-        def put(chunk: bytes) -> None:
-            nonlocal size
-            digest.update(chunk)
-            out.write(chunk)
-            size += len(chunk)
-
-        if fmt != "jsonld":
-            for path in paths:
-                with open(path, "rb") as fh:
-                    for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
-                        put(block)
-            return size, digest.hexdigest()
-        # JSON-LD: each graph is one flat array of node objects; the whole is one array of them all.
-        put(b"[")
-        first = True
-        for path in paths:
-            inner = Path(path).read_bytes().strip()[1:-1].strip()
-            if inner:
-                put(inner if first else b"," + inner)
-                first = False
-        put(b"]\n")
-    return size, digest.hexdigest()
-
-
-STORE_LAYOUT = "named-graphs/2"  # each graph under server.store.graph_name(key), the whole in the default graph
+STORE_LAYOUT = "named-graphs/2"  # each graph under server.published.graph_name(key), the whole in the default graph
 REUSE_LIMIT = 0.1  # the share of graphs that may change for the previous store to be reused
 
 
@@ -258,10 +201,6 @@ def _retire_folder(target: Path) -> None:
         os.rename(target, versions_dir(target) / f"{time.time_ns()}-legacy")
 
 
-def current_version(target: Path) -> Path | None:
-    return Path(os.path.realpath(target)) if Path(target).is_symlink() else None
-
-
 def remove_leftovers(target: Path) -> None:
     """Staging folders and links of builds whose process is gone (killed mid-build), and the previous
     layout's `.published-*` folders."""
@@ -314,10 +253,3 @@ def _alive(pid: str) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def read_build_info(target: Path) -> dict | None:
-    path = Path(target) / BUILD_INFO
-    if not path.exists():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))

@@ -7,17 +7,7 @@ from pathlib import Path
 import rdflib
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
-
-class DataFileError(Exception):
-    """A data file that cannot be parsed. `line` is 1-based, or None when the parser gave none."""
-
-    def __init__(self, path: Path, line: int | None, message: str):
-        self.path = Path(path)
-        self.line = line
-        self.message = message
-        where = f"{self.path}:{line}" if line else str(self.path)
-        super().__init__(f"{where}: {message}")
-
+from server.datafile import DataFileError
 
 FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml"}
 
@@ -26,12 +16,6 @@ def parse_file(path: Path, graph: rdflib.Graph | None = None) -> rdflib.Graph:
     """Parse one RDF file into `graph` (a new one by default); raise DataFileError on bad input."""
     path = Path(path)
     graph = rdflib.Graph() if graph is None else graph
-    if path.suffix.lower() == ".tsv":  # the annotation decisions table: read whole or not at all, like a file
-        from server.annotations.decisions import decision_graph, read_decisions
-
-        for triple in decision_graph(read_decisions(path)):
-            graph.add(triple)
-        return graph
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise DataFileError(path, None, f"unknown RDF format for suffix {path.suffix!r}")
@@ -87,12 +71,13 @@ def _line_of(exc: Exception) -> int | None:
     return None
 
 
-def load_files(paths, progress=None, phase: str = "load") -> rdflib.Graph:
-    """Parse every file into one graph; `progress` (server.graph.progress.Progress) sees each file."""
+def load_files(paths, progress=None, phase: str = "load", parse=parse_file) -> rdflib.Graph:
+    """Parse every file into one graph with `parse` (server.graph.inputs.parse_input reads the decisions table
+    too); `progress` (server.graph.progress.Progress) sees each file."""
     paths = list(paths)
     graph = rdflib.Graph()
     for i, path in enumerate(paths, 1):
-        parse_file(path, graph)
+        parse(path, graph)
         if progress is not None:
             progress.step(phase, i, len(paths), Path(path).name)
     return graph

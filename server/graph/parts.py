@@ -39,10 +39,14 @@ import pyoxigraph as ox
 import rdflib
 
 from server import __version__
-from server.graph.dumps import canonical_ntriples
+from server.annotations.decisions import annotator_sources, decision_graph, read_decisions, shorten
+from server.annotations.decisions import check as check_decisions
+from server.graph.canonical import canonical_ntriples
 from server.graph.inference import materialise
 from server.graph.loading import load_files
+from server.graph.progress import Quiet
 from server.graph.rules import apply_rules, schema_from
+from server.graph.validation import describe_result, validate
 from server.paths import BASE_IRI, DATA_DIR, ONTOLOGY_DIR, SHAPES_DIR
 
 MUNICIPALITIES = "municipalities"
@@ -151,8 +155,6 @@ def close(reasoner: str, schema_nt: str, data: rdflib.Graph) -> rdflib.Graph:
 
 def check(graph: rdflib.Graph, shapes_nt: str) -> tuple[list[str], list[str]]:
     """Structural validation: (violations, other results) as one line each."""
-    from server.graph.validation import describe_result, validate
-
     result = validate(graph, _shapes(shapes_nt))
     violations = [describe_result(result.report, r) for r in result.violations]
     others = [describe_result(result.report, r) for r in result.results() if r not in result.violations]
@@ -201,9 +203,6 @@ def _build_part(task: dict) -> PartResult:
     data = load_files([Path(p) for p in task["files"]])
     undecided = []
     if task.get("decisions") is not None:  # the annotator over this plan's elements against this plan's rows
-        from server.annotations.decisions import check as check_decisions
-        from server.annotations.decisions import decision_graph
-
         undecided = check_decisions(data, task["decisions"], path=task["decisions_path"])
         # The decided annotations and their records are made here, from this plan's rows, in parallel across the
         # workers (every one of their triples is about one of the plan's elements; at national scale the whole
@@ -340,8 +339,6 @@ def build_parts(
     """Infer and validate every part of `files` (from the cache where its inputs are unchanged).
     `progress` (server.graph.progress.Progress) sees each phase and each plan as it is done. Without a cache
     folder the parts' files go to a scratch folder (PartsBuild.folder) that the caller removes."""
-    from server.graph.progress import Quiet
-
     progress = progress or Quiet()
     folder = Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="fukushi-kg-parts-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -374,7 +371,7 @@ def build_parts(
     for code in unknown:  # triples about a municipality that has no plan files: they still get built
         units[code] = []
     table, rows, undecided = _decisions(shared_inputs, units, data_dir, folder if cache_dir else None)
-    annotator = b"".join(p.read_bytes() for p in _annotator_sources()) if table else b""
+    annotator = b"".join(p.read_bytes() for p in annotator_sources()) if table else b""
     questions = _questions()
     fixed = _digest(
         json.dumps(questions).encode(),  # a part's counts run the named questions: a changed one recounts
@@ -426,7 +423,7 @@ def build_parts(
     failing = sum(1 for part in results.values() if part.violations)
     progress.done("plans", f"{len(tasks)} built, {len(results) - len(tasks)} from the cache, {failing} with violations")
     summary = None
-    if not failing:
+    if all(part.summary_files for part in results.values()):  # a failing or undecided part wrote none
         summary = _summary(results, folder, prefixes)
     violations = base_violations + [v for k in sorted(results) for v in results[k].violations]
     warnings = base_warnings + [w for k in sorted(results) for w in results[k].warnings]
@@ -456,8 +453,8 @@ def _summary(results: dict[str, PartResult], folder: Path, prefixes: dict) -> Pa
     """The summary graph: the datasets' structure and each prefecture's sums (written here), then every part's
     observations as its worker wrote them, laid end to end like the whole dumps (server.graph.dumps). A file
     already in the cache under the same inputs is used as it is."""
-    from server.graph.dumps import _concatenate
     from server.graph.summary import GRAPH_KEY, observation_lines, prefecture_records, structure_lines
+    from server.published import concatenate
 
     records = {key: part.summary for key, part in results.items()}
     head = structure_lines() + observation_lines(prefecture_records(records))
@@ -472,7 +469,7 @@ def _summary(results: dict[str, PartResult], folder: Path, prefixes: dict) -> Pa
         sums_file = folder / f"{stem}.{fmt}.sha256"
         if not (path.exists() and sums_file.exists()):
             scratch = folder / f".{stem}.{fmt}.{os.getpid()}"
-            _, digest = _concatenate([head_files[fmt], *(results[k].summary_files[fmt] for k in keys)], scratch, fmt)
+            _, digest = concatenate([head_files[fmt], *(results[k].summary_files[fmt] for k in keys)], scratch, fmt)
             os.chmod(scratch, 0o444)
             os.replace(scratch, path)
             scratch.with_suffix(".sha256").write_text(digest, encoding="utf-8")
@@ -530,8 +527,6 @@ def _decisions(
     """The annotation decisions table among the shared inputs, its rows by the part of their element, and the
     rows whose element belongs to no part (a decision on something that is not a plan element). The rows are
     read once per content of the table, like the shared files."""
-    from server.annotations.decisions import read_decisions, shorten
-
     table = next((p for p in shared_inputs if p.suffix == ".tsv"), None)
     if table is None:
         return None, {}, []
@@ -555,12 +550,6 @@ def _decisions(
                 (row.line, f"{table}:{row.line}: {shorten(row.element)} is not a plan element") for row in found
             ]
     return table, rows, [message for _, message in sorted(orphans)]
-
-
-def _annotator_sources() -> list[Path]:
-    from server.graph.build import annotator_sources
-
-    return annotator_sources()
 
 
 def _prefixes(files: list[Path]) -> dict[str, str]:

@@ -24,6 +24,7 @@ class Page:
     number: int
     size: int
     total: int | None  # rows of the whole answer under these parameters; None when not known in advance
+    cut: tuple[int, int] | None = None  # (offset, size) to take from the answer: the query is the question as shipped
 
     @property
     def pages(self) -> int | None:
@@ -68,4 +69,8 @@ def page_of(question, bound, counts: dict[str, int] | None, number: int = 1, siz
         cities, skip, total = window(counts, bound.cities, number, size)
         text = with_cities(question, bound.text, cities) + f"\nLIMIT {size} OFFSET {skip}\n"
         return Page(text, number, size, total)
+    if not bound.given:
+        # The question as shipped, whose answer the server keeps once evaluated (its warm-up): the page is cut
+        # from that answer rather than asked as another text.
+        return Page(bound.text, number, size, None, cut=((number - 1) * size, size))
     return Page(bound.text + f"\nLIMIT {size} OFFSET {(number - 1) * size}\n", number, size, None)

@@ -162,11 +162,25 @@ def fiscal_year(raw: str) -> int:
     return int(value)
 
 
+@lru_cache(maxsize=1)
+def _listed_codes() -> dict[str, str]:
+    """{code: municipality name} of 総務省's 全国地方公共団体コード (data/reference/), prefectures left out."""
+    import csv
+
+    with (DATA_DIR / "reference" / "local-government-codes.csv").open(encoding="utf-8", newline="") as f:
+        return {row["code"]: row["city"] for row in csv.DictReader(f) if row["city"]}
+
+
+def _check_digit(first_five: str) -> str:
+    # 総務省's rule (as server.importer.codes, which this module does not import: the pages must not reach the
+    # importer): weights 6..2, 11 minus the remainder mod 11, its last digit.
+    rest = 11 - sum(int(d) * w for d, w in zip(first_five, (6, 5, 4, 3, 2), strict=True)) % 11
+    return str(rest - 10 if rest >= 10 else rest)
+
+
 def municipality_codes(raw: str, known_in_graph) -> list[str]:
     """Six-digit codes from a comma- or space-separated list, each in 総務省's list (data/reference/) or held by
     a municipality in the graph (`known_in_graph(code)`: synthetic test data uses codes the list lacks)."""
-    from server.importer.codes import UnknownCode, lookup
-
     codes = [c for c in re.split(r"[,\s、，]+", _clean(raw)) if c]
     if not codes:
         raise ParameterError("市町村コードが空です / the municipality code is empty")
@@ -176,11 +190,22 @@ def municipality_codes(raw: str, known_in_graph) -> list[str]:
             f"{MAX_MUNICIPALITIES} municipalities ({len(codes)} given): choose a prefecture instead"
         )
     for code in codes:
-        try:
-            lookup(code)
-        except UnknownCode as exc:
-            if not (len(code) == 6 and code.isdigit() and known_in_graph(code)):
-                raise ParameterError(f"市町村コード {code}: 全国地方公共団体コードではありません / {exc}") from exc
+        if not (len(code) == 6 and code.isdigit()):
+            raise ParameterError(
+                f"市町村コード {code}: 全国地方公共団体コードは6桁です（例 082368） / municipality code {code!r}: "
+                "a 全国地方公共団体コード has six digits (e.g. 082368)"
+            )
+        if _check_digit(code[:5]) != code[5]:
+            right = code[:5] + _check_digit(code[:5])
+            raise ParameterError(
+                f"市町村コード {code}: 検査数字は {right[5]} です（{right} ?） / municipality code {code}: the check "
+                f"digit should be {right[5]} (did you mean {right}?)"
+            )
+        if code not in _listed_codes() and not known_in_graph(code):
+            raise ParameterError(
+                f"市町村コード {code}: 全国地方公共団体コードの市町村にありません / municipality code {code}: no "
+                "municipality has this code (総務省 全国地方公共団体コード, data/reference/)"
+            )
     return codes
 
 

@@ -9,23 +9,22 @@ EXTENSION = "fukushi_sparql"
 SETTINGS = "fukushi_sparql_settings"
 
 
-def init_app(app):
-    """Register the /sparql endpoint. Worker processes start on the first query, not here."""
+def init_app(app, executor=None):
+    """Register the /sparql endpoint, answered by `executor` (server.app passes server.backend.remote's when an
+    existing engine answers) or by our own worker processes, which start on the first query, not here."""
+    from server.config import dump_source
+    from server.published import GRAPH_IRI
     from server.rebase import normalise_base, rebase_iri
     from server.sparql.executor import Executor
     from server.sparql.protocol import Settings, create_blueprint, select_job
-    from server.store import GRAPH_IRI, graph_counts, triple_count
+    from server.store import graph_counts, triple_count
 
     config = app.config
     published = Path(config["PUBLISHED_DIR"])
-    if config.get("SPARQL_BACKEND"):  # an existing engine answers; the rules stay here (server.backend.remote)
-        from server.backend.remote import RemoteExecutor
-
-        executor = RemoteExecutor(config["SPARQL_BACKEND"], timeout=config.get("QUERY_TIMEOUT", 5.0))
-    else:
+    if executor is None:
         executor = Executor(
             published,
-            bool(config.get("BUILD_IF_MISSING", True)),
+            dump_source(app),
             workers=config.get("QUERY_WORKERS", 2),
             timeout=config.get("QUERY_TIMEOUT", 5.0),
             base=config.get("BASE_IRI"),

@@ -14,17 +14,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from server.published import DumpInvalid, GraphNotBuilt
 from server.sparql import negotiation, results, safety, service_description
-from server.sparql.executor import (
-    Executor,
-    Job,
-    NoWorkerFree,
-    OverShare,
-    QueryTimeout,
-    QueryTooLarge,
-    WorkerFailed,
-)
-from server.store import DumpInvalid, GraphNotBuilt
+from server.sparql.executor import Executor
+from server.sparql.jobs import Job, NoWorkerFree, OverShare, QueryTimeout, QueryTooLarge, WorkerFailed
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"

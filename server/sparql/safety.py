@@ -220,7 +220,7 @@ def dataset_naming(query: str, whole_graph: str, base_iri: str | None = None) ->
     graph, else (None, None) and pyoxigraph reads the clauses itself.
 
     The whole graph is the store's default graph, which a FROM clause cannot name, so a query that says
-    FROM <…/graph> gets its dataset passed to pyoxigraph explicitly (server.sparql.executor maps the name).
+    FROM <…/graph> gets its dataset passed to pyoxigraph explicitly (server.sparql.jobs.execute maps the name).
     Only queries that mention FROM are parsed, by rdflib as for SERVICE; one it cannot read is left to
     pyoxigraph, whose error the client gets."""
     if not _MAYBE_FROM.search(query) or not any(

@@ -20,7 +20,7 @@ import threading
 import time
 from multiprocessing.connection import Connection
 
-from server.sparql.executor import execute
+from server.sparql.jobs import execute
 from server.store import load_store, store_triples
 
 QUERY_STACK = 512 << 20  # bytes of address space reserved for the query thread's stack (touched pages only)

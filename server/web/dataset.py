@@ -4,6 +4,7 @@ import json
 
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request, send_from_directory
 
+from server.backend.graphs import graph_body, published_graphs
 from server.web.conneg import describe_representation, format_links, negotiate, rdf_response
 from server.web.cors import open_for_reading
 from server.web.describe import Describer
@@ -46,8 +47,6 @@ def void():
 @bp.route("/dumps/graphs/<key>.nt")
 def graph_dump(key):
     """One plan's named graph (or the shared rest), as `fukushi-kg publish` sends it to a Graph Store."""
-    from server.backend.graphs import graph_body, published_graphs
-
     graph = get_graph()
     path = published_graphs(graph.published_dir).get(key)  # only the keys the build recorded: no path from the URL
     if path is None or not path.exists():

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from server.graph.dumps import BUILD_INFO, DUMP_NAMES
 from server.paths import BASE_IRI as CANONICAL_BASE
+from server.published import BUILD_INFO, DUMP_NAMES
 from server.web.graph import DEFAULT, Graph
 
 

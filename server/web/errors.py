@@ -3,7 +3,7 @@
 from flask import Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from server.store import GraphNotBuilt
+from server.published import GraphNotBuilt
 
 # Codes whose descriptions we wrote ourselves and can show; the rest get the page's own words only.
 SHOW_DESCRIPTION = {400, 406}

@@ -12,19 +12,18 @@ from pathlib import Path
 import pyoxigraph as ox
 from flask import current_app
 
-from server.graph.dumps import read_build_info
-from server.rebase import normalise_base
-from server.store import (
+from server.config import dump_source
+from server.published import (
     DumpInvalid,
     GraphNotBuilt,
     check_triples,
     dump_path,
     dump_stamp,
-    ensure_dump,
-    load_store,
-    store_triples,
+    read_build_info,
     verified_dump,
 )
+from server.rebase import normalise_base
+from server.store import load_store, store_triples
 
 EXTENSION = "fukushi_kg.web.graph"
 DEFAULT = ox.DefaultGraph()
@@ -166,7 +165,7 @@ def _term(value):
 
 class GraphHolder:
     """One per app. Reloads when the dump on disk changes, so a rebuild shows without a restart; a new dump
-    that fails its check (server.store.verified_dump, then the triple count) is logged and the graph already
+    that fails its check (server.published.verified_dump, then the triple count) is logged and the graph already
     loaded is kept."""
 
     def __init__(self):
@@ -189,7 +188,7 @@ class GraphHolder:
             if graph is not None and graph.ns.base == base and (graph.stamp == current or current in self.refused):
                 return graph
             try:
-                self.graph = self._load(published, base, bool(app.config.get("BUILD_IF_MISSING", True)))
+                self.graph = self._load(published, base, dump_source(app))
             except DumpInvalid as exc:
                 if graph is None or graph.ns.base != base:
                     raise
@@ -198,8 +197,8 @@ class GraphHolder:
             return self.graph
 
     @staticmethod
-    def _load(published: Path, base: str, build_if_missing: bool) -> Graph:
-        ensure_dump(published, build_if_missing)
+    def _load(published: Path, base: str, ensure) -> Graph:
+        ensure(published)
         dump = verified_dump(published)
         if dump is None:
             raise GraphNotBuilt(f"{dump_path(published)} does not exist: run `fukushi-kg build` first")

@@ -4,6 +4,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 
 from server.web.compare import DIMENSIONS, LEVELS, SCALES, chart
 from server.web.describe import Describer
+from server.web.download import CODE, MUNICIPALITY, Column, table_response
 from server.web.dumps import DUMPS, dump_sizes
 from server.web.examples import load_examples
 from server.web.graph import get_graph
@@ -108,8 +109,6 @@ def compare():
 def compare_download(fmt: str, charts: list, level: str):
     """Every chart's table in one long table: a row per municipality, dimension and concept, with the raw
     count, the municipality's elements of the level, and the share."""
-    from server.web.download import CODE, MUNICIPALITY, Column, table_response
-
     graph = get_graph()
     codes = {r["m"].value: r["code"].value for r in graph.select(MUNICIPALITIES) if "code" in r}
     columns = [

@@ -61,7 +61,7 @@ class Table:
 def run_select(text: str):
     """SPARQL JSON results of `text` from the endpoint's workers, or abort with the endpoint's status."""
     from server.sparql import executor_of, settings_of
-    from server.sparql.executor import NoWorkerFree, QueryTimeout, WorkerFailed
+    from server.sparql.jobs import NoWorkerFree, QueryTimeout, WorkerFailed
     from server.sparql.protocol import select_job
 
     job = select_job(text, settings_of(current_app))
@@ -123,14 +123,14 @@ def question_counts(graph, name: str) -> dict[str, int] | None:
     published build has no summary (one made before summaries existed)."""
     from pyoxigraph import Literal
 
-    from server.graph.summary import QUESTION_ROWS as DATASET
-
-    SUMMARY = graph.ns.id + "summary/"  # noqa: N806 (under the base this server answers for)
-    if not graph.has(SUMMARY + DATASET):
+    # The dataset server.graph.summary writes (QUESTION_ROWS), under the base this server answers for; the pages
+    # read the published graph and do not import the build.
+    dataset = graph.ns.id + "summary/question-rows"
+    if not graph.has(dataset):
         return None
     sparql = (
         "PREFIX qb: <http://purl.org/linked-data/cube#>\n"
-        "PREFIX sdmx: <http://purl.org/linked-data/sdmx/2009/dimension#>\n" + QUESTION_ROWS % (SUMMARY + DATASET)
+        "PREFIX sdmx: <http://purl.org/linked-data/sdmx/2009/dimension#>\n" + QUESTION_ROWS % dataset
     )
     return {r["area"].value: int(r["n"].value) for r in graph.select(sparql, question=Literal(name))}
 
@@ -212,6 +212,10 @@ def example_result(name):
     if fmt == "sparql":  # the text this page runs, for a reader (or a benchmark) to ask elsewhere
         return current_app.response_class(page.text, mimetype="application/sparql-query")
     results, truncated = run_select(page.text)
+    if page.cut is not None:
+        offset, size = page.cut
+        bindings = results.get("results", {}).get("bindings", [])
+        results = dict(results, results={"bindings": bindings[offset : offset + size]})
     table = readable(results, truncated)
     return render_template(
         "web/query_result.html",

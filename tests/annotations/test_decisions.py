@@ -6,8 +6,9 @@ import rdflib
 from server.annotations.annotator import element_texts, propose_elements
 from server.annotations.decisions import DECISIONS_FILE, check, decision_graph, read_decisions
 from server.annotations.lexicon import normalise
+from server.datafile import DataFileError
 from server.graph.build import AnnotationsUndecided, check_annotations
-from server.graph.loading import DataFileError, load_files
+from server.graph.loading import load_files
 from server.paths import graph_input_files
 
 HEADER = "element\tproperty\tconcept\tverdict\tvia\tevidence\treason\n"

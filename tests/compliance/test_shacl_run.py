@@ -41,7 +41,7 @@ def test_the_fast_loader_reads_what_rdflib_reads():
     from rdflib.compare import isomorphic
 
     from server.compliance.graphs import load_fast
-    from server.graph.loading import load_files
+    from server.graph.inputs import load_inputs as load_files
     from server.paths import ONTOLOGY_DIR, graph_input_files
 
     data = [f for f in graph_input_files() if f.parent != ONTOLOGY_DIR]
@@ -52,7 +52,7 @@ def test_the_fast_loader_reads_what_rdflib_reads():
 
 def test_the_fast_loader_reports_errors_as_the_build_does(tmp_path):
     from server.compliance.graphs import load_fast
-    from server.graph.loading import DataFileError
+    from server.datafile import DataFileError
 
     bad = tmp_path / "bad.ttl"
     bad.write_text("@prefix fk: <https://w3id.org/fukushi-kg/ontology#> .\n<a> fk:b <c> .\n<x> fk:y ;\n", "utf-8")

@@ -222,7 +222,7 @@ def test_a_missing_or_unknown_document_is_an_error(tmp_path, capsys):
 
 def test_the_importer_reaches_the_target_on_the_seeds():
     """The issue's target over the five seed texts (fukushi-kg bench import prints the detail)."""
-    from server.importer.bench import run
+    from server.bench.importer import run
 
     scores = run()
     curated = sum(s.curated for s in scores)

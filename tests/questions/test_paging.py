@@ -60,3 +60,13 @@ def test_without_a_summary_a_page_is_limit_and_offset(questions, lookup, rows):
     page = page_of(question, bound, counts_of(rows, "measures"), 2, size=5)
     assert isinstance(page, Page) and page.total is None
     assert as_tuples(rows(page.text)) == as_tuples(rows(bound.text))[5:10]
+
+
+def test_a_question_without_a_city_order_is_cut_from_its_answer_as_shipped(lookup, rows):
+    """The text stays the question's own (so the server's kept answer serves it); the page is a cut of it."""
+    from server.questions.named import parse
+
+    question = parse("count", "# Question: how many?\nSELECT ?s WHERE { ?s a ?c } ORDER BY ?s\n")
+    bound = bind(question, {}, lookup)
+    page = page_of(question, bound, None, 3, size=4)
+    assert page.text == question.text and page.cut == (8, 4)

@@ -3,8 +3,8 @@
 import pytest
 import rdflib
 
+from server.bench.synthetic import ID, MUNICIPALITY, check_digit, generate, synthetic_codes, templates
 from server.graph.loading import load_files
-from server.scale.synthetic import ID, MUNICIPALITY, check_digit, generate, synthetic_codes, templates
 
 BUNDLED_CODES = ["082368", "141500", "142069", "352136", "402036"]
 

@@ -6,6 +6,7 @@ from pathlib import Path
 import rdflib
 
 from server.graph import dumps
+from server.graph.canonical import canonical_ntriples
 
 
 def tiny_graph(n: int) -> rdflib.Graph:
@@ -16,4 +17,4 @@ def tiny_graph(n: int) -> rdflib.Graph:
 
 
 def publish_tiny(target: Path, n: int) -> dict:
-    return dumps.write_dumps(dumps.canonical_ntriples(tiny_graph(n)), Path(target), {"triples": n})
+    return dumps.write_dumps(canonical_ntriples(tiny_graph(n)), Path(target), {"triples": n})

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from server.app import create_app
+from server.bench.abuse import CRASHERS  # the probe's exact inputs: 2,200 groups, STR( 953 deep, 6,500 UNIONs
 from server.sparql import executor_of, safety
-from server.sparql.abuse_bench import CRASHERS  # the probe's exact inputs: 2,200 groups, STR( 953 deep, 6,500 UNIONs
-from server.sparql.executor import Executor, Job, OverShare, QueryTimeout, QueryTooLarge
+from server.sparql.executor import Executor
+from server.sparql.jobs import Job, OverShare, QueryTimeout, QueryTooLarge
 
 ROOT = Path(__file__).resolve().parents[2]
 QUICK = "ASK { <https://w3id.org/fukushi-kg/id/municipality/082368> ?p ?o }"
@@ -242,7 +243,8 @@ def test_a_query_over_the_memory_limit_is_stopped_and_says_so(published_dir):
 ORPHAN = """
 import sys, time
 sys.path.insert(0, {root!r})
-from server.sparql.executor import Executor, Job
+from server.sparql.executor import Executor
+from server.sparql.jobs import Job
 executor = Executor({published!r}, False, workers=2, timeout=60)
 executor.start()
 print(" ".join(map(str, executor.worker_pids())), flush=True)

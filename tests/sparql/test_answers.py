@@ -12,7 +12,8 @@ import pytest
 from server.app import create_app
 from server.sparql import executor_of
 from server.sparql.answers import AnswerCache
-from server.sparql.executor import Answer, Executor, Job, QueryTimeout
+from server.sparql.executor import Executor
+from server.sparql.jobs import Answer, Job, QueryTimeout
 
 from .publishing import publish_tiny
 

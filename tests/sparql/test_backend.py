@@ -18,8 +18,8 @@ from server import cli
 from server.app import create_app
 from server.backend.graphs import graph_iri
 from server.backend.publish import publish
-from server.graph.dumps import read_build_info
 from server.paths import QUERIES_DIR
+from server.published import read_build_info
 
 ACCEPT_JSON = {"Accept": "application/sparql-results+json"}
 BY_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"

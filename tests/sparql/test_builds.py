@@ -10,8 +10,8 @@ import time
 
 import pytest
 
-from server import store
 from server.app import create_app
+from server.graph import on_demand
 from server.sparql import executor_of
 
 from .publishing import publish_tiny
@@ -82,7 +82,7 @@ def test_stale_graph_is_served_while_one_builder_rebuilds(tmp_path, builds, monk
     target = tmp_path / "published"
     publish_tiny(target, 2)
     changed = time.time() + 0.5  # an input edited after the dump was written: stale until the rebuild
-    monkeypatch.setattr(store, "latest_input_change", lambda: changed)
+    monkeypatch.setattr(on_demand, "latest_input_change", lambda: changed)
     app = _app(target)
     client = app.test_client()
     try:

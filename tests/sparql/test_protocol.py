@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 import rdflib
 
-from server.store import GRAPH_IRI, graph_name
+from server.published import GRAPH_IRI, graph_name
 
 # rdflib's JSON-LD parser warns about its own internals.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")

@@ -17,8 +17,8 @@ import pytest
 
 from server.app import create_app
 from server.graph import dumps
+from server.published import DumpInvalid, verified_dump, versions_dir
 from server.sparql import executor_of
-from server.store import DumpInvalid, verified_dump
 
 from .publishing import publish_tiny
 
@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def own_published(published_dir, tmp_path) -> Path:
     """tmp_path/published, a link to a copy of the session's build as its first version."""
     target = tmp_path / "published"
-    version = dumps.versions_dir(target) / "1-session"
+    version = versions_dir(target) / "1-session"
     shutil.copytree(os.path.realpath(published_dir), version)
     dumps.publish(version, target)
     return target
@@ -60,7 +60,7 @@ def _app(published, **extra):
 def _damaged_version(target: Path, cut) -> Path:
     """Publish a copy of the current version whose N-Triples dump `cut` shortened; build-info.json unchanged."""
     current = Path(os.path.realpath(target))
-    version = dumps.versions_dir(target) / f"{time.time_ns()}-damaged"
+    version = versions_dir(target) / f"{time.time_ns()}-damaged"
     shutil.copytree(current, version)
     nt = (version / "fukushi-kg.nt").read_bytes()
     (version / "fukushi-kg.nt").write_bytes(cut(nt))
@@ -189,7 +189,7 @@ def test_a_kill_during_publication_leaves_the_old_graph_and_no_leftovers(own_pub
     assert done.returncode == -signal.SIGKILL
     after = verified_dump(own_published)  # still there, whole, and the same
     assert after is not None and after.sha256 == before.sha256
-    versions = dumps.versions_dir(own_published)
+    versions = versions_dir(own_published)
     assert any(p.name.startswith(("staging-", "link-")) for p in versions.iterdir())  # what the kill left
     publish_tiny(own_published, 2)
     assert verified_dump(own_published).triples == 2
@@ -205,12 +205,12 @@ def test_publication_is_a_link_with_umask_permissions(tmp_path):
         os.umask(old)
     assert target.is_symlink()
     folder = Path(os.path.realpath(target))
-    assert folder.parent == dumps.versions_dir(target)
+    assert folder.parent == versions_dir(target)
     assert folder.stat().st_mode & 0o777 == 0o750
     assert (folder / "fukushi-kg.nt").stat().st_mode & 0o777 == 0o640
     for n in (3, 4, 5, 6):
         publish_tiny(target, n)
-    kept = [p for p in dumps.versions_dir(target).iterdir() if p.is_dir()]
+    kept = [p for p in versions_dir(target).iterdir() if p.is_dir()]
     assert len(kept) == dumps.KEEP_VERSIONS and Path(os.path.realpath(target)) in kept
 
 

@@ -6,9 +6,8 @@ from xml.etree import ElementTree
 import pyoxigraph as ox
 import pytest
 
-from server.graph.dumps import DUMP_NAMES
+from server.published import DUMP_NAMES, NT_DUMP
 from server.sparql import negotiation, results
-from server.store import NT_DUMP
 
 SOLUTIONS = results.offers(results.SOLUTION_FORMATS)
 

@@ -31,6 +31,10 @@ import threading
 import time
 from pathlib import Path
 
+from server.bench.harness import free_port, server_env, stop
+from server.graph.on_demand import ensure_dump
+from server.paths import PUBLISHED_DIR
+
 QUICK = "ASK {}"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 HUNGRY = "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
@@ -42,7 +46,7 @@ CRASHERS = {
 }
 HEAVY_CLIENTS = [f"127.0.0.{i}" for i in range(2, 10)]
 QUICK_CLIENT = "127.0.0.10"
-LOST_MARK = "query worker"  # server.sparql.executor logs "fukushi-kg: query worker PID lost (signal …)"
+LOST_MARK = "query worker"  # server.sparql.pool logs "fukushi-kg: query worker PID lost (signal …)"
 
 
 def register_arguments(p) -> None:
@@ -134,9 +138,7 @@ def _endless_chunked(port, megabytes: int = 64) -> int | str:
 
 
 def _start_server(published: Path, port: int, log) -> subprocess.Popen:
-    env = dict(os.environ, FUKUSHI_KG_PUBLISHED_DIR=str(published), FUKUSHI_KG_BUILD_IF_MISSING="false")
-    root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH")) if p)
+    env = server_env(published)
     command = [sys.executable, "-m", "server.cli", "serve", "--port", str(port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 120
@@ -150,14 +152,10 @@ def _start_server(published: Path, port: int, log) -> subprocess.Popen:
     raise RuntimeError("the server did not come up within 120 s")
 
 
-def bench_abuse(args) -> int:
-    from server.commands.bench import _free_port, _stop
-    from server.paths import PUBLISHED_DIR
-    from server.store import ensure_dump
-
+def bench(args) -> int:
     published = Path(args.published) if args.published else PUBLISHED_DIR
     ensure_dump(published)
-    port = _free_port()
+    port = free_port()
     tally = Tally()
     mib = 1 << 20
     with tempfile.TemporaryFile("w+") as log:
@@ -196,7 +194,7 @@ def bench_abuse(args) -> int:
             sampler.stop.set()
             sampler.join()
         finally:
-            _stop(server)
+            stop(server)
         log.seek(0)
         lost = sum(1 for line in log if LOST_MARK in line and " lost " in line)
 
@@ -223,10 +221,10 @@ def bench_abuse(args) -> int:
 
 
 def _fairness(port: int, duration: float, tally: Tally) -> tuple[int, int]:
-    stop = threading.Event()
+    done = threading.Event()
 
     def heavy(address: str, text: str):
-        while not stop.is_set():
+        while not done.is_set():
             status, seconds = _request(port, text.encode(), source=address, timeout=60)
             tally.add(status)
             if status in (429, 503):
@@ -252,7 +250,7 @@ def _fairness(port: int, duration: float, tally: Tally) -> tuple[int, int]:
         else:
             late.append(f"{status} in {seconds:.1f} s at {tick - begin:.1f} s")
         time.sleep(max(0.0, 0.5 - (time.monotonic() - tick)))
-    stop.set()
+    done.set()
     for t in threads:
         t.join(timeout=60)
     print(f"fairness probe: {len(HEAVY_CLIENTS)} heavy clients for {duration:g} s, quick client every 0.5 s")

@@ -1,6 +1,6 @@
 """`fukushi-kg bench scale --municipalities N`: the national-scale figures on synthetic data (a benchmark, not a test).
 
-It makes N synthetic municipalities (server.scale.synthetic) in a scratch home, then measures through the CLI and
+It makes N synthetic municipalities (server.bench.synthetic) in a scratch home, then measures through the CLI and
 HTTP only, as an operator would see it: the full build (time and peak memory of the build process), a rebuild
 after one plan changes, the server's time to answer its first query, 8 clients asking the named questions with
 their default parameters (the query each `/query/<name>` page runs, fetched as `?format=sparql`) during the first
@@ -22,20 +22,20 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
-from server.commands.bench import ACCEPT_JSON, _free_port, _post, _rows, _running
-from server.graph.dumps import versions_dir
+from server.bench.harness import ACCEPT_JSON, free_port, oxigraph_on, post, print_figures, rows, running
+from server.bench.synthetic import generate
 from server.paths import QUERIES_DIR
-from server.scale.synthetic import generate
+from server.published import versions_dir
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CLIENTS = 8
 XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 
 
-def bench_scale(args) -> int:
+def bench(args) -> int:
     municipalities = args.municipalities
     scratch = Path(args.home) if args.home else Path(tempfile.mkdtemp(prefix="fukushi-kg-synthetic-"))
     try:
@@ -84,9 +84,9 @@ def _serving(home: Path, published: Path, env: dict, figures: list) -> int:
     store = Path(os.path.realpath(published)) / "store"
     shipped = {p.stem: p.read_text(encoding="utf-8") for p in sorted(QUERIES_DIR.glob("*.rq"))}
     with ExitStack() as stack:
-        port = _free_port()
+        port = free_port()
         started = time.perf_counter()
-        ours = stack.enter_context(_running([*_cli(), "serve", "--port", str(port)], _url(port), serve_env))
+        ours = stack.enter_context(running([*_cli(), "serve", "--port", str(port)], _url(port), serve_env))
         ready = time.perf_counter() - started
         figures.append(("server ready after start", f"{ready:.2f} s", ready <= 3, "≤ 3 s"))
         # What a user's first look at each question runs: its default parameters, first page (server.questions).
@@ -101,7 +101,7 @@ def _serving(home: Path, published: Path, env: dict, figures: list) -> int:
             )
         )
         # The peer reads the very store the build wrote, with the same query timeout as ours.
-        theirs = stack.enter_context(_oxigraph_on(store, TIMEOUT))
+        theirs = stack.enter_context(oxigraph_on(store, TIMEOUT))
         store_bytes = sum(f.stat().st_size for f in store.iterdir() if f.is_file())
 
         # First the warm-up, so that the evaluations below do not share the cores with it.
@@ -149,10 +149,10 @@ def _serving(home: Path, published: Path, env: dict, figures: list) -> int:
             mine, other = p95_ours[name], p95_theirs[name]
             ratios.append(mine / other)
             try:
-                rows = str(_rows(_post(ours, text)))
+                found = str(rows(post(ours, text)))
             except (urllib.error.URLError, OSError, ValueError, KeyError) as exc:  # shown, not fatal
-                rows = str(getattr(exc, "code", "error"))
-            print(f"{name:<34} {rows:>7} {mine * 1000:>12.1f} {other * 1000:>16.1f} {mine / other:>7.2f}")
+                found = str(getattr(exc, "code", "error"))
+            print(f"{name:<34} {found:>7} {mine * 1000:>12.1f} {other * 1000:>16.1f} {mine / other:>7.2f}")
         worst = max(p95_ours.values())
         figures.append(("competency queries, worst p95, 8 clients", f"{worst * 1000:.0f} ms", worst <= 0.2, "≤ 200 ms"))
         ratio = statistics.geometric_mean(ratios)
@@ -170,21 +170,11 @@ def _serving(home: Path, published: Path, env: dict, figures: list) -> int:
         replaced = _replacement_seconds(home, published, env)
         figures.append(("quick query answered after a timeout", f"{replaced:.2f} s", replaced <= 0.5, "≤ 0.5 s"))
 
-    print(f"\n{'figure':<44} {'measured':>28}  target")
-    for name, value, met, target in figures:
-        print(f"{name:<44} {value:>28}  {target} {'met' if met else 'NOT met'}")
+    print_figures(figures)
     return 0
 
 
 TIMEOUT = 5  # the server's default QUERY_TIMEOUT, given to the peer too
-
-
-@contextmanager
-def _oxigraph_on(store: Path, timeout: int):
-    port = _free_port()
-    command = [_oxigraph(), "serve-read-only", "--location", str(store), "--bind", f"127.0.0.1:{port}"]
-    with _running([*command, "--timeout-s", str(timeout)], f"http://127.0.0.1:{port}/query") as url:
-        yield url
 
 
 def _page_query(sparql_url: str, name: str) -> str:
@@ -209,7 +199,7 @@ def _first_minute(url: str, queries: dict, seconds: float = 60.0) -> tuple[int, 
             name = names[i % len(names)]
             i += 1
             try:
-                _rows(_post(url, f"{queries[name]}\n# first minute {time.time_ns()} {k}\n"))
+                rows(post(url, f"{queries[name]}\n# first minute {time.time_ns()} {k}\n"))
             except (urllib.error.URLError, OSError, ValueError, KeyError) as exc:
                 with lock:
                     kind = getattr(exc, "code", None) or type(exc).__name__
@@ -229,7 +219,7 @@ def _answer_seconds(url: str, query: str) -> float | None:
     """Seconds to a whole answer, or None when the server stopped the query (or refused it)."""
     start = time.perf_counter()
     try:
-        _rows(_post(url, query))  # a whole answer parses: a server may stop mid-answer after sending 200
+        rows(post(url, query))  # a whole answer parses: a server may stop mid-answer after sending 200
     except (urllib.error.URLError, OSError, ValueError, KeyError):
         return None
     return time.perf_counter() - start
@@ -273,10 +263,6 @@ def _url(port: int) -> str:
     return f"http://127.0.0.1:{port}/sparql"
 
 
-def _oxigraph() -> str:
-    return shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
-
-
 def _timed_process(command: list[str], env: dict) -> tuple[float, int]:
     """Wall time and the process's own peak resident memory (bytes), from wait4's rusage."""
     start = time.perf_counter()
@@ -303,7 +289,7 @@ def _concurrent_p95(url: str, queries: dict, rounds: int = 3) -> dict:
                 name = names[(i + offset + r) % len(names)]
                 start = time.perf_counter()
                 try:
-                    _post(url, queries[name])
+                    post(url, queries[name])
                 except (urllib.error.URLError, OSError) as exc:  # counted, its time kept: a refusal is no fast answer
                     with lock:
                         kind = getattr(exc, "code", None) or type(exc).__name__
@@ -368,18 +354,18 @@ def _tree_rss(root: int) -> int:
 def _replacement_seconds(home: Path, published: Path, env: dict) -> float:
     """With one query worker and a 1 s timeout: how long a quick query waits after a runaway one was stopped."""
 
-    port = _free_port()
+    port = free_port()
     one = dict(env, FUKUSHI_KG_BUILD_IF_MISSING="false", FUKUSHI_KG_PUBLISHED_DIR=str(published))
     one.update(FUKUSHI_KG_QUERY_WORKERS="1", FUKUSHI_KG_QUERY_TIMEOUT="1")
-    with _running([*_cli(), "serve", "--port", str(port)], _url(port), one) as url:
+    with running([*_cli(), "serve", "--port", str(port)], _url(port), one) as url:
         try:
-            _post(url, RUNAWAY)
+            post(url, RUNAWAY)
         except urllib.error.HTTPError:
             pass  # the timeout's 503 is the point
         quick = f"ASK {{ <urn:fukushi-kg:bench:{time.time_ns()}> ?p ?o }}"  # never asked before: not a kept answer
         start = time.perf_counter()
         try:
-            _post(url, quick)
+            post(url, quick)
         except urllib.error.HTTPError as exc:  # refused or stopped too: shown as not met, the run goes on
             print(f"  the quick query after the runaway one: HTTP {exc.code}")
             return float("inf")

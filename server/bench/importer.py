@@ -6,6 +6,7 @@ accuracy counts the same class and parent accuracy the same parent (the parents'
 the plan). Period and embodied plans are right when the years and the set of plan classes agree.
 """
 
+import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -141,3 +142,9 @@ def report(scores: list[Score], verbose: bool = False) -> str:
             rows += [f"  - {cls} {label}" for label, cls in s.missed]
             rows += [f"  + {line} {cls} {label}" for line, cls, label in s.extra]
     return "\n".join(rows) + "\n"
+
+
+def bench(args) -> int:
+    """`fukushi-kg bench import`: the importer on the five seed texts against the curated graph."""
+    sys.stdout.write(report(run(), verbose=getattr(args, "verbose", False)))
+    return 0

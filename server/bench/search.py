@@ -14,6 +14,12 @@ import statistics
 import time
 from dataclasses import replace
 
+from server.app import create_app
+from server.graph.on_demand import ensure_dump
+from server.paths import PUBLISHED_DIR
+from server.search.index import SearchIndex, documents, get_index
+from server.web.graph import get_graph
+
 QUERIES = [
     ({"q": "支えあい"}, "variant spelling"),
     ({"q": "障がい"}, "variant spelling"),
@@ -34,13 +40,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def bench_search(args) -> int:
-    from server.app import create_app
-    from server.paths import PUBLISHED_DIR
-    from server.search.index import get_index
-    from server.store import ensure_dump
-    from server.web.graph import get_graph
-
+def bench(args) -> int:
     published = args.published or str(PUBLISHED_DIR)
     ensure_dump(published)
     app = create_app({"PUBLISHED_DIR": published, "BUILD_IF_MISSING": False, "TESTING": True})
@@ -114,8 +114,6 @@ def _literal(text: str) -> str:
 
 
 def _national(graph, repeat: int) -> None:
-    from server.search.index import SearchIndex, documents
-
     docs, labels = documents(graph)
     by_city = {}
     for d in docs:
