@@ -4,8 +4,11 @@ The header says the question (`# Question:`, `# 問い:`) and declares each para
 
     # Parameter: municipality ?city 市町村（全国地方公共団体コード） / municipality (local government code)
 
-that is, the parameter's name, the variable it restricts and a label. The variable must have exactly one
-`VALUES ?var { … }` block in the query's body; what that block holds as shipped is the default (UNDEF: open).
+that is, the parameter's name, the variable it restricts and a label. The variable must have a
+`VALUES ?var { … }` block in the query's body; what it holds as shipped is the default (UNDEF: open). A query may
+repeat the block inside a sub-query or an OPTIONAL group, which an engine evaluates on its own before joining
+(the restriction then holds there too); every block of the variable must hold the same default, and all of them
+get the values given.
 """
 
 import re
@@ -83,11 +86,14 @@ def parse(name: str, text: str) -> Question:
 
     blocks = values_blocks(text)
     for p in parameters:
-        if len(blocks.get(p.variable, [])) != 1:
+        found = blocks.get(p.variable, [])
+        if not found:
             raise QuestionError(
-                f"{name}.rq: parameter {p.name} restricts ?{p.variable}, which needs exactly one "
-                f"'VALUES ?{p.variable} {{ … }}' block (found {len(blocks.get(p.variable, []))})"
+                f"{name}.rq: parameter {p.name} restricts ?{p.variable}, which needs a "
+                f"'VALUES ?{p.variable} {{ … }}' block in the query's body"
             )
+        if len({text[start:end].strip() for start, end in found}) > 1:
+            raise QuestionError(f"{name}.rq: the 'VALUES ?{p.variable}' blocks hold different defaults")
     return question
 
 

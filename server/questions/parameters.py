@@ -78,8 +78,8 @@ def substitute(text: str, contents: dict[str, list[str]]) -> str:
     blocks = values_blocks(text)
     edits = []
     for variable, terms in contents.items():
-        (span,) = blocks[variable]
-        edits.append((span, " " + " ".join(terms) + " "))
+        for span in blocks[variable]:  # every block of the variable (sub-queries repeat it)
+            edits.append((span, " " + " ".join(terms) + " "))
     for (start, end), body in sorted(edits, reverse=True):
         text = text[:start] + body + text[end:]
     return text

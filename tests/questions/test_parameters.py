@@ -4,7 +4,7 @@ tests/sparql/test_competency_queries.py, restricted by hand), and bad values ref
 import pytest
 
 from server.questions import named
-from server.questions.parameters import ParameterError, bind, values_blocks
+from server.questions.parameters import ParameterError, bind, substitute, values_blocks
 
 ID = "https://w3id.org/fukushi-kg/id/"
 MUNI = ID + "municipality/"
@@ -104,7 +104,7 @@ def test_a_values_block_in_a_comment_or_string_is_not_taken():
     text = (
         '# Parameter: municipality ?city x\n# VALUES ?city { UNDEF }\nSELECT * WHERE { ?city ?p "VALUES ?city { 1 }" }'
     )
-    with pytest.raises(named.QuestionError, match="exactly one"):
+    with pytest.raises(named.QuestionError, match="needs a .VALUES"):
         named.parse("x", text)
     assert values_blocks(text) == {}
 
@@ -112,3 +112,16 @@ def test_a_values_block_in_a_comment_or_string_is_not_taken():
 def test_a_declared_parameter_without_its_block_is_refused():
     with pytest.raises(named.QuestionError, match=r"\?group"):
         named.parse("x", "# Parameter: target-group ?group x\nSELECT * WHERE { VALUES ?city { UNDEF } }")
+
+
+def test_a_repeated_block_gets_the_values_too_and_must_agree():
+    text = (
+        "# Parameter: municipality ?city x\n"
+        "SELECT * WHERE { VALUES ?city { UNDEF } ?city ?p ?o\n"
+        "  OPTIONAL { SELECT ?city WHERE { VALUES ?city { UNDEF } } } }"
+    )
+    question = named.parse("x", text)
+    bound = substitute(question.text, {"city": ["<urn:a>"]})
+    assert bound.count("VALUES ?city { <urn:a> }") == 2 and "UNDEF" not in bound
+    with pytest.raises(named.QuestionError, match="different defaults"):
+        named.parse("y", text.replace("VALUES ?city { UNDEF } ?city", "VALUES ?city { <urn:b> } ?city"))
