@@ -51,11 +51,16 @@ def cmd_paths(args) -> int:
 def main(argv=None) -> int:
     from server import __version__
 
-    parser = argparse.ArgumentParser(prog="fukushi-kg", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="fukushi-kg",
+        description="市町村地域福祉計画ナレッジグラフ: 計画の取り込み・法令適合の判定・書き出し・SPARQL。"
+        "各コマンドの説明は fukushi-kg コマンド --help / The community-welfare plans knowledge graph: import, "
+        "compliance, export, SPARQL. Help on a command: fukushi-kg COMMAND --help",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("build", help="load, infer, validate and write the dumps")
+    p = sub.add_parser("build", help="グラフを作る / load, infer, validate and write the dumps")
     p.add_argument("--out", help="output folder (default: published/, see `fukushi-kg paths`)")
     p.add_argument(
         "--reasoner",
@@ -67,7 +72,9 @@ def main(argv=None) -> int:
     p.add_argument("--workers", type=int, help="processes for the parts (default: one per core)")
     p.set_defaults(func=cmd_build)
 
-    p = sub.add_parser("paths", help="show where the inputs are found and where the build writes")
+    p = sub.add_parser(
+        "paths", help="入力と出力の場所を示す / show where the inputs are found and where the build writes"
+    )
     p.set_defaults(func=cmd_paths)
 
     for name, module in (

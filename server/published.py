@@ -65,11 +65,21 @@ def build_lock(target: Path, name: str = "build.lock"):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+class BuildInfoDamaged(ValueError):
+    """build-info.json exists but cannot be read; the message names it (for the log: it is a server path)."""
+
+
 def read_build_info(target: Path) -> dict | None:
     path = Path(target) / BUILD_INFO
     if not path.exists():
         return None
-    return json.loads(path.read_text(encoding="utf-8"))
+    try:
+        info = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BuildInfoDamaged(f"{path}: unreadable ({exc})") from exc
+    if not isinstance(info, dict):
+        raise BuildInfoDamaged(f"{path}: not a JSON object")
+    return info
 
 
 class GraphNotBuilt(Exception):

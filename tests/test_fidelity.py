@@ -27,10 +27,12 @@ def ja(graph, subject, prop=RDFS.label):
     return [str(v) for v in graph.objects(subject, prop) if getattr(v, "language", None) == "ja"]
 
 
-def test_sagamihara_priority_headings_sit_under_item_3(graph):
-    # seed 002 lines 57-59: 【就労・住居の確保】… are printed under 「(3) 関係機関の適切な役割分担…」
-    for d in ("rpp-d1", "rpp-d2", "rpp-d3"):
-        assert graph.value(iri("141500/" + d), FK.parent) == iri("141500/rpp-m03")
+def test_sagamihara_priority_headings_sit_under_the_plan(graph):
+    # seed 002 lines 55-59: 【就労・住居の確保】… are printed after items (1)-(3), and nothing in the text files them
+    # under (3) (line 57 names no priority): they are the plan's own list of the national priorities
+    for order, d in enumerate(("rpp-d1", "rpp-d2", "rpp-d3"), start=4):
+        assert graph.value(iri("141500/" + d), FK.parent) == iri("141500/rpp")
+        assert int(graph.value(iri("141500/" + d), FK.order)) == order
 
 
 def test_mine_sub_bullets_sit_under_line_1287(graph):

@@ -1,18 +1,52 @@
-"""Propose annotations for a plan element from its own text and from the headings it is printed under."""
+"""Propose annotations for a plan element from its own words and, as a weaker kind of evidence, from the
+headings it is printed under.
 
-from collections.abc import Iterable, Sequence
+Own words: a concept is proposed where one of its terms occurs in the element's text, compared as lemma keys
+(server.language): the proposal quotes the words as printed. Headings: for schemes whose documents file
+items under headings (fk:filedUnderHeadings), a concept a heading names reaches the element below it, marked
+`via="heading"` and with a lower confidence, unless
+
+- the element's own words, or a heading nearer to it, name another concept of the same scheme: they say
+  where the element is filed (参加支援 under 多機関協働 is 参加支援), or
+- the heading has two parts (「A・B」「AとB」「AやB」) and the element, or a heading between it and that one,
+  takes up the part that does not name the concept (情報提供の充実 under 「情報提供体制の充実・包括的な相談支援」
+  is not 包括的な相談支援, nor is what is filed under 「地域での見守り活動の推進」 within 「見守り活動や交流…」).
+"""
+
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import rdflib
 from rdflib.namespace import RDFS
 
-from server.annotations.lexicon import FK, Concept, Lexicon, load_lexicon, normalise
+from server.annotations.lexicon import FK, Concept, Lexicon, load_lexicon, normalise, plain_chars
+from server.language import keyed, words
 
-__all__ = ["Proposal", "propose", "propose_elements", "element_texts", "load_lexicon", "normalise", "Lexicon"]
+__all__ = [
+    "CONFIDENCE",
+    "Proposal",
+    "propose",
+    "propose_elements",
+    "element_texts",
+    "heading_parts",
+    "load_lexicon",
+    "normalise",
+    "Lexicon",
+]
 
 DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
-# Joins an element's label and description: survives normalisation and is in no term, so no match spans it.
+# Joins an element's label and description: the analyser reads it as a symbol, so no term spans it.
 SEPARATOR = "|"
+# How far each kind of evidence is trusted (published on each decision record as fk:confidence): an element's
+# own words name the concept; a heading only files the element under it.
+CONFIDENCE = {"text": 0.9, "hand": 0.9, "heading": 0.5}
+# Words of plan headings that say what is done, not about what: sharing only these is not taking up a part.
+GENERIC = frozenset(
+    "推進 充実 促進 支援 活動 取り組む 取り組み 整備 強化 確保 実施 図る 行う 為る 努める 進める 体制 事業 構築 向ける "
+    "為 等 的 化 性 ため 地域 作る 作り".split()
+)
+# 「・」「、」 always join parts; 「と」「や」 only where they join two nouns (「学校と連携した」 is not two parts).
+_JOINERS = frozenset("・、,")
 
 
 @dataclass(frozen=True)
@@ -20,31 +54,57 @@ class Proposal:
     element: str | None
     property: str  # full IRI of fk:targetGroup, fk:realisesFunction, fk:addressesPriority or fk:topic
     concept: str  # full IRI
-    matched: str  # the normalised words matched in the text, or the heading's text
+    matched: str  # the words matched, as printed in the text, or the heading's text
     via: str  # "text" or "heading"
 
     @property
     def key(self) -> tuple[str | None, str, str]:
         return (self.element, self.property, self.concept)
 
+    @property
+    def confidence(self) -> float:
+        return CONFIDENCE[self.via]
+
+
+def _occurrences(text: str, term: str):
+    start = text.find(term) if term else -1
+    while start >= 0:
+        yield start
+        start = text.find(term, start + 1)
+
+
+def located(text: str, lexicon: Lexicon) -> list[tuple[int, int, Concept]]:
+    """Every (start, end, concept) where a concept's term occurs in `text` (original character offsets), as
+    lemma keys or as written, after two rules: a term inside one of the concept's excluded words does not
+    count, and a term inside a longer matched term of the same scheme does not count (要介護者 is not also
+    介護者, but 要援護者名簿 is a register and names 要援護者)."""
+    k = keyed(text, lemmas=True)
+    literal, where = plain_chars(text)
+
+    def by_key(term):
+        return [k.span(s, s + len(term)) for s in _occurrences(k.key, term)]
+
+    def by_letters(term):
+        return [(where[s], where[s + len(term) - 1] + 1) for s in _occurrences(literal, term)]
+
+    found = set()
+    for concept in lexicon.concepts:
+        blocked = [span for x in concept.excluded for span in by_key(x)]
+        blocked += [span for x in concept.excluded_literals for span in by_letters(x)]
+        spans = {span for t in concept.terms for span in by_key(t)}
+        spans |= {span for t in concept.literals for span in by_letters(t)}
+        for start, end in spans:
+            if not any(bs <= start and end <= be for bs, be in blocked):
+                found.add((start, end, concept))
+    kept = [m for m in found if not any(_inside(m, o) for o in found)]
+    return sorted(kept, key=lambda m: (m[0], -m[1], m[2].iri))
+
 
 def matches(text: str, lexicon: Lexicon) -> dict[Concept, str]:
-    """Concept -> the first term of it found in `text` (normalised), after two rules: a term inside one of
-    the concept's excluded words does not count, and a term inside a longer matched term of the same scheme
-    does not count (要介護者 is not also 介護者, but 要援護者名簿 is a register and names 要援護者)."""
-    norm = normalise(text)
-    found = []  # (start, end, concept, term)
-    for concept in lexicon.concepts:
-        blocked = [(s, s + len(x)) for x in concept.excluded for s in _occurrences(norm, x)]
-        for term in concept.terms:
-            for start in _occurrences(norm, term):
-                end = start + len(term)
-                if not any(bs <= start and end <= be for bs, be in blocked):
-                    found.append((start, end, concept, term))
-    kept = [m for m in found if not any(_inside(m, o) for o in found)]
+    """Concept -> the first words of `text` (as printed) that name it."""
     out: dict[Concept, str] = {}
-    for _, _, concept, term in sorted(kept, key=lambda m: (m[0], -m[1])):
-        out.setdefault(concept, term)
+    for start, end, concept in located(text, lexicon):
+        out.setdefault(concept, text[start:end])
     return out
 
 
@@ -53,27 +113,87 @@ def _inside(m, o) -> bool:
     return o[2].scheme == m[2].scheme and o[0] <= m[0] and m[1] <= o[1] and (o[1] - o[0]) > (m[1] - m[0])
 
 
-def _occurrences(text: str, term: str) -> Iterable[int]:
-    start = text.find(term)
-    while start >= 0:
-        yield start
-        start = text.find(term, start + 1)
+def heading_parts(heading: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of a heading's parts: cut at 「・」「、」 and at a 「と」「や」 that joins two nouns
+    (「AとB」, not 「学校と連携した」); brackets are not cut inside."""
+    ws = words(heading)
+    cuts, depth = [], 0
+    for i, w in enumerate(ws):
+        if w.surface in "（(「『【":
+            depth += 1
+        elif w.surface in "）)」』】":
+            depth = max(0, depth - 1)
+        elif depth == 0 and (w.surface in _JOINERS or _joins_nouns(ws, i)):
+            cuts.append((w.start, w.end))
+    spans, start = [], 0
+    for cut_start, cut_end in cuts:
+        spans.append((start, cut_start))
+        start = cut_end
+    spans.append((start, len(heading)))
+    return [(s, e) for s, e in spans if heading[s:e].strip()]
+
+
+def _joins_nouns(ws, i: int) -> bool:
+    if ws[i].surface not in ("と", "や") or ws[i].pos != "助詞" or i == 0 or i + 1 >= len(ws):
+        return False
+    after = ws[i + 1]
+    if ws[i - 1].pos not in ("名詞", "接尾辞") or after.pos != "名詞":
+        return False
+    # 「学校と連携した」: a noun followed by する is a verb of which the noun before と is the partner
+    return not (i + 2 < len(ws) and ws[i + 2].lemma in ("為る", "する"))
+
+
+def _meaning(text: str) -> frozenset[str]:
+    return frozenset(w.lemma for w in words(text) if w.content and w.lemma not in GENERIC)
+
+
+def _takes_up_other_part(own: str, heading: str, spans_of_concept: list[tuple[int, int]]) -> bool:
+    """The element's words meet a part of the two-part heading that does not name the concept, and none of
+    the parts that do."""
+    parts = heading_parts(heading)
+    if len(parts) < 2:
+        return False
+    mine = _meaning(own)
+    named, other = set(), set()
+    for s, e in parts:
+        words_of_part = _meaning(heading[s:e])
+        if any(s <= ms < e or s < me <= e for ms, me in spans_of_concept):
+            named |= words_of_part
+        else:
+            other |= words_of_part
+    return bool(mine & (other - named)) and not (mine & named)
 
 
 def propose(
     text: str, headings: Sequence[str] = (), lexicon: Lexicon | None = None, element: str | None = None
 ) -> list[Proposal]:
     """Proposals for one element: every concept whose terms occur in `text`, and, for schemes whose documents
-    file items under headings (fk:filedUnderHeadings), every concept named by one of `headings` (outermost
-    first; the nearest heading that names it is recorded)."""
+    file items under headings (fk:filedUnderHeadings), the concepts the headings (outermost first) name, under
+    the rules of this module's docstring; the nearest heading that names a concept is recorded."""
     lexicon = lexicon or load_lexicon()
     proposals = {}
-    for concept, term in matches(text, lexicon).items():
-        proposals[concept.iri] = Proposal(element, concept.property, concept.iri, term, "text")
-    for heading in reversed(list(headings)):
-        for concept in matches(heading, lexicon):
-            if concept.from_headings and concept.iri not in proposals:
-                proposals[concept.iri] = Proposal(element, concept.property, concept.iri, heading.strip(), "heading")
+    named_by_scheme: dict[str, set[str]] = {}  # scheme -> concepts named by the text or a nearer heading
+    for concept, words_matched in matches(text, lexicon).items():
+        proposals[concept.iri] = Proposal(element, concept.property, concept.iri, words_matched, "text")
+        named_by_scheme.setdefault(concept.scheme, set()).add(concept.iri)
+    nearer = [text]  # the element's words, then each heading between it and the one being read
+    for heading in reversed([h for h in headings if h.strip()]):
+        spans: dict[Concept, list[tuple[int, int]]] = {}
+        for start, end, concept in located(heading, lexicon):
+            spans.setdefault(concept, []).append((start, end))
+        named_here: dict[str, set[str]] = {}
+        for concept, where in spans.items():
+            named_here.setdefault(concept.scheme, set()).add(concept.iri)
+            if not concept.from_headings or concept.iri in proposals:
+                continue
+            if named_by_scheme.get(concept.scheme, set()) - {concept.iri}:
+                continue
+            if any(_takes_up_other_part(below, heading, where) for below in nearer):
+                continue
+            proposals[concept.iri] = Proposal(element, concept.property, concept.iri, heading.strip(), "heading")
+        for scheme, iris in named_here.items():
+            named_by_scheme.setdefault(scheme, set()).update(iris)
+        nearer.append(heading)
     return sorted(proposals.values(), key=lambda p: (p.property, p.concept))
 
 

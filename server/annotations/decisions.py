@@ -6,27 +6,51 @@ One row per annotation key (element, property, concept):
   rejected  a proposal not taken; `reason` says why; the annotation is not in the graph
   added     an annotation no proposal makes; `evidence` gives the words of the text that support it
 The annotations of the lexicon's concepts come only from this file, so that every one of them is either
-proposed from the text or justified by hand. Each row is also published as a reified statement
-(fk:AnnotationDecision), so the audit can be queried.
+proposed from the text or justified by hand. Each row also says who decided it and on what date, and how far it
+was reviewed:
+  person       a person read the element against the seed text and decided
+  agent        a software agent (a development session) read it against the seed text; no person has yet
+  as-proposed  the annotator's proposal was taken without review (accepted rows only)
+Each row is published as a reified statement (fk:AnnotationDecision) with its verdict, evidence, reviewer
+(dcterms:creator), date (dcterms:date), review (fk:review) and confidence (fk:confidence: an element's own
+words weigh more than a heading it is filed under), so the audit can be queried; rows inherited from a heading
+are also typed fk:InheritedAnnotationDecision.
 """
 
 import csv
 import hashlib
+import importlib
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import rdflib
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
 
 from server.annotations import annotator, lexicon
-from server.annotations.annotator import Proposal, element_texts, propose_elements
+from server.annotations.annotator import CONFIDENCE, Proposal, element_texts, propose_elements
 from server.annotations.lexicon import FK, SCHEME_PROPERTY, Lexicon, load_lexicon
 from server.datafile import DataFileError
 from server.paths import BASE_IRI, DECISIONS_FILE, ONTOLOGY_NS
 
-COLUMNS = ("element", "property", "concept", "verdict", "via", "evidence", "reason")
+COLUMNS = (
+    "element",
+    "property",
+    "concept",
+    "verdict",
+    "via",
+    "evidence",
+    "reason",
+    "decided_by",
+    "decided_on",
+    "review",
+)
 VERDICTS = ("accepted", "rejected", "added")
+REVIEWS = ("person", "agent", "as-proposed")
 ID_NS = BASE_IRI + "id/"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
 # Short forms used in the file: properties by local name, concepts by scheme prefix.
 PREFIXES = {"fk": ONTOLOGY_NS} | {
     {"target-group": "tg", "multilayered-function": "fn", "recidivism-priority": "rp", "topic": "tp"}[
@@ -46,6 +70,13 @@ class Decision:
     evidence: str
     reason: str
     line: int  # in the file, 1-based
+    decided_by: str = ""
+    decided_on: str = ""  # ISO date
+    review: str = "as-proposed"
+
+    @property
+    def confidence(self) -> float:
+        return CONFIDENCE.get(self.via, CONFIDENCE["text"])
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -99,6 +130,9 @@ def read_decisions(path: Path | None = None) -> list[Decision]:
             evidence=values["evidence"],
             reason=values["reason"],
             line=number,
+            decided_by=values["decided_by"],
+            decided_on=values["decided_on"],
+            review=values["review"],
         )
         problem = _row_problem(decision)
         if problem:
@@ -115,6 +149,17 @@ def read_decisions(path: Path | None = None) -> list[Decision]:
 def _row_problem(d: Decision) -> str | None:
     if d.verdict not in VERDICTS:
         return f"verdict must be one of {', '.join(VERDICTS)}, not {d.verdict!r}"
+    if d.review not in REVIEWS:
+        return f"review must be one of {', '.join(REVIEWS)}, not {d.review!r}"
+    if d.review == "as-proposed" and d.verdict != "accepted":
+        return (
+            f"only an accepted proposal can be taken as proposed; a {d.verdict} row is a decision: "
+            "review agent or person"
+        )
+    if not d.decided_by:
+        return "decided_by is empty: say who decided"
+    if not _ISO_DATE.fullmatch(d.decided_on):
+        return f"decided_on must be a date written 2026-12-04, not {d.decided_on!r}"
     if d.property not in SCHEME_PROPERTY.values():
         return f"unknown annotation property {shorten(d.property)!r}"
     scheme = next(s for s, p in SCHEME_PROPERTY.items() if p == d.property)
@@ -149,6 +194,12 @@ def decision_records(decisions: list[Decision]) -> rdflib.Graph:
         graph.add((node, RDF.object, rdflib.URIRef(d.concept)))
         graph.add((node, FK.verdict, rdflib.Literal(d.verdict)))
         graph.add((node, FK.proposedVia, rdflib.Literal(d.via)))
+        if d.via == "heading":
+            graph.add((node, RDF.type, FK.InheritedAnnotationDecision))
+        graph.add((node, FK.confidence, rdflib.Literal(Decimal(str(d.confidence)))))
+        graph.add((node, FK.review, rdflib.Literal(d.review)))
+        graph.add((node, DCTERMS.creator, rdflib.Literal(d.decided_by)))
+        graph.add((node, DCTERMS.date, rdflib.Literal(d.decided_on, datatype=XSD.date)))
         if d.evidence:
             graph.add((node, FK.evidence, rdflib.Literal(d.evidence, lang="ja")))
         if d.reason:
@@ -206,5 +257,6 @@ def check(
 
 
 def annotator_sources() -> list[Path]:
-    """The annotator's own code: a change to it re-runs the check (and rebuilds every part)."""
-    return [Path(annotator.__file__), Path(__file__), Path(lexicon.__file__)]
+    """The annotator's own code and the analyser's: a change to it re-runs the check (and rebuilds every part)."""
+    words = importlib.import_module("server.language.words")  # the module: the package exports a function so named
+    return [Path(annotator.__file__), Path(__file__), Path(lexicon.__file__), Path(words.__file__)]

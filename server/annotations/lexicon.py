@@ -1,13 +1,13 @@
 """The lexicon: for each concept of the annotation schemes, the normalised words that signal it.
 
-Normalisation (表記ゆれ): NFKC, then white space removed, then a short table of spelling variants
-folded to one form. We chose a table over SudachiPy's normalized_form because the folds these plans
-need are few and must be checkable by a reviewer, and Sudachi works token by token: it splits the
-compound terms the lexicon matches (避難行動要支援者, 相談支援包括化推進員) and its dictionary
-does not treat 障がい/障害 as one word. The table is applied to the lexicon and the text alike.
+Normalisation is the morphological analyser's (server.language, SudachiPy): each word's normalised form,
+with a noun made from a verb folded to the verb (`lemma_key`), so that 障がい/障害, 見まもり/見守り,
+子ども/こども/子供, 支えあい/支え合い, 取組/取り組み and inflected forms (問わない/問わず) meet without a
+hand-kept table. The lexicon's labels and the element's text are keyed the same way; spellings the
+dictionary does not fold (伴走, 単身, 分野を問わない …) are skos:altLabel/hiddenLabel in
+ontology/vocabularies.ttl, where a reviewer reads them.
 """
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -16,6 +16,7 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import RDF, SKOS
 
+from server.language import lemma_key
 from server.paths import ONTOLOGY_DIR, ONTOLOGY_NS
 
 FK = rdflib.Namespace(ONTOLOGY_NS)
@@ -29,36 +30,27 @@ SCHEME_PROPERTY = {
     CONCEPT_NS + "topic/": ONTOLOGY_NS + "topic",
 }
 
-# Spelling variants seen in the five plans (and common in others), folded to one written form.
-# Order matters: longer variants first where one contains another.
-VARIANTS = (
-    ("障がい", "障害"),
-    ("障碍", "障害"),
-    ("子ども", "こども"),
-    ("子供", "こども"),
-    ("支えあい", "支え合い"),
-    ("ささえあい", "支え合い"),
-    ("助けあい", "助け合い"),
-    ("取り組み", "取組"),
-    ("取組み", "取組"),
-    ("一人暮らし", "ひとり暮らし"),
-    ("独り暮らし", "ひとり暮らし"),
-    ("一人親", "ひとり親"),
-    ("引きこもり", "ひきこもり"),
-    ("申し立て", "申立て"),
-    ("居場所作り", "居場所づくり"),
-    ("まち作り", "まちづくり"),
-    ("地域作り", "地域づくり"),
-)
-_SPACE = re.compile(r"\s+")
+
+def plain(text: str) -> str:
+    """NFKC, case folded, white space removed: the literal form."""
+    return "".join(plain_chars(text)[0])
+
+
+def plain_chars(text: str) -> tuple[str, list[int]]:
+    """`plain(text)` and, per character of it, the offset of the original character it came from."""
+    out, where = [], []
+    for i, c in enumerate(text):
+        n = unicodedata.normalize("NFKC", c).casefold()
+        if n.isspace():
+            continue
+        out.append(n)
+        where.extend([i] * len(n))
+    return "".join(out), where
 
 
 def normalise(text: str) -> str:
-    """NFKC, no white space, spelling variants folded (see VARIANTS)."""
-    text = _SPACE.sub("", unicodedata.normalize("NFKC", text))
-    for variant, form in VARIANTS:
-        text = text.replace(variant, form)
-    return text
+    """The text's lemma key (server.language.lemma_key): the form terms and texts are compared in."""
+    return lemma_key(text)
 
 
 @dataclass(frozen=True)
@@ -67,9 +59,13 @@ class Concept:
     scheme: str
     property: str
     label: str
-    terms: tuple[str, ...]  # normalised, longest first
-    excluded: tuple[str, ...]  # normalised
+    terms: tuple[str, ...]  # lemma keys, longest first
+    excluded: tuple[str, ...]  # lemma keys
     from_headings: bool
+    # The labels as written (NFKC, no white space): matched literally as well, because the analyser cuts a
+    # word differently in some contexts (「範囲で居場所」 is read 範囲 で 居る 場所).
+    literals: tuple[str, ...] = ()
+    excluded_literals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +104,8 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
                 terms=tuple(terms),
                 excluded=tuple(sorted({normalise(w) for w in _ja(graph.objects(concept, FK.excludedTerm))})),
                 from_headings=graph.value(scheme, FK.filedUnderHeadings) == rdflib.Literal(True),
+                literals=tuple(sorted({plain(w) for w in words if w.strip()}, key=lambda t: (-len(t), t))),
+                excluded_literals=tuple(sorted({plain(w) for w in _ja(graph.objects(concept, FK.excludedTerm))})),
             )
         )
     return Lexicon(tuple(concepts))

@@ -11,16 +11,21 @@ from server.paths import QUERIES_DIR
 
 AUDIT = """
 PREFIX fk: <https://w3id.org/fukushi-kg/ontology#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT DISTINCT ?city ?code ?cityLabel ?scheme ?schemeLabel ?concept ?conceptLabel ?element ?elementLabel
-       ?source ?start ?verdict ?via ?evidence ?reason
+       ?source ?start ?verdict ?via ?evidence ?reason ?review ?by ?date ?confidence ?property
 WHERE {
-  ?decision a fk:AnnotationDecision ; rdf:subject ?element ; rdf:object ?concept ; fk:verdict ?verdict ;
-            fk:proposedVia ?via .
+  ?decision a fk:AnnotationDecision ; rdf:subject ?element ; rdf:predicate ?property ; rdf:object ?concept ;
+            fk:verdict ?verdict ; fk:proposedVia ?via .
   OPTIONAL { ?decision fk:evidence ?evidence }
   OPTIONAL { ?decision fk:reason ?reason }
+  OPTIONAL { ?decision fk:review ?review }
+  OPTIONAL { ?decision dcterms:creator ?by }
+  OPTIONAL { ?decision dcterms:date ?date }
+  OPTIONAL { ?decision fk:confidence ?confidence }
   ?concept skos:inScheme ?scheme ; skos:prefLabel ?conceptLabel . FILTER (lang(?conceptLabel) = "ja")
   ?scheme skos:prefLabel ?schemeLabel . FILTER (lang(?schemeLabel) = "ja")
   ?element fk:parent+ ?plan . ?plan a fk:Plan ; fk:municipality ?city .
@@ -56,6 +61,15 @@ class Entry:
     via: str
     evidence: str
     reason: str
+    review: str = ""
+    decided_by: str = ""
+    decided_on: str = ""
+    confidence: float | None = None
+    predicate: str = ""
+
+    @property
+    def inherited(self) -> bool:
+        return self.via == "heading"
 
 
 def _value(row, name, default=""):
@@ -83,6 +97,11 @@ def entries(store: ox.Store) -> list[Entry]:
                 via=_value(row, "via"),
                 evidence=_value(row, "evidence"),
                 reason=_value(row, "reason"),
+                review=_value(row, "review"),
+                decided_by=_value(row, "by"),
+                decided_on=_value(row, "date"),
+                confidence=float(row["confidence"].value) if row["confidence"] is not None else None,
+                predicate=_value(row, "property"),
             )
         )
     return sorted(out, key=_order)
@@ -136,10 +155,71 @@ def stats(items: list[Entry]) -> list[SchemeStats]:
     return out
 
 
-def quality_rows(store: ox.Store) -> dict[str, int]:
-    """Rows each annotation quality check returns on the store (0 when the annotations are consistent)."""
+REVIEWS = ("person", "agent", "as-proposed")
+
+
+@dataclass(frozen=True)
+class ReviewStats:
+    decisions: int
+    by_review: dict  # review -> count
+    inherited: int  # kept annotations that rest on a heading
+
+    def share(self, review: str) -> float:
+        return self.by_review.get(review, 0) / self.decisions if self.decisions else 0.0
+
+
+def review_stats(items: list[Entry]) -> ReviewStats:
+    """How far the decisions were reviewed: by a person, by a software agent, or taken as proposed."""
+    unique = {(e.element, e.concept): e for e in items}.values()
+    counts = Counter(e.review or "as-proposed" for e in unique)
+    inherited = sum(1 for e in unique if e.inherited and e.verdict != "rejected")
+    return ReviewStats(len(unique), {r: counts.get(r, 0) for r in REVIEWS}, inherited)
+
+
+TEXTS = """
+PREFIX fk: <https://w3id.org/fukushi-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+SELECT DISTINCT ?element ?kind ?text WHERE {
+  ?element fk:parent ?up .
+  { ?element rdfs:label ?text . BIND (0 AS ?kind) } UNION { ?element dcterms:description ?text . BIND (1 AS ?kind) }
+  FILTER (lang(?text) = "ja")
+}
+"""
+
+
+def element_texts(store: ox.Store) -> dict[str, str]:
+    """Element -> its own text as the annotator reads it (Japanese labels, then descriptions, joined)."""
+    from server.annotations.annotator import SEPARATOR
+
+    parts: dict = defaultdict(lambda: ([], []))
+    for row in store.query(TEXTS):
+        parts[row["element"].value][int(row["kind"].value)].append(row["text"].value)
+    return {e: SEPARATOR.join(sorted(labels) + sorted(descriptions)) for e, (labels, descriptions) in parts.items()}
+
+
+def near_duplicate_problems(store: ox.Store, items: list[Entry] | None = None) -> list[str]:
+    """The near-duplicate consistency check (server.annotations.consistency) over the published graph."""
+    from server.annotations.consistency import problems, read_settled
+    from server.annotations.decisions import Decision
+
+    items = entries(store) if items is None else items
+    decisions = [
+        Decision(e.element, e.predicate, e.concept, e.verdict, e.via, e.evidence, e.reason, 0)
+        for e in {(e.element, e.concept): e for e in items}.values()
+    ]
+    return problems(element_texts(store), decisions, read_settled())
+
+
+def quality_rows(store: ox.Store, items: list[Entry] | None = None) -> dict[str, int]:
+    """Rows each annotation quality check returns on the store (0 when the annotations are consistent), and the
+    differences the near-duplicate check finds undecided."""
     out = {}
     for name in QUALITY_CHECKS:
         text = (QUERIES_DIR / "quality" / f"{name}.rq").read_text(encoding="utf-8")
         out[name] = sum(1 for _ in store.query(text))
+    out[NEAR_DUPLICATES] = len(near_duplicate_problems(store, items))
     return out
+
+
+NEAR_DUPLICATES = "near-duplicates-tagged-differently"

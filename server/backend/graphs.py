@@ -26,12 +26,14 @@ def published_graphs(published_dir: Path) -> dict[str, Path]:
     return {key: folder / f"{key}.nt" for key in sorted(info.get("graphs", {}))}
 
 
-def graph_body(path: Path, base: str | None = None) -> bytes:
-    """A graph file's N-Triples, with its IRIs moved to the operator's base when that is not the canonical one."""
+def graph_body(path: Path, base: str | None = None, body: bytes | None = None) -> bytes:
+    """A graph file's N-Triples (or `body`, its bytes already read and checked), with its IRIs moved to the
+    operator's base when that is not the canonical one."""
     base = normalise_base(base)
+    body = Path(path).read_bytes() if body is None else body
     if base == BASE_IRI:
-        return Path(path).read_bytes()
-    quads = ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+        return body
+    quads = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
     return ox.serialize(
         (ox.Triple(q.subject, q.predicate, q.object) for q in rebase_quads(quads, base)),
         format=ox.RdfFormat.N_TRIPLES,

@@ -1,4 +1,5 @@
-"""`fukushi-kg bench abuse`: replay issue 10's probes against a real server and print what they did to it.
+"""`fukushi-kg bench abuse`: replay issue 10's and issue 21's probes against a real server and print what they
+did to it.
 
 The server is `fukushi-kg serve` (the production setup, waitress) on a free loopback port, on the built graph.
 The probes, each bounded in requests and time:
@@ -11,10 +12,15 @@ The probes, each bounded in requests and time:
   6,500 UNIONs), each sent repeatedly;
 - fairness: eight heavy clients (each its own loopback address, 127.0.0.2-9) keep sending queries that run
   past the timeout, while a quick client (127.0.0.10) sends `ASK {}` every half second; an answer within 2 s
-  counts.
+  counts;
+- search (issue 21, server.bench.search_floods): distinct 250 KB searches, facet floods, word floods, `within=`
+  and huge pages, while an ordinary search runs every 0.5 s (target: none over 5 s);
+- hostile files (issue 21, server.bench.hostile_files): `fukushi-kg import` on each, as its own process
+  (target: refused with one line, exit 2, within 30 s, under 1 GB).
 
 Printed: resident memory of the server and its query workers (at rest before, peak, and retained after the
-probes), the quick client's answers within 2 s (target at least 95 %), the 5xx responses (503 and 429 are the
+probes; the target is retained - at rest <= 200 MB after the distinct large queries and searches), the quick
+client's answers within 2 s (target at least 95 %), the 5xx responses (503 and 429 are the
 documented refusals: timeout, memory stop, busy, over share; any other 5xx is a failure) and the workers lost
 (died on their own, as the server logs them; workers stopped after a timeout or over the memory limit are
 replaced, not lost).
@@ -32,6 +38,8 @@ import time
 from pathlib import Path
 
 from server.bench.harness import free_port, server_env, stop
+from server.bench.search_floods import _get as search_get
+from server.bench.search_floods import run_floods
 from server.graph.on_demand import ensure_dump
 from server.paths import PUBLISHED_DIR
 
@@ -51,7 +59,9 @@ LOST_MARK = "query worker"  # server.sparql.pool logs "fukushi-kg: query worker 
 
 def register_arguments(p) -> None:
     p.add_argument("--duration", type=float, default=20.0, help="abuse: seconds of heavy load (default: 20)")
-    p.add_argument("--big-queries", type=int, default=100, help="abuse: distinct ~1 MiB queries (default: 100)")
+    p.add_argument("--big-queries", type=int, default=1000, help="abuse: distinct ~1 MiB queries (default: 1000)")
+    p.add_argument("--big-searches", type=int, default=1000, help="abuse: distinct 250 KB searches (default: 1000)")
+    p.add_argument("--skip-files", action="store_true", help="abuse: leave out the hostile import files")
 
 
 class Tally:
@@ -161,6 +171,9 @@ def bench(args) -> int:
     with tempfile.TemporaryFile("w+") as log:
         server = _start_server(published, port, log)
         try:
+            # The search index is built on the first search: built now, so that "at rest" includes it and the
+            # floods are not measured against a one-off build.
+            search_get(port, "/search?q=%E8%A6%8B%E5%AE%88%E3%82%8A", timeout=120)
             time.sleep(1.0)
             at_rest = _tree_rss(server.pid)
             sampler = Sampler(server.pid)
@@ -180,6 +193,18 @@ def bench(args) -> int:
                 f"endless chunked upload -> {chunked}; gigabyte answer -> {huge}; gigabyte evaluation -> {hungry}"
             )
 
+            after_queries = _tree_rss(server.pid)
+            t = time.monotonic()
+            searched = run_floods(port, args.big_searches)
+            for status, n in searched["statuses"].items():
+                for _ in range(n):
+                    tally.add(status)
+            time.sleep(2.0)
+            after_searches = _tree_rss(server.pid)
+            print(f"search floods ({time.monotonic() - t:.1f} s), four clients each:")
+            for name, (statuses, seconds) in searched["floods"].items():
+                print(f"  {name}: {statuses} in {seconds:.1f} s")
+
             crash_statuses = collections.Counter()
             for text in CRASHERS.values():
                 for _ in range(10):
@@ -196,7 +221,9 @@ def bench(args) -> int:
         finally:
             stop(server)
         log.seek(0)
-        lost = sum(1 for line in log if LOST_MARK in line and " lost " in line)
+        logged = log.read()
+        lost = sum(1 for line in logged.splitlines() if LOST_MARK in line and " lost " in line)
+        tracebacks = logged.count("Traceback")
 
     within, sent = quick
     share = within / sent if sent else 0.0
@@ -216,8 +243,45 @@ def bench(args) -> int:
         f"5xx: {sum(fives.values())} (503 documented: {fives.get(503, 0)}; other 5xx: {sum(other.values())}); "
         f"429: {tally.statuses.get(429, 0)}"
     )
-    print(f"workers lost: {lost}")
-    return 0 if share >= 0.95 and not other and not lost else 1
+    print(f"workers lost: {lost}; tracebacks in the server log: {tracebacks}")
+    grown = after_searches - at_rest
+    print(
+        f"after {args.big_queries} distinct ~1 MiB queries: {after_queries / mib:.0f} MiB; after "
+        f"{args.big_searches} distinct 250 KB searches and the floods: {after_searches / mib:.0f} MiB "
+        f"(+{grown / mib:.0f} MiB over rest; target <= 200 MB: {'met' if grown <= 200e6 else 'NOT met'})"
+    )
+    normal = searched["normal"]
+    in_time = sum(1 for status, sec in normal if status == 200 and sec <= 2.0)
+    over5 = sum(1 for status, sec in normal if status != 200 or sec > 5.0)
+    slowest = max((sec for _, sec in normal), default=0.0)
+    print(
+        f"ordinary searches during the floods: {in_time}/{len(normal)} within 2 s, {over5} over 5 s or failed "
+        f"(slowest {slowest:.2f} s; target 0 over 5 s: {'met' if not over5 else 'NOT met'})"
+    )
+    search_fives = {s: n for s, n in searched["statuses"].items() if not isinstance(s, int) or s >= 500}
+    print(f"search flood answers other than 200/400: {search_fives or 'none'}")
+    files_ok = True
+    if not args.skip_files:
+        files_ok = _hostile_files()
+    ok = share >= 0.95 and not other and not lost and not tracebacks and grown <= 200e6 and not over5
+    return 0 if ok and files_ok and not search_fives else 1
+
+
+def _hostile_files() -> bool:
+    from server.bench.hostile_files import bench_hostile_files
+
+    print()
+    print("hostile files given to `fukushi-kg import` (target: exit 2, one line, no traceback, < 30 s, < 1 GB):")
+    good = True
+    for o in bench_hostile_files():
+        ok = o.exit == 2 and o.lines == 1 and not o.traceback and o.seconds < 30 and o.peak_rss < 1 << 30
+        good &= ok
+        print(
+            f"  {'ok ' if ok else 'BAD'} {o.name}: {o.size / 1e6:.2f} MB on disk -> exit {o.exit} in "
+            f"{o.seconds:.1f} s, peak {o.peak_rss / (1 << 20):.0f} MiB, {o.lines} line(s)"
+            f"{', TRACEBACK' if o.traceback else ''}: {o.message[:140]}"
+        )
+    return good
 
 
 def _fairness(port: int, duration: float, tally: Tally) -> tuple[int, int]:

@@ -10,6 +10,7 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import rdflib
 from rdflib.namespace import RDF, RDFS
@@ -108,6 +109,14 @@ def score_seed(g: rdflib.Graph, path) -> Score:
     return s
 
 
+def default_corpus():
+    """../shared/corpus beside the checkout (where CI and the helpers keep the development corpus), if present."""
+    from server.paths import ROOT
+
+    folder = Path(ROOT).resolve().parent / "shared" / "corpus"
+    return folder if folder.is_dir() else None
+
+
 def run(verbose: bool = False) -> list[Score]:
     g = curated_graph()
     scores = [score_seed(g, path) for path in sorted(SOURCES_DIR.glob("*.txt"))]
@@ -145,6 +154,23 @@ def report(scores: list[Score], verbose: bool = False) -> str:
 
 
 def bench(args) -> int:
-    """`fukushi-kg bench import`: the importer on the five seed texts against the curated graph."""
-    sys.stdout.write(report(run(), verbose=getattr(args, "verbose", False)))
+    """`fukushi-kg bench import [--corpus DIR]`: the importer on the five seed texts against the curated graph,
+    then on a corpus of documents with expected answers (server/bench/corpus.py); with --pdf-pages N (or
+    --pdf FILE), the PDF layout reader against pdfplumber instead (server.bench.pdf)."""
+    if getattr(args, "pdf_pages", None) or getattr(args, "pdf", None):
+        from server.bench.pdf import bench_pdf
+
+        return bench_pdf(args.pdf_pages or 100, args.pdf, getattr(args, "corpus", None))
+    from server.bench.corpus import report_corpus, run_corpus
+
+    verbose = getattr(args, "verbose", False)
+    sys.stdout.write("# seeds (data/sources) against the curated graph\n")
+    sys.stdout.write(report(run(), verbose=verbose))
+    corpus = Path(args.corpus) if getattr(args, "corpus", None) else default_corpus()
+    if corpus is not None:
+        if not corpus.is_dir():
+            print(f"error: {corpus}: no such folder (give --corpus a folder of NAME.txt + NAME.json)", file=sys.stderr)
+            return 2
+        sys.stdout.write(f"\n# corpus {corpus}\n")
+        sys.stdout.write(report_corpus(run_corpus(corpus), verbose=verbose))
     return 0

@@ -1,13 +1,16 @@
 """`fukushi-kg annotations [--stats]`: the annotation audit of the built graph, per city and concept, with the
-words that decided each annotation; --stats prints proposals, accepted, rejected and hand-added per scheme and
-the rows of the annotation quality checks."""
+words that decided each annotation; --stats prints proposals, accepted, rejected and hand-added per scheme, the
+share of decisions a person reviewed (and those a software agent read, or taken as proposed), and the rows of
+the annotation quality checks with the near-duplicate consistency check."""
 
 import sys
 from pathlib import Path
 
 
 def register(sub) -> None:
-    p = sub.add_parser("annotations", help="audit the annotations: per city and concept, with the matched words")
+    p = sub.add_parser(
+        "annotations", help="注記の監査 / audit the annotations: per city and concept, with the matched words"
+    )
     p.add_argument("--stats", action="store_true", help="print counts per scheme and the quality-check rows")
     p.add_argument("--city", help="only this municipality (全国地方公共団体コード, e.g. 352136)")
     p.add_argument("--published", help="folder of the built graph (default: published/)")
@@ -33,17 +36,25 @@ def cmd_annotations(args) -> int:
 
 
 def stats_text(store) -> str:
-    from server.annotations.report import entries, quality_rows, stats
+    from server.annotations.report import entries, quality_rows, review_stats, stats
 
-    rows = stats(entries(store))
+    found = entries(store)
+    rows = stats(found)
     lines = [f"{'scheme':<28} {'proposals':>9} {'accepted':>9} {'rejected':>9} {'added':>9}"]
     for s in rows:
         name = s.scheme.rstrip("/").rsplit("/", 1)[-1]
         lines.append(f"{name:<28} {s.proposals:>9} {s.accepted:>9} {s.rejected:>9} {s.added:>9}")
     total = [sum(getattr(s, k) for s in rows) for k in ("proposals", "accepted", "rejected", "added")]
     lines.append(f"{'total':<28} {total[0]:>9} {total[1]:>9} {total[2]:>9} {total[3]:>9}")
+    review = review_stats(found)
+    lines.append(
+        f"reviewed by a person: {review.by_review['person']} of {review.decisions} ({review.share('person'):.1%}); "
+        f"read against the seed by a software agent: {review.by_review['agent']} ({review.share('agent'):.1%}); "
+        f"accepted as proposed: {review.by_review['as-proposed']} ({review.share('as-proposed'):.1%})"
+    )
+    lines.append(f"kept annotations inherited from a heading (lower confidence): {review.inherited}")
     lines.append("quality-check rows:")
-    lines += [f"  {name}: {n}" for name, n in quality_rows(store).items()]
+    lines += [f"  {name}: {n}" for name, n in quality_rows(store, found).items()]
     return "\n".join(lines) + "\n"
 
 
@@ -63,9 +74,11 @@ def audit_text(store, city: str | None = None) -> str | None:
             lines.append(f"  {concept_label} [{scheme_label}] <{concept}>")
             for e in items:
                 where = f"{e.source[:3]}:{e.start}" if e.start else ""
-                why = f"{e.via}: {e.evidence}" + (f" — {e.reason}" if e.reason else "")
+                via = "inherited from heading" if e.inherited else e.via
+                why = f"{via}: {e.evidence}" + (f" — {e.reason}" if e.reason else "")
+                who = f" [{e.review or 'as-proposed'}: {e.decided_by} {e.decided_on}]" if e.decided_by else ""
                 lines.append(
                     f"    {marks[e.verdict]} {e.verdict:<8} {e.element.rsplit('/id/', 1)[-1]} "
-                    f"「{e.element_label}」 {where} ({why})"
+                    f"「{e.element_label}」 {where} ({why}){who}"
                 )
     return "\n".join(lines) + "\n"

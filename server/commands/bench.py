@@ -2,11 +2,11 @@
 
 from server.bench.abuse import register_arguments as abuse_arguments
 
-BENCHMARKS = ("abuse", "import", "scale", "search", "sparql", "validate")
+BENCHMARKS = ("abuse", "annotate", "import", "scale", "search", "sparql", "validate")
 
 
 def register(sub) -> None:
-    p = sub.add_parser("bench", help="run a benchmark (not a test)")
+    p = sub.add_parser("bench", help="ベンチマーク（テストではない） / run a benchmark (not a test)")
     p.add_argument("which", choices=sorted(BENCHMARKS), help="which benchmark")
     p.add_argument("--repeat", type=int, default=20, help="timed runs per query and endpoint (default: 20)")
     p.add_argument("--warmup", type=int, default=2, help="untimed runs first (default: 2)")
@@ -20,16 +20,32 @@ def register(sub) -> None:
         "--national", action="store_true", help="search: also time a synthetic national-scale index (in memory)"
     )
     abuse_arguments(p)
-    p.add_argument("--verbose", action="store_true", help="import: list the missed and the extra elements")
+    p.add_argument(
+        "--verbose", action="store_true", help="import, annotate: list the missed and the extra elements or concepts"
+    )
+    p.add_argument(
+        "--pdf-pages",
+        type=int,
+        metavar="N",
+        help="import: instead, time the PDF reader on an N-page plan printed by Chromium, against pdfplumber",
+    )
+    p.add_argument("--pdf", metavar="FILE", help="import --pdf-pages: time this PDF instead of printing one")
+    p.add_argument(
+        "--corpus",
+        metavar="DIR",
+        help="import: also score a folder of NAME.txt + NAME.json expected answers (default: ../shared/corpus "
+        "beside the checkout, when it exists)",
+    )
     p.set_defaults(func=cmd_bench)
 
 
 def cmd_bench(args) -> int:
     # Imported when a benchmark runs, not when the CLI starts: `fukushi-kg --help` should not load rdflib.
-    from server.bench import abuse, importer, scale, search, sparql, validate
+    from server.bench import abuse, annotate, importer, scale, search, sparql, validate
 
     which = {
         "abuse": abuse,
+        "annotate": annotate,
         "import": importer,
         "scale": scale,
         "search": search,

@@ -4,7 +4,10 @@ import sys
 
 
 def register(sub) -> None:
-    p = sub.add_parser("publish", help="PUT each plan's named graph to a Graph Store (SPARQL 1.1 GSP)")
+    p = sub.add_parser(
+        "publish",
+        help="計画ごとのグラフを Graph Store に置く / PUT each plan's named graph to a Graph Store (SPARQL 1.1 GSP)",
+    )
     p.add_argument("--to", required=True, metavar="URL", help="the Graph Store endpoint, e.g. http://host:7878/store")
     p.add_argument("--only", nargs="+", metavar="KEY", help="publish only these graphs (municipality codes, shared)")
     p.add_argument("--published", help="folder of the built graph (default: published/)")

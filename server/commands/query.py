@@ -16,13 +16,21 @@ FORMATS = {
 
 
 def register(sub) -> None:
-    p = sub.add_parser("query", help="run a SPARQL query file on the built graph or a remote endpoint")
+    p = sub.add_parser(
+        "query", help="SPARQL の問い合わせを実行する / run a SPARQL query file on the built graph or a remote endpoint"
+    )
     p.add_argument(
         "file",
         help="the .rq file, or the name of a bundled query (plans, plans.rq, quality/…) when no such file exists "
         "here; - for standard input",
     )
-    p.add_argument("--format", choices=sorted(FORMATS), default="csv", help="output format (default: csv)")
+    p.add_argument(
+        "--format",
+        choices=sorted(FORMATS),
+        default="csv",
+        help="出力形式（既定: csv。見出しは問い合わせの日本語の列名、BOM 付き UTF-8） / output format (default: csv, "
+        "headed by the query's Japanese column labels, UTF-8 with a BOM)",
+    )
     p.add_argument("--endpoint", help="URL of a SPARQL endpoint to send the query to instead")
     p.add_argument("--published", help="folder of the built graph (default: published/)")
     p.add_argument(
@@ -71,9 +79,27 @@ def cmd_query(args) -> int:
     except BuildFailed as exc:
         print(f"error: the graph could not be built: {exc}", file=sys.stderr)
         return 2
+    if args.format == "csv" and body[:1] != b"\xef":
+        body = spreadsheet_csv(body, text)
     sys.stdout.buffer.write(body)
     sys.stdout.flush()
     return 0
+
+
+def spreadsheet_csv(body: bytes, text: str) -> bytes:
+    """SPARQL's CSV with the query's Japanese column labels as headings (`# column ?city: 市町村 / …`) and a
+    byte-order mark, so Excel opens it in Japanese; the rows are as SPARQL wrote them."""
+    import csv
+    import io
+
+    from server.sparql.columns import column_labels, headings
+
+    decoded = body.decode("utf-8")
+    first, newline, rest = decoded.partition("\r\n") if "\r\n" in decoded else decoded.partition("\n")
+    variables = next(csv.reader([first]), [])
+    out = io.StringIO()
+    csv.writer(out, lineterminator=newline or "\r\n").writerow(headings(variables, column_labels(text)))
+    return ("\ufeff" + out.getvalue() + rest).encode("utf-8")
 
 
 class QueryFailed(Exception):

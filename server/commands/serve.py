@@ -17,9 +17,15 @@ SLACK = 64 << 10  # body bytes allowed over MAX_BODY at the socket, so the app's
 
 
 def register(sub) -> None:
-    p = sub.add_parser("serve", help="serve the built graph: SPARQL endpoint at /sparql (builds the graph if needed)")
-    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
-    p.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
+    p = sub.add_parser(
+        "serve",
+        help="画面と SPARQL エンドポイントを開く / "
+        "serve the pages and the SPARQL endpoint at /sparql (builds the graph if needed)",
+    )
+    p.add_argument(
+        "--host", default="127.0.0.1", help="待ち受けるアドレス / interface to listen on (default: 127.0.0.1)"
+    )
+    p.add_argument("--port", type=int, default=5000, help="待ち受けるポート / port to listen on (default: 5000)")
     p.add_argument("--threads", type=int, default=THREADS, help=f"request threads (default: {THREADS})")
     p.set_defaults(func=cmd_serve)
 
@@ -28,7 +34,7 @@ def make_server(app, host: str, port: int, threads: int = THREADS, channel_timeo
     """A waitress server for `app` (not yet running: call .run()); port 0 picks a free one (.effective_port)."""
     from waitress.server import create_server
 
-    return create_server(
+    server = create_server(
         app,
         host=host,
         port=port,
@@ -38,6 +44,30 @@ def make_server(app, host: str, port: int, threads: int = THREADS, channel_timeo
         ident="fukushi-kg",
         clear_untrusted_proxy_headers=True,
     )
+    channel = _secure_channel()
+    for one in [server, *getattr(server, "map", {}).values()]:  # one listener, or several (MultiSocketServer)
+        if hasattr(one, "channel_class"):
+            one.channel_class = channel
+    return server
+
+
+def _secure_channel():
+    """waitress's channel whose own error answers (400 malformed, 413 too large, 431 headers, 500) carry the app's
+    security headers too: they are made before any request reaches Flask, so after_request never sees them."""
+    from waitress.channel import HTTPChannel
+    from waitress.task import ErrorTask
+
+    from server.app import SECURITY_HEADERS
+
+    class SecureErrorTask(ErrorTask):
+        def execute(self):
+            self.response_headers.extend(SECURITY_HEADERS.items())  # before the body: the first write sends headers
+            super().execute()
+
+    class SecureChannel(HTTPChannel):
+        error_task_class = SecureErrorTask
+
+    return SecureChannel
 
 
 def cmd_serve(args) -> int:
@@ -55,11 +85,25 @@ def cmd_serve(args) -> int:
     try:
         build_if_needed(published, allowed)
         ensure_dump(published, allowed)
-        executor_of(app).start()  # load the workers now rather than on the first query
-    except (GraphNotBuilt, BuildFailed, DataFileError, WorkerFailed, FileNotFoundError) as exc:
+    except (GraphNotBuilt, BuildFailed, DataFileError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)  # one line, naming the file (DumpInvalid messages start with it)
         return 2
-    server = make_server(app, args.host, args.port, args.threads)  # bound from here on: "ready" is true
+    try:
+        # Bound before the workers load: a busy port is said at once, and no worker is left to stop.
+        server = make_server(app, args.host, args.port, args.threads)
+    except OSError as exc:
+        print(
+            f"error: {args.host}:{args.port} で待ち受けできません（{exc.strerror or exc}）。別のポートを "
+            f"--port で指定してください / cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        executor_of(app).start()  # load the workers now rather than on the first query
+    except WorkerFailed as exc:
+        server.close()
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     host = f"[{args.host}]" if ":" in args.host else args.host
     home = f"http://{host}:{server.effective_port}/"
     print(f"ready: open {home}  (SPARQL endpoint: {home}sparql)", file=sys.stderr, flush=True)

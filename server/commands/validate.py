@@ -16,15 +16,34 @@ def register(sub) -> None:
 
     p = sub.add_parser(
         "validate",
-        help="compliance matrix: each plan checked against the law, with evidence",
-        description="Check each plan against the requirements in shapes/compliance/ and shapes/structure/. "
+        help="法令への適合を判定する / compliance matrix: each plan checked against the law, with evidence",
+        description="各計画を法令の要件（shapes/compliance/）と照らし、根拠の行とともに判定します。"
+        "要素が一つもない下書きは判定できません（終了コード 2）。終了コード: 0 違反なし、1 違反あり、2 エラー。 / "
+        "Check each plan against the requirements in shapes/compliance/ and shapes/structure/. "
         "Without FILE, the bundled plans (the published graph); with FILE (Turtle or JSON-LD), a draft plan "
         "loaded with the ontology, data/legislation.ttl, data/sources.ttl and data/prefectures.ttl.",
     )
-    p.add_argument("files", nargs="*", metavar="FILE", help="draft plan files to validate instead of the bundled plans")
-    p.add_argument("--city", metavar="CODE", help="only the municipality with this 6-digit local government code")
-    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
+    p.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="判定する下書き（省略すると収録済みの計画） / draft plan files to validate instead of the bundled plans",
+    )
+    p.add_argument(
+        "--city",
+        metavar="CODE",
+        help="この団体コードの市町村だけ / only the municipality with this 6-digit local government code",
+    )
+    p.add_argument(
+        "--format", choices=FORMATS, default="text", help="出力形式（既定: text） / output format (default: text)"
+    )
     p.add_argument("--published", help="folder of the built graph for the bundled plans (default: published/)")
+    p.add_argument(
+        "--report",
+        metavar="FILE",
+        help="write the report of one plan (choose it with --city for the bundled plans) to FILE: "
+        ".pdf for PDF, .html for a page with a print stylesheet",
+    )
     p.add_argument(
         "--fail-on",
         choices=("violation", "warning"),
@@ -60,14 +79,55 @@ def cmd_validate(args) -> int:
                 codes = ", ".join(sorted({row.code for row in matrix.rows if row.code}))
                 raise LookupError(f"no plan document for municipality {args.city!r} (have: {codes or 'none'})")
             matrix = matrix.only(args.city)
-        sys.stdout.write(render(matrix, args.format, args.fail_on))
+        if args.report:
+            _write_report(matrix, args.report, args.city, args.fail_on)
+        else:
+            sys.stdout.write(render(matrix, args.format, args.fail_on))
     except DataFileError as exc:
         print(f"error: {exc}", file=sys.stderr)  # "path:line: message"
         return EXIT_ERROR
-    except (FileNotFoundError, LookupError, NothingToCheck, PublishedGraphMissing, GraphNotBuilt, BuildFailed) as exc:
+    except (
+        FileNotFoundError,
+        LookupError,
+        NothingToCheck,
+        PublishedGraphMissing,
+        GraphNotBuilt,
+        BuildFailed,
+        ValueError,
+        OSError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     return matrix.exit_code(args.fail_on)
+
+
+def _write_report(matrix, target, city, fail_on) -> None:
+    """The report of one document, written whole or not at all (a temporary file renamed into place)."""
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from server.compliance.render import render_report, report_pdf, to_dict
+
+    target = Path(target)
+    if target.suffix.lower() not in (".pdf", ".html", ".htm"):
+        raise ValueError(
+            f"--report の拡張子は .pdf か .html にしてください / --report must end in .pdf or .html: {target}"
+        )
+    html = render_report(to_dict(matrix, fail_on), city)
+    payload = report_pdf(html) if target.suffix.lower() == ".pdf" else html.encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}-", dir=target.parent if str(target.parent) else ".")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes the file private; a report is an ordinary file
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    print(f"wrote {target}", file=sys.stderr)
 
 
 def _exists(name) -> bool:

@@ -14,12 +14,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import rdflib
 
-from server.compliance.evaluate import Matrix, evaluate
+from server.compliance.evaluate import Matrix, NothingToCheck, evaluate
 from server.datafile import DataFileError
 from server.graph.inputs import parse_input
 from server.graph.loading import load_files, parse_file
 from server.graph.rules import Schema, apply_rules, schema_from
-from server.paths import DATA_DIR, ONTOLOGY_DIR
+from server.paths import DATA_DIR, ONTOLOGY_DIR, ONTOLOGY_NS
 from server.published import DUMP_NAMES
 
 # What a draft is validated together with (besides the ontology): the provisions it cites, the seed
@@ -106,7 +106,17 @@ def _term(term, cache: dict, bnodes: dict):
 def validate_files(files, source: str | None = None, workers: int = 2) -> Matrix:
     """The matrix of a draft. workers=2 lets a forked child take half the structural shapes' work."""
     files = [Path(f) for f in files]
-    return evaluate(draft_graph(files), source or ", ".join(str(f) for f in files), workers, draft=True)
+    graph = draft_graph(files)
+    has_document = (None, rdflib.RDF.type, rdflib.URIRef(ONTOLOGY_NS + "PlanDocument")) in graph
+    if has_document and (None, rdflib.URIRef(ONTOLOGY_NS + "parent"), None) not in graph:
+        # Every requirement would be "not shown" or "cannot be determined", and no violation would read as
+        # 違反なし: a draft without a single element is not judged at all.
+        raise NothingToCheck(
+            f"判定できません: {', '.join(f.name for f in files)} には計画の要素（基本目標・施策・取組など）が一つも"
+            "ありません。計画書の体系が読み取れなかったか、計画ではない文書です / cannot judge: the draft has no "
+            "plan elements (goals, policies, measures)"
+        )
+    return evaluate(graph, source or ", ".join(str(f) for f in files), workers, draft=True)
 
 
 _lock = threading.Lock()

@@ -24,8 +24,9 @@ from server.compliance.evaluate import (
     WARNING,
     Matrix,
 )
+from server.compliance.requirements import local_name
 
-FORMATS = ("text", "md", "json", "ttl", "html")
+FORMATS = ("text", "md", "json", "ttl", "cccev", "html")
 VERDICT = {
     PRESENT: {"symbol": "○", "ja": "記載あり", "en": "present"},
     PARTIAL: {"symbol": "△", "ja": "一部記載", "en": "partial"},
@@ -58,9 +59,34 @@ def legend(requirements) -> dict:
     return {"verdicts": VERDICT, "severities": SEVERITY, "duties": duties, "sources": sources}
 
 
+def cell_id(row, req_key: str) -> str:
+    """The HTML anchor of a cell's details: its municipality (or document) and requirement."""
+    return f"cell-{row.code or local_name(row.document)}-{req_key}"
+
+
+def _evidence(row, ev) -> dict:
+    """One piece of evidence, with where it stands named as a reader finds it: the plan document and its
+    line (the extracted texts keep no page breaks, so the page is not known)."""
+    out = ev.as_dict()
+    lines = ev.start_line if ev.start_line == ev.end_line else f"{ev.start_line}-{ev.end_line}"
+    out["document_label"] = row.label
+    out["where_ja"] = (
+        f"「{row.label}」{lines}行（頁は不明：抽出テキストに頁の区切りがない）"
+        if ev.source_file and ev.start_line
+        else ""
+    )
+    out["where_en"] = (
+        f"“{row.label}”, line {lines} (page unknown: the text keeps no page breaks)"
+        if ev.source_file and ev.start_line
+        else ""
+    )
+    return out
+
+
 def cell_dict(row, cell) -> dict:
     """One object of the JSON contract ({"cells": [...]})."""
     req = cell.requirement
+    undetermined = cell.verdict == "undeterminable" and cell.confirm_ja
     return {
         "municipality": row.code,
         "document": row.document,
@@ -77,13 +103,28 @@ def cell_dict(row, cell) -> dict:
         "severity": cell.severity,
         "reason_ja": cell.reason_ja,
         "reason_en": cell.reason_en,
-        "evidence": [e.as_dict() for e in cell.evidence],
+        "evidence": [_evidence(row, e) for e in cell.evidence],
         "missing": list(cell.missing),
-        "fix_ja": req.fix.get("ja", "") if cell.verdict not in (PRESENT, NOT_APPLICABLE) else "",
-        "fix_en": req.fix.get("en", "") if cell.verdict not in (PRESENT, NOT_APPLICABLE) else "",
+        # An undeterminable cell's fix is a point to confirm in the full plan, not content to add.
+        "fix_ja": cell.confirm_ja
+        if undetermined
+        else req.fix.get("ja", "")
+        if cell.verdict in (PARTIAL, ABSENT)
+        else "",
+        "fix_en": cell.confirm_en
+        if undetermined
+        else req.fix.get("en", "")
+        if cell.verdict in (PARTIAL, ABSENT)
+        else "",
         "unsupported_tags": list(cell.unsupported_tags),
         "plans": [{"iri": iri, "label": label} for iri, label in cell.plans],
         "completeness": row.completeness.get("iri"),
+        "findings": list(cell.findings),
+        "auto_verdict": cell.auto_verdict or cell.verdict,
+        "auto_severity": cell.auto_severity or cell.severity,
+        "reviewer": cell.judgement,
+        "law_version": cell.version_note,
+        "anchor": cell_id(row, req.key),
     }
 
 
@@ -111,6 +152,13 @@ def to_dict(matrix: Matrix, fail_on: str = "violation") -> dict:
                 "items": [{"iri": str(i.iri), "label": i.label, "signals": list(i.signals)} for i in r.items],
                 "checked": list(r.checked),
                 "checkedNote": r.checked_note or None,
+                "provision_duty": r.provision.duty_text or {},
+                "provision_sources": list(r.provision.sources),
+                "in_force_since": r.provision.in_force_since,
+                "former_article": r.provision.former_article,
+                "earlier_wording": r.provision.earlier_wording or {},
+                "law_version": r.provision.version or {},
+                "unconfirmed": r.provision.unconfirmed or {},
             }
             for r in matrix.requirements
         ],
@@ -123,17 +171,25 @@ def to_dict(matrix: Matrix, fail_on: str = "violation") -> dict:
                 "completeness": row.completeness,
                 "plans": [{"iri": iri, "label": label, "class": kind} for iri, label, kind in row.plans],
                 "structure": [f.as_dict() for f in row.structure],
+                "stage": row.stage,
+                "adoption": row.adoption,
+                "report": f"compliance/report/{row.code}" if row.code else None,
             }
             for row in matrix.rows
         ],
         "cells": [cell_dict(row, row.cells[r.key]) for row in matrix.rows for r in matrix.requirements],
         "unattributed": [f.as_dict() for f in matrix.unattributed],
+        "judgements": [j.as_dict() | {"document": j.document, "requirement": j.requirement} for j in matrix.judgements],
     }
 
 
 def render(matrix: Matrix, fmt: str, fail_on: str = "violation") -> str:
     if fmt == "ttl":
         return report_turtle(matrix)
+    if fmt == "cccev":
+        from server.compliance.publication import cccev_graph
+
+        return cccev_graph(matrix).serialize(format="turtle")
     data = to_dict(matrix, fail_on)
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
@@ -232,10 +288,7 @@ def legend_lines(data: dict) -> list:
 
 
 def _evidence_line(ev: dict) -> str:
-    where = ""
-    if ev["source_file"]:
-        lines = ev["start_line"] if ev["start_line"] == ev["end_line"] else f"{ev['start_line']}-{ev['end_line']}"
-        where = f" {ev['source_file']}:{lines}"
+    where = f" {ev['where_ja']}" if ev.get("where_ja") else ""
     part = " (一部 partial)" if ev["partial"] else ""
     return f"{ev['label']} [{ev['class']}]{where} 「{ev['quote']}」{part}"
 
@@ -249,7 +302,17 @@ def _details(cell: dict, req: dict) -> list:
         f"重大度 severity: {cell['severity']}",
         f"    理由 Reason: {cell['reason_ja']} / {cell['reason_en']}",
     ]
+    if cell.get("reviewer"):
+        r, a = cell["reviewer"], VERDICT[cell["auto_verdict"]]
+        lines.append(
+            f"    レビュー Reviewer: {r['reviewer']} {r['date']} — "
+            f"自動判定 automatic: {a['symbol']} {a['ja']} {a['en']}"
+        )
     lines += [f"    根拠 Evidence: {_evidence_line(ev)}" for ev in cell["evidence"]]
+    lines += [f"    要確認 Finding: {f['ja']} / {f['en']}" for f in cell.get("findings", [])]
+    version = cell.get("law_version") or {}
+    if version.get("ja"):
+        lines.append(f"    法令の版 Law version: {version['ja']} / {version['en']}")
     if cell["missing"]:
         lines.append(f"    不足 Missing: {'、'.join(cell['missing'])}")
     if cell["fix_ja"]:
@@ -305,13 +368,19 @@ def _cells_by_doc(data: dict) -> dict:
 
 
 def _md(text) -> str:
-    """Markdown table cells and list items: no pipes, no line breaks, no raw HTML."""
-    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\n", " ")
+    """Markdown table cells and list items: no pipes, no line breaks, no raw HTML. `<` is escaped with a
+    backslash (CommonMark), not as &lt;, which a reader would see twice-escaped in the plain text."""
+    return str(text).replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<").replace("\n", " ")
+
+
+def _code_span(text) -> str:
+    """Text in a Markdown code span: shown verbatim, so nothing is escaped; a backtick cannot end it early."""
+    return "`" + str(text).replace("`", "'").replace("\n", " ") + "`"
 
 
 def render_markdown(data: dict) -> str:
     reqs = data["requirements"]
-    out = ["# コンプライアンス・マトリクス / Compliance matrix", "", f"出典 Source: `{_md(data['source'])}`", ""]
+    out = ["# コンプライアンス・マトリクス / Compliance matrix", "", f"出典 Source: {_code_span(data['source'])}", ""]
     out += [f"- {_md(line.strip())}" for line in legend_lines(data)]
     out.append("")
     out.append("| 市町村 Municipality | " + " | ".join(_md(_both(r["shortLabel"])) for r in reqs) + " |")
@@ -333,11 +402,12 @@ def render_markdown(data: dict) -> str:
             out += [f"- {_md(line.strip())}" for line in details[1:]]
             out.append("")
         for f in doc["structure"]:
-            out.append(f"- 構造 Structure [{f['severity']}] `{_md(f['focusNode'])}`: {_md(_both(f['message']))}")
+            out.append(f"- 構造 Structure [{f['severity']}] {_code_span(f['focusNode'])}: {_md(_both(f['message']))}")
     if data["unattributed"]:
         out.append("## どの文書にも属さない結果 / Results that belong to no document")
         out += [
-            f"- [{f['severity']}] `{_md(f['focusNode'])}`: {_md(_both(f['message']))}" for f in data["unattributed"]
+            f"- [{f['severity']}] {_code_span(f['focusNode'])}: {_md(_both(f['message']))}"
+            for f in data["unattributed"]
         ]
         out.append("")
     return "\n".join(out)
@@ -367,3 +437,54 @@ def install_filters(env) -> None:
 def render_html(data: dict, href=None) -> str:
     """The standalone page (`validate --format html`); the web app renders the same body in its layout."""
     return environment().get_template("compliance/page.html").render(data=data, href=href or (lambda iri: iri))
+
+
+# --- the report per plan (HTML with a print stylesheet, and PDF) ---
+
+
+class NoSuchDocument(LookupError):
+    pass
+
+
+def report_document(data: dict, code: str | None = None) -> dict:
+    """The one document a report is about: the municipality's, or the only one in the run."""
+    docs = [d for d in data["documents"] if code is None or d["municipality"] == code]
+    if len(docs) != 1:
+        have = ", ".join(sorted(d["municipality"] or d["document"] for d in data["documents"]))
+        raise NoSuchDocument(
+            f"報告書は1つの文書について作ります：--city で市町村を選んでください（あるもの：{have}）"
+            f" / a report is about one document: choose one with --city (have: {have})"
+        )
+    return docs[0]
+
+
+def render_report(data: dict, code: str | None = None, href=None) -> str:
+    """The per-plan report: document, stage and date; each requirement with verdict, duty, the quotes
+    (plan, line, linked to the element's page, which shows the cited lines), the reviewer's note; the law
+    versions checked."""
+    doc = report_document(data, code)
+    cells = _cells_by_doc(data)[doc["document"]]
+    versions, seen = [], set()
+    for r in data["requirements"]:
+        v = r.get("law_version") or {}
+        if v.get("iri") and v["iri"] not in seen:
+            seen.add(v["iri"])
+            versions.append(v)
+    judgements = [j for j in data.get("judgements", []) if j["document"] == doc["document"]]
+    return (
+        environment()
+        .get_template("compliance/report.html")
+        .render(data=data, doc=doc, cells=cells, versions=versions, judgements=judgements, href=href or (lambda i: i))
+    )
+
+
+def report_pdf(html: str, base_url: str | None = None) -> bytes:
+    """The report as PDF, laid out by WeasyPrint from the same HTML and its print stylesheet.
+
+    Why WeasyPrint: a maintained HTML/CSS-to-PDF engine in Python (BSD), which honours @page and print media
+    rules and shapes Japanese through Pango with the system's CJK fonts (fonts-noto-cjk); the alternatives
+    either drive a browser (Chromium's print-to-PDF: a heavy process per report) or need their own layout
+    code (reportlab)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=base_url).write_pdf()

@@ -2,7 +2,9 @@
 
 The files there are the single statement of what each law, national plan or guideline asks (see
 shapes/compliance/_common.ttl for the vocabulary and the rules); the evaluator and the renderers read
-requirements from here and keep no list of their own.
+requirements from here and keep no list of their own. A requirement's duty is never stated twice: a
+statute requirement takes its provision's fk:dutyType (data/legislation.ttl), a national plan's or a
+guideline's comes from its source (fks:impliesDuty); a requirement that states fks:duty is refused.
 """
 
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ STRUCTURE = "structure"
 
 SOURCES = ("statute", "national-plan", "guideline")
 ADDRESSEES = ("plan-content", "plan-process", "municipality")
-DUTIES = ("mandatory", "effort", "take-into-account", "recommendation")
+DUTIES = ("mandatory", "statutory-content", "effort", "take-into-account", "recommendation")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,8 @@ class Item:
     tag_property: rdflib.URIRef | None
     after_adoption: bool  # something only a plan already made can show (publication): a draft cannot
     evidence_class: rdflib.URIRef | None  # if given, only nodes of this class are evidence
+    in_place: bool = False  # the preceding plan's achievement (a body already set up) is evidence too
+    embodied_with: rdflib.URIRef | None = None  # being made as one with a plan of this class shows the item
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,16 @@ class Provision:
     article: str | None
     paragraph: int | None
     item: int | None
-    url: str | None  # the article on e-Gov 法令検索
+    url: str | None  # the article, paragraph or item on e-Gov 法令検索
+    duty_text: dict = None  # what the provision asks, summarised (fk:duty)
+    duty_type: str | None = None  # fk:dutyType's local name
+    in_force_since: str | None = None  # the day its present wording took effect
+    earlier_wording: dict = None
+    former_article: str | None = None
+    version: dict = None  # the law version in force the checks use (ELI expression)
+    sources: tuple = ()  # primary sources (dcterms:source)
+    checked_with: tuple = ()  # secondary references used to check the wording
+    unconfirmed: dict = None  # what no primary source confirmed
 
 
 @dataclass(frozen=True)
@@ -74,6 +87,7 @@ class Requirement:
     fix: dict
     checked: tuple  # URLs of the references the wording and duty were checked against
     checked_note: dict
+    embodiment_check: bool = False  # a document that embodies such a plan must have elements serving it
 
 
 def texts(graph: rdflib.Graph, node, prop) -> dict:
@@ -104,10 +118,35 @@ def _int(value):
     return int(value) if value is not None else None
 
 
+ELI = rdflib.Namespace("http://data.europa.eu/eli/ontology#")
+
+
+def _str(value):
+    return str(value) if value is not None else None
+
+
+def _version(graph, law) -> dict:
+    """The law version in force that the checks use: the latest ELI expression of the Act."""
+    versions = sorted(graph.objects(law, ELI.is_realized_by), key=lambda v: str(graph.value(v, ELI.version_date) or ""))
+    if not versions:
+        return {}
+    v = versions[-1]
+    return {
+        "iri": str(v),
+        "label": texts(graph, v, RDFS.label),
+        "version_date": _str(graph.value(v, ELI.version_date)),
+        "law_revision_id": _str(graph.value(v, FK.lawRevisionId)),
+        "amending_law": _str(graph.value(v, FK.amendingLaw)),
+        "unconfirmed": texts(graph, v, FK.unconfirmed),
+        "sources": _strings(graph, v, DCTERMS.source),
+    }
+
+
 def _provision(graph, iri) -> Provision:
     law = graph.value(iri, FK.law)
     law_id = graph.value(law, FK.eGovLawId) if law is not None else None
     url = graph.value(iri, SCHEMA.url)
+    duty = graph.value(iri, FK.dutyType)
     return Provision(
         iri=str(iri),
         label=texts(graph, iri, RDFS.label),
@@ -116,7 +155,30 @@ def _provision(graph, iri) -> Provision:
         paragraph=_int(graph.value(iri, FK.paragraph)),
         item=_int(graph.value(iri, FK.item)),
         url=str(url) if url is not None else None,
+        duty_text=texts(graph, iri, FK.duty),
+        duty_type=local_name(duty) if duty is not None else None,
+        in_force_since=_str(graph.value(iri, FK.inForceSince)),
+        earlier_wording=texts(graph, iri, FK.earlierWording),
+        former_article=_str(graph.value(iri, FK.formerArticle)),
+        version=_version(graph, law) if law is not None else {},
+        sources=_strings(graph, iri, DCTERMS.source),
+        checked_with=_strings(graph, iri, FK.checkedWith),
+        unconfirmed=texts(graph, iri, FK.unconfirmed),
     )
+
+
+def _duty(graph, req, source_node, provision) -> Code:
+    """The one duty of a requirement: the provision's for a statute, the source's for a plan or guideline."""
+    if graph.value(req, FKS.duty) is not None:
+        raise ValueError(f"{req}: fks:duty is not stated on a requirement; it comes from the provision or the source")
+    implied = graph.value(source_node, FKS.impliesDuty) if source_node is not None else None
+    if implied is not None:
+        return _code(graph, implied, DUTIES, "the source's fks:impliesDuty", req)
+    duty_type = graph.value(provision, FK.dutyType)
+    node = next(graph.subjects(FKS.forDutyType, duty_type), None) if duty_type is not None else None
+    if node is None:
+        raise ValueError(f"{req}: provision {provision} has no fk:dutyType a requirement can take")
+    return _code(graph, node, DUTIES, "the provision's fk:dutyType", req)
 
 
 def _item(graph, node) -> Item:
@@ -134,6 +196,8 @@ def _item(graph, node) -> Item:
         tag_property=graph.value(node, FKS.tagProperty),
         evidence_class=graph.value(node, FKS.evidenceClass),
         after_adoption=bool(graph.value(node, FKS.afterAdoption, default=rdflib.Literal(False)).toPython()),
+        in_place=bool(graph.value(node, FKS.inPlace, default=rdflib.Literal(False)).toPython()),
+        embodied_with=graph.value(node, FKS.embodiedWith),
     )
 
 
@@ -162,12 +226,13 @@ def read_requirements(graph: rdflib.Graph) -> tuple:
                 source=_code(graph, graph.value(req, FKS.source), SOURCES, "fks:source", req),
                 basis=texts(graph, basis, RDFS.label) if basis is not None else {},
                 addressee=_code(graph, graph.value(req, FKS.addressee), ADDRESSEES, "fks:addressee", req),
-                duty=_code(graph, graph.value(req, FKS.duty), DUTIES, "fks:duty", req),
+                duty=_duty(graph, req, graph.value(req, FKS.source), provision),
                 applies_to=applies,
                 items=tuple(sorted((_item(graph, i) for i in graph.objects(req, FKS.item)), key=lambda i: i.order)),
                 fix=texts(graph, req, FKS.fix),
                 checked=tuple(sorted(str(u) for u in graph.objects(req, DCTERMS.source))),
                 checked_note=texts(graph, req, FKS.checkedNote),
+                embodiment_check=bool(graph.value(req, FKS.embodimentCheck, default=rdflib.Literal(False)).toPython()),
             )
         )
     return tuple(sorted(out, key=lambda r: (r.order, r.key)))

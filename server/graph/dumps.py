@@ -17,6 +17,7 @@ from server.published import (
     DUMP_NAMES,
     GRAPHS,
     STORE,
+    BuildInfoDamaged,
     NQuads,
     build_lock,
     concatenate,
@@ -145,7 +146,10 @@ def store_files(folder: Path) -> dict[str, int]:
 
 def _changed_graphs(graphs: dict, previous: Path | None) -> list[str] | None:
     """The keys of the graphs that differ from the previous version's, when its store can be reused; else None."""
-    info = read_build_info(previous) if previous else None
+    try:
+        info = read_build_info(previous) if previous else None
+    except BuildInfoDamaged:
+        return None  # the previous record is unreadable: load every graph afresh
     if not info or (info.get("store") or {}).get("layout") != STORE_LAYOUT or not (previous / STORE).is_dir():
         return None
     before = {key: meta.get("sha256") for key, meta in info.get("graphs", {}).items()}

@@ -1,4 +1,4 @@
-"""A rule-based outline parser for Japanese municipal plans (市町村地域福祉計画 and the plans made with them).
+"""The plan's tree: a rule-based outline parser for Japanese municipal plans (市町村地域福祉計画 and others).
 
 Why rules and not a model: plans are written to a few conventions shared across municipalities —
 a title with its edition (第N次・第N期) and stage (素案, 骨子案, 案, 概要版), a period in 令和 or Gregorian
@@ -10,284 +10,67 @@ they make, and can be checked line by line on the review page.
 How the tree is found:
 - Each line is cleaned (list dashes and HTML tags from the text extraction removed) and split into
   cells at tabs; each cell into items at numbering markers (a table cell often lists "(1) … (2) …").
-- A ladder of numbering styles gives the nesting: a style seen before closes everything opened since
-  it (the next sibling), a new style opens a level below the item before.
+- The document's own ladder gives the nesting: a numbering family seen before closes everything opened
+  since it (the next sibling), a new family opens a level below the item before. Level words with a
+  number open the tree (基本目標Ⅰ, 目標1, 柱1, 基本方針1, 重点プロジェクト1) or name a level (施策1,
+  推進項目1, 取組の方向1-1); a family first used for the document's own sections (1 計画の趣旨, Ⅰ 計画の
+  考え方) stays sections until a goal opens the tree.
 - Headings that name a level (【具体的取組】, 《施策の方向性》, 基本理念, 取組項目 …) announce the class and
-  the document's own name for the items that follow; 基本目標 N always starts a goal under the plan.
+  the document's own name for the items that follow. Level names the document defines (「施策」「施策の
+  方向」「主な取組」, an overview's column headings) name the items printed without one.
 - Document sections (現状と課題, 計画の期間, 策定の経過 …) are outside the plan: their items are not elements.
-- The same element printed twice (the 施策の体系 table and the chapter that details it) is one element:
-  same parent, class and number (or label).
+- The same element printed twice (the 施策体系 overview, a list of 基本目標, and the chapter that details
+  it) is one element: a top-level heading printed again is opened again; below, same parent and number.
+- A heading broken over two lines is joined when the next line is numbered again; a listed sentence whose
+  。 is on the next line is joined too.
+
+The parts, each readable and testable alone: numbering.py (numbering families and level names),
+tables.py (rows read by their column headings), indicators.py (成果指標), plan_facts.py (title,
+municipality, kind, period, embodied plans), noise.py (page layout left in the text), confidence.py (the
+review's calls), model.py (what is found). This module walks the lines and builds the tree.
 """
 
+import dataclasses
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from collections import Counter
 
+from server.importer.indicators import IndicatorTable, inline_indicator, is_indicator_heading
+from server.importer.model import Element, Embodied, Indicator, Outline
+from server.importer.noise import find_noise
+from server.importer.numbering import (
+    ACTOR_HEADING,
+    BRACKET,
+    DEFAULT_LEVEL_LABEL,
+    GLOSS,
+    INSIDE,
+    LADDER,
+    LEVEL_WORDS,
+    OUTSIDE,
+    QUOTED,
+    ROOT_WORDS,
+    classify,
+    clean,
+    is_dashed,
+    is_sentence,
+    level_class,
+    norm,
+    number_value,
+    printed_number,
+    similar,
+    split_items,
+    split_names,
+    strip_departments,
+    unquote,
+)
+from server.importer.plan_facts import EMBODIED, document_facts
 from server.importer.reading import Line
+from server.importer.tables import TIERS, TableRows, actor_of, spaced_heading
 
-# Level names, most specific first (施策の方向性 before 方向性, 主な具体的取組 before 取組).
-LEVELS = (
-    ("基本理念", "BasicPhilosophy"),
-    ("めざす姿", "BasicPhilosophy"),
-    ("目指す姿", "BasicPhilosophy"),
-    ("将来像", "BasicPhilosophy"),
-    ("基本目標", "BasicGoal"),
-    ("基本的な視点", "Perspective"),
-    ("重点的な取組", "PriorityInitiative"),
-    ("重点的取組", "PriorityInitiative"),
-    ("重点施策", "PriorityInitiative"),
-    ("重点取組", "PriorityInitiative"),
-    ("取組み・方向性", "Direction"),
-    ("取組・方向性", "Direction"),
-    ("施策の方向性", "Policy"),
-    ("基本施策", "Policy"),
-    ("行動計画", "Policy"),
-    ("取組項目", "Policy"),
-    ("施策の柱", "Policy"),
-    ("施策の方向", "Direction"),
-    ("方向性", "Direction"),
-    ("役割分担", "Role"),
-    ("役割・取組", "Role"),
-    ("具体的な取組", "Measure"),
-    ("具体的取組", "Measure"),
-    ("主な取組", "Measure"),
-    ("取組", "Measure"),
-    ("事業名", "Measure"),
-    ("施策の内容", "Measure"),
-    ("事業内容", "Measure"),
-    ("施策", "Direction"),
-)
-DEFAULT_LEVEL_LABEL = {
-    "BasicPhilosophy": "基本理念",
-    "BasicGoal": "基本目標",
-    "Perspective": "基本的な視点",
-    "PriorityInitiative": "重点的な取組",
-    "Policy": "基本施策",
-    "Direction": "施策の方向",
-    "MeasureGroup": "取組の分類",
-    "Measure": "具体的取組",
-    "Role": "役割分担",
-}
-# Below a goal or priority, without an announced level: depth 1, 2, 3+.
-LADDER = {
-    "BasicGoal": ("Policy", "Direction", "Measure"),
-    "PriorityInitiative": ("Direction", "Measure", "Measure"),
-    "Policy": ("Direction", "Measure", "Measure"),
-}
-# Titles of document sections that are about the plan, not in it.
-OUTSIDE = (
-    "現状",
-    "課題",
-    "策定",
-    "期間",
-    "趣旨",
-    "位置付け",
-    "位置づけ",
-    "経過",
-    "推進体制",
-    "進行管理",
-    "用語",
-    "概要",
-    "評価",
-    "財源",
-    "動向",
-    "状況",
-    "推移",
-    "結果",
-    "調査",
-    "設定",
-    "周知",
-    "事例",
-    "問合せ",
-    "問い合わせ",
-    "解説",
-    "記載",
-    "とは",
-    "考え方",
-    "コラム",
-    "資料",
-    "スケジュール",
-)
-INSIDE = ("体系", "施策の展開", "施策展開", "取組の展開", "基本的な考え方と施策")
-
-# Plans a document can embody, by the name it prints; the class and the provision the law bases it on.
-EMBODIED = (
-    ("gpp", "GuardianshipPromotionPlan", re.compile(r"成年後見制度(の)?利用(の)?促進[^\s、。]{0,6}計画")),
-    ("rpp", "RecidivismPreventionPlan", re.compile(r"再犯(の)?防止[^\s、。]{0,4}計画")),
-    ("msp", "MultilayeredSupportPlan", re.compile(r"重層的支援体制整備事業[^\s、。]{0,2}計画")),
-    ("cwap", "CommunityWelfareActivityPlan", re.compile(r"地域福祉活動計画")),
-)
-TITLE_END = re.compile(r"(計画|プラン)([(（【][^)）】]*[)）】])*$")  # a title line, not "計画の期間"
-TOGETHER = re.compile(r"内包|一体的に(策定|つく|作成|推進|定め)|一体として|兼ね|包含|として位置[付づ]け")
-
-DRAFT_STATUS = (("骨子", "outline-draft"), ("素案", "preliminary-draft"), ("案", "draft"))
-SUMMARY = re.compile(r"概要版|の概要|ダイジェスト")
-
-FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-ROMAN = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ"
-KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-ERA_BASE = {"令和": 2018, "平成": 1988, "R": 2018, "Ｒ": 2018, "H": 1988}
-
-# Numbering styles. Katakana items need a space after them (アウトリーチ is a word, ア 安全 an item);
-# 工・才・力 are the kanji an OCR pass reads for エ・オ・カ.
-KATAKANA = "アイウエオカキクケコサシスセソタチツテト工才力"
-MARKERS = (
-    ("chapter", re.compile(r"^第([0-9一二三四五六七八九十]+)章\s*(.*)$")),
-    ("section", re.compile(r"^第([0-9一二三四五六七八九十]+)節\s*(.*)$")),
-    ("goal", re.compile(r"^基本目標\s*([0-9]+|[一二三四五六七八九十]+|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ])\s*[:：．.、]?\s*(.*)$")),
-    # "施策1　交流の場づくり", "重点施策２ …": a level named with its number, as 基本目標 N is.
-    (
-        "level",
-        re.compile(
-            r"^((?:基本|重点)?施策|重点取組|取組|行動計画|方針)\s*([0-9]+|[一二三四五六七八九十]+|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ])(?:[\s:：．.、]+|$)(.+)$"
-        ),
-    ),
-    ("paren", re.compile(r"^[(（]([0-9]+)[)）]\s*(.+)$")),
-    ("circled", re.compile(r"^([①-⑳])\s*(.+)$")),
-    ("dot", re.compile(r"^([0-9]+)[.．](?![0-9])\s*(.+)$")),
-    ("num", re.compile(r"^([0-9]+)\s+(\D.*)$")),
-    ("kana", re.compile(rf"^([{KATAKANA}])[\s.．、]\s*(.+)$")),
-    ("bullet", re.compile(r"^([○●◎◆◇■□・•▶▷★☆])\s*(.+)$")),
-)
-INLINE_SPLIT = re.compile(r"\s+(?=[①-⑳○●◎◆・•]|[(（][0-9]+[)）]|[0-9]+[.．](?![0-9]))")
-BRACKET = re.compile(r"^[【《〈](.+?)[】》〉]\s*(.*)$")
-QUOTED = re.compile(r"[「『]([^」』]+)[」』]")
-ACTOR_HEADING = re.compile(r"^(.{1,30}?)(の取組み?|の役割|ができること|の取り組み)\s*(【(.+?)】)?$")
-TIERS = (("自助", "self-help"), ("互助", "mutual-help"), ("共助", "social-solidarity"), ("公助", "public-help"))
-ACTOR_WORDS = ("住民", "市民", "町民", "村民", "地域", "社協", "社会福祉協議会", "行政", "企業", "団体", "事業者")
-DEPARTMENT_COLUMNS = ("担当課", "担当部署", "所管課", "担当", "実施主体")
-DESCRIPTION_COLUMNS = ("内容", "概要", "説明", "取組内容")
-INDICATOR_COLUMNS = ("成果指標", "評価指標", "指標")
-TAG = re.compile(r"<[^>]+>")
-GLOSS = re.compile(r"[\s\u3000]+[（(]([^（）()]+)[)）]\s*$")
+__all__ = ["Element", "Outline", "norm", "parse"]
 
 
-def norm(text: str) -> str:
-    """The form labels are compared in: NFKC, without white space."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
-
-
-@dataclass
-class Element:
-    cls: str
-    label: str
-    start: int
-    page: int | None
-    number: str | None = None
-    level_label: str | None = None
-    parent: "Element | None" = None
-    end: int = 0
-    description: str = ""
-    actors: list = field(default_factory=list)  # ("municipality"|"council"|"residents"|"body"|"department", label)
-    tiers: list = field(default_factory=list)
-    part_of: list = field(default_factory=list)  # keys of embodied plans (gpp, rpp …)
-    notes: list = field(default_factory=list)
-    children: list = field(default_factory=list)
-    style: str = ""
-    announced_item: bool = False
-
-    def __post_init__(self):
-        self.end = self.end or self.start
-
-
-@dataclass
-class Indicator:
-    label: str
-    line: int
-    page: int | None
-    group: str = ""
-    target: str = ""
-    actual: str = ""
-
-
-@dataclass
-class Embodied:
-    key: str
-    cls: str
-    label: str
-    line: int
-    page: int | None
-    article: str = ""  # as the text cites it: "14", "106_5"
-    paragraph: str = ""
-
-
-@dataclass
-class Outline:
-    lines: list
-    title: str = ""
-    title_line: int = 0
-    title_lines: list = field(default_factory=list)
-    edition: int | None = None
-    edition_label: str = ""
-    statuses: list = field(default_factory=list)
-    period: tuple | None = None  # (start FY, end FY, label, line)
-    embodied: list = field(default_factory=list)
-    elements: list = field(default_factory=list)  # in printed order
-    indicators: list = field(default_factory=list)
-    used: set = field(default_factory=set)
-    decisions: list = field(default_factory=list)  # (line, message): low-confidence calls for the reviewer
-
-    def roots(self):
-        return [e for e in self.elements if e.parent is None]
-
-
-def level_class(name: str) -> str | None:
-    name = norm(name)
-    for word, cls in LEVELS:
-        if word in name:
-            return cls
-    return None
-
-
-def clean(text: str) -> str:
-    text = TAG.sub(" ", text)
-    text = text.replace("&nbsp;", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-    text = text.strip()
-    while text[:2] in ("- ", "-\t") or text[:2] == "* ":
-        text = text[2:].strip()
-    return text
-
-
-def _number_value(token: str) -> int | None:
-    if token.isdigit():
-        return int(token)
-    if token in ROMAN:
-        return ROMAN.index(token) + 1
-    if token in KANJI_DIGITS:
-        return KANJI_DIGITS[token]
-    return None
-
-
-def classify(text: str):
-    """(style, number, rest) of an item, or (None, None, text) for plain text."""
-    # Full-width digits and brackets are matched as ASCII; the translation is one character for one, so
-    # the label is cut from the text as printed.
-    ascii_text = text.translate(FULLWIDTH)
-    for style, pattern in MARKERS:
-        m = pattern.match(ascii_text)
-        if m and style == "level":
-            name, value = m.group(1), _number_value(m.group(2)) or m.group(2)
-            return f"level:{name}", f"{name}{value}", text[m.start(3) :].strip()
-        if m:
-            number, rest = m.group(1), text[m.start(2) :].strip()
-            if style == "bullet":
-                return f"bullet{number}", number, rest
-            if style == "kana":
-                number = {"工": "エ", "才": "オ", "力": "カ"}.get(number, number)
-            return style, number, rest
-    return None, None, text
-
-
-def split_items(cell: str) -> list[str]:
-    parts = [p.strip() for p in INLINE_SPLIT.split(cell) if p.strip()]
-    return parts or ([cell] if cell else [])
-
-
-def is_sentence(text: str) -> bool:
-    return text.endswith(("。", "です", "ます")) or len(norm(text)) > 70
-
-
-class Parser:
+class Parser(TableRows):
     def __init__(self, lines: list[Line]):
         self.out = Outline(lines=lines)
         self.inside = False
@@ -309,144 +92,129 @@ class Parser:
         self.row_carry: dict = {}
         self.pending_decision: str | None = None
         self._pending_description, self._pending_from, self._philosophy_line = "", None, 0
+        self.indicator_table: IndicatorTable | None = None
+        self.top: list = []  # elements created at the top of the tree (an overview's goals are among them)
+        self.section_styles: set = set()  # numbering families the document uses for its own sections
+        self.legend, self.legend_lines = _legend(lines)  # ★ → the embodied plan its items make up
+        self.spaced: dict | None = None  # a table whose cells the extraction joined with spaces (tables.py)
+        self.spaced_owner: Element | None = None
+        self.grid: list | None = None  # the column roles of a table of the tree being read (tables.py)
+        self.grid_names: list = []
+        self.grid_carry: dict = {}
+        self.grid_numbered: dict = {}
+        self.grid_last: Element | None = None
+        self.grid_owner: Element | None = None
+        self.indicator_level = _indicator_level(lines)
 
     # ---- entry
     def parse(self) -> Outline:
-        self._document_facts()
-        for line in self.out.lines:
-            text = clean(line.text)
-            if not text:
-                self.columns = self.actor_columns = None  # a blank line ends a table
+        document_facts(self.out)
+        self.out.noise = find_noise(self.out.lines)
+        content = [ln for ln in self.out.lines if ln.number not in self.out.noise]
+        self._previous_line = 0
+        for i, line in enumerate(content):
+            if getattr(line, "kind", "text") == "continued":
+                continue  # its text is inside an earlier line's (server.importer.document)
+            self._content, self._index = content, i
+            parts = line.text.split(CELL_BREAK)
+            if len(parts) > 1 and len([c for c in line.text.split("\t") if clean(c)]) <= 1:
+                # One filled cell holding paragraphs (a layout table around prose): each is a line of its own.
+                for part in parts:
+                    self._content_line(content, i, dataclasses.replace(line, text=part.strip("\t")))
                 continue
-            cells = [clean(c) for c in line.text.split("\t")]
-            if len([c for c in cells if c]) > 1 or (cells[0] == "" and len(cells) > 1 and self.columns):
-                self._row(line, cells)  # leading tabs are empty cells of a table row
-            else:
-                self.columns = None
-                self.actor_columns = None
-                self._line(line, text, dashed=_dashed(line.text))
+            self._content_line(content, i, line)
+        name_levels(self.out)
         return self.out
 
-    # ---- facts about the whole document
-    def _document_facts(self):
-        out = self.out
-        lines = [ln for ln in out.lines[:150] if clean(ln.text).strip("*")]
-        best = None
-        for i, line in enumerate(lines):
-            text = clean(line.text).strip("*")
-            if not re.search(r"計画|プラン", text) or len(text) > 120 or is_sentence(text) or BRACKET.fullmatch(text):
-                continue
-            if classify(text)[0] or "\t" in line.text:
-                continue  # a numbered heading or a table row names a part, not the document
-            score = 2 * ("地域福祉" in text) + bool(re.search(r"[^\s]{1,5}[市町村]", text)) - i / 1000
-            if best is None or score > best[0]:
-                best = (score, i)
-            if score >= 3:
-                break
-        if best is not None:
-            i = best[1]
-            parts, numbers = [clean(lines[i].text).strip("*")], [lines[i].number]
-            before = clean(lines[i - 1].text).strip("*") if i else ""
-            if (
-                parts[0][:1] in "(（"
-                and re.search(r"計画|プラン", before)
-                and lines[i].number - lines[i - 1].number <= 2
-            ):
-                parts.insert(0, before)  # 「…推進計画」「(第5期 …地域福祉計画)の概要」 printed on two lines
-                numbers.insert(0, lines[i - 1].number)
-            for nxt in lines[i + 1 : i + 4]:
-                text = clean(nxt.text).strip("*")
-                if nxt.number - numbers[-1] > 2 or not (re.match(r"^[(（【]", text) or TITLE_END.search(text)):
-                    break
-                if is_sentence(text) or "\t" in nxt.text:
-                    break
-                parts.append(text)
-                numbers.append(nxt.number)
-            out.title = re.sub(r"\s*について\s*", " ", "".join(p if p[:1] in "(（【" else p for p in parts)).strip()
-            out.title_line = numbers[0]
-            out.title_lines = numbers
-            out.used.update(numbers)
-        title = norm(out.title)
-        m = re.search(r"第([0-9]+|[一二三四五六七八九十]+)(次|期)", title)
-        if m:
-            out.edition = _number_value(m.group(1))
-            out.edition_label = m.group(0)
-        for word, status in DRAFT_STATUS:
-            if word in title and status not in out.statuses:
-                out.statuses.append(status)
-                if status != "draft":
-                    break
-        if SUMMARY.search(title):
-            out.statuses.append("summary")
-        self._period()
-        self._embodied()
+    def _content_line(self, content: list, i: int, line) -> None:
+        text = clean(line.text)
+        if text:
+            self._previous_line, self._current_line = getattr(self, "_current_line", 0), line.number
+        if text and self._indicator(line, text):
+            return
+        if not text:
+            if not _table_resumes(content, i):
+                self.columns = self.actor_columns = self.grid = None  # a blank line ends a table
+            return
+        cells = [clean(c) for c in line.text.split("\t")]
+        filled = [c for c in cells if c]
+        if len(filled) == 2 and self.columns is None and self.grid is None and _bare_number(filled[0]):
+            # 「３<TAB>立ち直りを支える…」: a number and its heading set apart by a tab, not a table row
+            self._line(line, f"{filled[0]} {filled[1]}")
+            return
+        if (
+            len([c for c in cells if c]) > 1
+            or (cells[0] == "" and len(cells) > 1 and self.columns)
+            or (len(cells) > 1 and self.grid is not None)
+        ):
+            self._row(line, cells)  # leading tabs are empty cells of a table row
+        else:
+            self.columns = None
+            self.actor_columns = self.grid = None
+            if self.spaced is not None and self._spaced_row(line, text):
+                return
+            roles = spaced_heading(text) if self.inside else None
+            if roles is not None:
+                self.spaced = {"roles": roles, "names": text.split(), "element": None, "open": None}
+                self.spaced_owner = self._owner()
+                self.out.used.add(line.number)
+                return
+            self._line(line, text, dashed=is_dashed(line.text))
 
-    def _period(self):
-        era = r"(令和|平成|R|Ｒ|H)\s*([0-9０-９]+|元)\s*(?:年度)?"
-        span = re.compile(
-            era + r"\s*(?:から|～|~|〜|－|-|–|—|ー)\s*" + era + r"\s*(?:年度)?(?:まで)?(?:の([0-9０-９]+)年間)?"
-        )
-        greg = re.compile(r"((?:19|20)[0-9]{2})\s*年度\s*(?:から|～|~|〜|－|-|–)\s*((?:19|20)[0-9]{2})\s*年度")
-        best = None
-        for line in self.out.lines:
-            text = unicodedata.normalize("NFKC", clean(line.text))
-            for m in span.finditer(text):
-                start = ERA_BASE.get(m.group(1), 2018) + (1 if m.group(2) == "元" else int(m.group(2)))
-                end = ERA_BASE.get(m.group(3), 2018) + (1 if m.group(4) == "元" else int(m.group(4)))
-                if end < start:
-                    continue
-                score = 2 if "期間" in text or "年間" in m.group(0) else 1
-                cand = (score, start, end, m.group(0).strip(), line.number)
-                if best is None or cand[0] > best[0]:
-                    best = cand
-            for m in greg.finditer(text):
-                start, end = int(m.group(1)), int(m.group(2))
-                if end >= start and best is None:
-                    best = (1, start, end, m.group(0), line.number)
-        if best:
-            self.out.period = best[1:]
-            self.out.used.add(best[4])
+    # ---- indicators
+    def _indicator(self, line: Line, text: str) -> bool:
+        if self.indicator_table is not None:
+            row = self.indicator_table.row(line, line.text)
+            if isinstance(row, Indicator):
+                self._add_indicator(row)
+                return True
+            if row is True:
+                self.out.used.add(line.number)
+                return True
+            self.indicator_table = None
+        years = is_indicator_heading(line.text)
+        if years is not None:
+            self.indicator_table = IndicatorTable(years)
+            self.columns = self.actor_columns = None
+            self.out.used.add(line.number)
+            return True
+        ind = inline_indicator(line, text)
+        if ind is not None:
+            self._add_indicator(ind)
+            return True
+        return False
 
-    def _embodied(self):
-        """Statutory plans the title names, or that lines saying 内包・一体的に策定・位置付け name (on that line
-        or in the list right under it); plans only mentioned elsewhere are other plans."""
-        out, found = self.out, {}
-        window = 0
-        for line in out.lines:
-            text = clean(line.text)
-            together = bool(TOGETHER.search(text)) or line.number in out.title_lines
-            if together:
-                window = 8
-            elif not text:
-                pass
-            elif window:
-                window -= 1
-            if not (together or window) or not text or "\t" in line.text:
-                continue
-            quoted_statute = ARTICLE.match(unicodedata.normalize("NFKC", text))
-            if window and not together and not re.match(r"^[◆◇・○●■□▶*（(【]", text) and is_sentence(text):
-                if quoted_statute:
-                    continue  # the article quoted under a plan's name does not end the list
-                window = 0
-                continue
-            for key, cls, pattern in EMBODIED:
-                m = pattern.search(text)
-                if m and key not in found:
-                    if key == "cwap" and "社会福祉協議会が策定" in text and line.number not in out.title_lines:
-                        continue  # the council's own plan, made alongside, is not in this document
-                    found[key] = Embodied(key, cls, m.group(0), line.number, line.page)
-                    # The article is cited on the line, or quoted right under it (第十四条 市町村は、…).
-                    following = out.lines[line.number].text if line.number < len(out.lines) else ""
-                    found[key].article, found[key].paragraph = (
-                        _article(text) if _article(text)[0] else _article(following[:12])
-                    )
-                    out.used.add(line.number)
-        out.embodied = list(found.values())
+    def _add_indicator(self, ind: Indicator):
+        ind.element = self._indicator_owner()
+        self.out.indicators.append(ind)
+        self.out.used.update(range(ind.line, ind.line + 1))
+
+    def _indicator_owner(self) -> Element | None:
+        """The element an indicator printed inside the tree belongs to: the level the text says indicators are
+        set for (「成果目標は基本目標ごとに設定します」), else the deepest open heading that has items below it."""
+        chain = [el for _, el in self.stack]
+        if not chain:
+            return None
+        word = self.indicator_level
+        if word:
+            cls = level_class(word)
+            for el in reversed(chain):
+                if (el.level_label and word in el.level_label) or (cls and el.cls == cls):
+                    return el
+        for el in reversed(chain):
+            if el.children:
+                return el
+        return chain[-1]
 
     # ---- lines
     def _line(self, line: Line, text: str, dashed: bool = False):
+        if line.number in self.legend_lines:
+            self.out.used.add(line.number)
+            return
         m = BRACKET.match(text)
-        if m:
+        numbered_level = classify(text)[0]
+        if m and not (numbered_level == "goal" or (numbered_level or "").startswith("level:")):
+            # 【基本目標】 announces a level; 【施策1 交流の場づくり】 and 【目標1】… are numbered items.
             inner, rest = m.group(1), m.group(2)
             if text.count("【") > 1 and self.inside and not level_class(inner):
                 for name in re.findall(r"【(.+?)】", text):
@@ -458,26 +226,63 @@ class Parser:
                     self._item(line, item)
             return
         style, number, rest = classify(text)
-        if style == "goal":
+        roman_goal = style == "roman" and "roman" not in self.section_styles
+        if style == "goal" or (roman_goal and not self._is_section_heading(rest, dashed, style)):
             self._goal(line, number, rest)
             return
         if style in ("chapter", "section"):
             self._section(line, rest, reset=True)
             return
-        if style is None and dashed and self.inside and self.mode in ("list", "roles"):
+        if style not in (None, "chapter", "section") and self._reopen(line, style, number, rest):
+            return
+        listed = self.mode is None and self._in_goal() and not is_sentence(text)
+        if style is None and dashed and self.inside and (self.mode in ("list", "roles") or listed):
             self._element(line, text, None, "dash")
             return
         if style is None:
             self._plain(line, text)
             return
-        if style in ("num", "paren", "bullet■", "bullet□") and self._is_section_heading(rest, dashed, style):
-            self._section(line, rest, reset=style in ("num", "bullet■", "bullet□"))
+        if style == "roman" or (
+            style in ("num", "paren", "bullet■", "bullet□") and self._is_section_heading(rest, dashed, style)
+        ):
+            # A family first used for the document's own sections (Ⅰ 計画の基本的な考え方) stays sections.
+            self.section_styles.add(style)
+            self._section(line, rest, reset=style in ("num", "roman", "bullet■", "bullet□"))
             return
         if self.mode == "prose" and self._in_goal() and style in ("dot", "paren", "circled", "kana"):
             self.mode = None  # a numbered heading ends a 【現状と課題】 block
         items = split_items(text)
         for item in items:
             self._item(line, item)
+
+    def _reopen(self, line: Line, style: str, number, rest: str) -> bool:
+        """A heading printed earlier in an overview (施策体系, a list of 基本目標, a 目次 entry that was not an
+        element): the detailed chapter develops that element, so it is opened again, not made twice."""
+        key = norm(strip_departments(rest)[0])
+        if len(key) < 4:
+            return False
+        # Only the top of the tree is printed again in an overview; below it, the same label in another branch
+        # is another element.
+        el = next((e for e in self.top if e.parent is None and e.start != line.number and norm(e.label) == key), None)
+        if el is None or el.cls == "BasicPhilosophy":
+            return False
+        chain = []
+        node = el
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        chain.reverse()
+        self.stack = [(style if n is el else n.style, n) for n in chain]
+        self.anchor, self.announced, self.columns = None, None, None
+        self.inside, self.mode, self.last = True, None, el
+        self.part_of = list(el.part_of) if el.part_of else []
+        el.style = style
+        if number and not el.number:
+            el.number = printed_number(style, number)
+        el.start, el.page = line.number, line.page  # the element's place is where its children follow
+        el.end = max(el.end, line.number)
+        self.out.used.add(line.number)
+        return True
 
     def _is_section_heading(self, title: str, dashed: bool = False, style: str = "") -> bool:
         """A numbered heading that names a document section or announces a level rather than being an element."""
@@ -486,6 +291,8 @@ class Parser:
         t = norm(title)
         if style == "num" and not dashed and (not self._in_goal() or level_class(t) or any(w in t for w in INSIDE)):
             return True  # "1 計画策定の趣旨": a numbered section of the document
+        if style in ("bullet■", "bullet□") and any(w in t for w in OUTSIDE) and not any(w in t for w in INSIDE):
+            return True  # 「■ 計画の推進」: a section of the document, even after the tree
         if self._in_goal() and style != "num":
             # Under a goal, "(1) 身近な相談窓口の周知" is an element; only a bare level name announces a level.
             return level_class(t) is not None and len(t) <= 8
@@ -506,10 +313,17 @@ class Parser:
             self.inside = False
             self.mode = "prose"
             return
+        for key, embodied_cls, pattern in EMBODIED:
+            if reset and pattern.search(t) and t.endswith("計画"):
+                # 「第5章 大嶺村再犯防止推進計画」: the chapter is the embodied plan; its items hang from it.
+                self.inside, self.part_of = True, [key]
+                if key not in {e.key for e in self.out.embodied}:
+                    self.out.embodied.append(Embodied(key, embodied_cls, title, line.number, line.page))
+                return
         if cls or any(w in t for w in INSIDE):
             self.inside = True
-            if cls and len(t) <= 14:
-                self._announce(line, t, cls)
+            if cls and len(t) <= 14 and not any(w in t for w in INSIDE):
+                self._announce(line, t, cls)  # 「施策の展開」 opens the tree; it names no level
             return
         if reset:
             self.inside = False  # a section that does not name a plan level
@@ -593,6 +407,8 @@ class Parser:
                 goal.end = line.number
                 self.out.used.add(line.number)
                 return
+        if self._departments_line(line, text) or self._continuation(line, text):
+            return
         actor = ACTOR_HEADING.match(t)
         if actor and self.mode in ("roles", "list") and self.inside:
             self._actor_heading(line, actor.group(1), actor.group(4) or "")
@@ -612,6 +428,66 @@ class Parser:
             self.last.description = (self.last.description + "\n" + text).strip()
             self.last.end = max(self.last.end, line.number)
             self.out.used.add(line.number)
+
+    def _embodied_in_label(self, el: Element, line: Line) -> None:
+        """「…の推進（再犯防止推進計画）」: the element makes up the plan its parenthesis names."""
+        m = re.search(r"[（(]([^（()）]*計画)[)）]", el.label)
+        if not m:
+            return
+        for key, embodied_cls, pattern in EMBODIED:
+            if pattern.search(m.group(1)):
+                el.part_of = sorted(set(el.part_of) | {key})
+                if key not in {e.key for e in self.out.embodied}:
+                    self.out.embodied.append(Embodied(key, embodied_cls, m.group(1), line.number, line.page))
+                    self.out.decisions.append((line.number, f"「{m.group(1)}」を要素名の括弧書きから内包計画とした"))
+
+    def _departments_line(self, line: Line, text: str) -> bool:
+        """「担当課：地域福祉課、子育て支援課」 under a heading and its items: the heading's departments."""
+        m = DEPARTMENTS_LINE.match(unicodedata.normalize("NFKC", text).strip())
+        if not m or self.last is None:
+            return False
+        names = [n for n in split_names(m.group(2)) if n]
+        owner = self.last
+        while owner.parent is not None and owner.style.startswith("bullet") and is_sentence(owner.label):
+            owner = owner.parent  # the items are sentences under the heading the line belongs to
+        for name in names:
+            if ("department", name) not in owner.actors:
+                owner.actors.append(("department", name))
+        owner.end = max(owner.end, line.number)
+        self.out.used.add(line.number)
+        return True
+
+    def _next_is_numbered(self) -> bool:
+        """Whether the next content line starts a numbered item or a table row (so this one ends a heading)."""
+        following = next((ln for ln in self._content[self._index + 1 : self._index + 3] if ln.text.strip()), None)
+        return following is not None and (classify(clean(following.text))[0] is not None or "\t" in following.text)
+
+    def _continuation(self, line: Line, text: str) -> bool:
+        """The rest of the element printed on the line before: a heading broken over two lines (the next line
+        is numbered again) or a listed sentence whose 。 is on the next line."""
+        el = self.last
+        if el is None or el.end != self._previous_line or not self.inside or "\t" in line.text:
+            return False
+        t = norm(text)
+        if not t or len(t) > 40 or classify(text)[0] or re.search(r"[【\[［].*[】\]］]", text):
+            return False
+        if level_class(t) or ACTOR_HEADING.match(t) or QUOTED.fullmatch(text.strip()):
+            return False  # a level announced, a role heading, a quoted name: not the rest of a label
+        heading = not is_sentence(el.label) and not is_sentence(text) and self._next_is_numbered()
+        sentence = not el.label.endswith("。") and len(norm(el.label)) >= 20 and t.endswith("。")
+        if not (heading or sentence):
+            return False
+        label, departments = strip_departments(el.label + text.strip())
+        while label and label[-1] in self.legend:
+            el.part_of = sorted(set(el.part_of) | {self.legend[label[-1]]})
+            label = label[:-1].rstrip()
+        el.label = label
+        el.label_lines += 1
+        el.actors += [("department", d) for d in departments if ("department", d) not in el.actors]
+        self._embodied_in_label(el, line)
+        el.end = line.number
+        self.out.used.add(line.number)
+        return True
 
     def _philosophy_text(self, line: Line, text: str):
         out = self.out
@@ -644,7 +520,7 @@ class Parser:
 
     def _actor_heading(self, line: Line, who: str, tier_text: str):
         self.out.used.add(line.number)
-        self.actor = [_actor_of(who)]
+        self.actor = [actor_of(who)]
         self.tiers = [v for w, v in TIERS if w in tier_text] or ([v for w, v in TIERS if w in who])
         self.mode = "roles"
         self.announced = "役割分担"
@@ -653,16 +529,21 @@ class Parser:
     def _goal(self, line: Line, number: str, rest: str):
         self.inside, self.mode, self.announced, self.columns, self.part_of = True, None, None, None, []
         label = rest
-        q = QUOTED.search(rest)
+        q = QUOTED.fullmatch(rest.strip()) or QUOTED.match(rest.strip())
+        if q and q.end() < len(rest.strip()) and not re.match(r"^[\s～〜~]", rest.strip()[q.end() :]):
+            q = None  # 「つながるダイヤル」で孤独・孤立をなくす: the quotation is part of the name
         subtitle = re.sub(r"[～〜~].*?[～〜~]", "", rest).strip()
         if q:
             label = q.group(1)
         elif subtitle != rest:
             label = subtitle
-        num = f"基本目標{_number_value(number) or number}"
-        goal = self._merge(None, "BasicGoal", num, label)
+        m = re.match(ROOT_WORDS, number)
+        word = m.group(0) if m else "基本目標"  # a bare Ⅰ under no level word is a goal's number
+        num = f"{word}{number_value(number[len(m.group(0)) if m else 0 :]) or number}"
+        cls = "PriorityInitiative" if word.startswith("重点") else "BasicGoal"
+        goal = self._merge(None, cls, num, label)
         if goal is None:
-            goal = self._new(line, "BasicGoal", label, num, "基本目標", None, "goal")
+            goal = self._new(line, cls, label, num, word, None, "goal")
         self.out.used.add(line.number)
         self.stack, self.anchor, self.last = [("goal", goal)], goal, goal
         if not label:
@@ -681,7 +562,16 @@ class Parser:
         label = rest if style else item
         if not norm(label):
             return
-        if is_sentence(label) and not (self.mode in ("list", "roles") and self.announced):
+        heading = next((el for _, el in reversed(self.stack) if not el.style.startswith("bullet")), None)
+        listed = (
+            style in ("bullet・", "bullet•")
+            and self.mode is None
+            and heading is not None
+            and heading.parent is not None  # under a goal itself, sentences describe the goal
+        )
+        if is_sentence(label) and not (self.mode in ("list", "roles") and self.announced) and not listed:
+            # A sentence explains the element above it; a bulleted sentence listed under a numbered heading
+            # is an item of its own (「・地区福祉委員会が行う…を支援します。」).
             if self.last is not None:
                 self.last.description = (self.last.description + "\n" + label).strip()
                 self.last.end = max(self.last.end, line.number)
@@ -697,10 +587,11 @@ class Parser:
             parent = self._place(style)
         if cls is None:
             cls, level_label = self._class_for(style, parent, level_label)
-        number_text = _number_text(style, number)
+        number_text = printed_number(style, number)
         el = self._merge(parent, cls, number_text, label)
         if el is None:
             el = self._new(line, cls, label, number_text, level_label or DEFAULT_LEVEL_LABEL.get(cls), parent, style)
+            el.level_printed = bool(level_label)
         else:
             self.out.used.add(line.number)
             if norm(el.label) != norm(label):
@@ -759,20 +650,27 @@ class Parser:
         key = norm(label)
         for el in siblings:
             if el.cls != cls:
+                if number and el.number == number and norm(el.label) == key:
+                    return el  # the overview's table named the level otherwise; the same numbered heading
                 continue
-            if number and el.number == number and (cls == "BasicGoal" or _similar(norm(el.label), key)):
+            if number and el.number == number and (cls == "BasicGoal" or similar(norm(el.label), key)):
                 return el
             if not number and norm(el.label) == key:
                 return el
         return None
 
     def _new(self, line, cls, label, number, level_label, parent, style) -> Element:
+        label, departments = strip_departments(label)
+        marked = []
+        while label and label[-1] in self.legend:
+            marked.append(self.legend[label[-1]])  # 「…の確保支援☆」: the legend's plan, not part of the name
+            label = label[:-1].rstrip()
         gloss = GLOSS.search(label)
         if gloss:  # "…の体制づくり （重層的支援体制整備事業）": a printed gloss, kept as the description
             label = label[: gloss.start()]
         el = Element(
             cls=cls,
-            label=_unquote(label),
+            label=unquote(label),
             start=line.number,
             page=line.page,
             number=number,
@@ -780,305 +678,27 @@ class Parser:
             parent=parent,
             style=style,
         )
-        el.part_of = list(self.part_of)
+        el.part_of = sorted(set(self.part_of) | set(marked))
+        el.actors += [("department", d) for d in departments]
         if gloss:
             el.description = gloss.group(1)
         if cls in ("Role", "Measure", "MeasureGroup") and self.actor:
             el.actors = list(self.actor)
         if cls in ("Role", "Measure") and self.tiers:
             el.tiers = list(self.tiers)
-        m = re.search(r"[（(]([^（()）]*計画)[)）]", label)
-        if m:
-            for key, embodied_cls, pattern in EMBODIED:
-                if pattern.search(m.group(1)):
-                    el.part_of = sorted(set(el.part_of) | {key})
-                    if key not in {e.key for e in self.out.embodied}:
-                        self.out.embodied.append(Embodied(key, embodied_cls, m.group(1), line.number, line.page))
-                        self.out.decisions.append(
-                            (line.number, f"「{m.group(1)}」を要素名の括弧書きから内包計画とした")
-                        )
+        self._embodied_in_label(el, line)
         if self.pending_decision:
             self.out.decisions.append((line.number, f"「{el.label[:30]}」: {self.pending_decision}"))
             self.pending_decision = None
         if parent is not None:
             parent.children.append(el)
+        else:
+            self.top.append(el)
         self.out.elements.append(el)
         self.out.used.add(line.number)
         if cls == "BasicPhilosophy":
             self.philosophy = el
         return el
-
-    # ---- tables
-    def _row(self, line: Line, cells: list[str]):
-        filled = [c for c in cells if c]
-        if not filled:
-            return
-        if len(filled) >= 2 and re.fullmatch(r"[0-9０-９]+|エラー.*", filled[-1].strip()) and len(filled) <= 3:
-            self.out.decisions.append((line.number, "目次の行として読み飛ばした"))
-            return  # a table of contents: heading, page number
-        if self._header(line, cells):
-            return
-        if self.columns:
-            self._column_row(line, cells)
-            return
-        if self.actor_columns:
-            self._actor_row(line, cells)
-            return
-        # No header: a row is a sequence of items, left to right (施策の体系, 基本施策 → 1. …).
-        first = norm(cells[0])
-        cls = level_class(first) if first and len(first) <= 8 else None
-        if cls and cls not in ("BasicGoal",) and not classify(cells[0])[0] and self.inside:
-            self.inside = True
-            self._announce(line, first, cls)
-            cells = cells[1:]
-        elif not first and self.announced and self.mode == "list":
-            pass
-        else:
-            if first.startswith("基本理念") and len(first) > 4:
-                self.mode = "philosophy"
-                self.philosophy = None
-                label = cells[0].strip()[4:].strip()
-                if label:
-                    self._philosophy_text(line, label)
-                    self.mode = None
-                cells = cells[1:]
-            elif self.mode == "philosophy":
-                self.mode = None
-        for cell in cells:
-            for item in split_items(cell):
-                self._item(line, item)
-
-    def _header(self, line: Line, cells: list[str]) -> bool:
-        filled = [norm(c) for c in cells if c]
-        if len(filled) == 1 and "／" in filled[0] or (len(filled) == 1 and "/" in filled[0] and len(filled[0]) < 30):
-            names = re.split(r"[／/]", filled[0])
-            if all(level_class(n) for n in names):
-                self.ladder_names = names
-                self.inside = True
-                self.out.used.add(line.number)
-                return True
-        if (
-            len(filled) >= 2
-            and all(any(w in c for w in ACTOR_WORDS) and len(c) <= 24 and not classify(c)[0] for c in filled)
-            and self.table_parents
-        ):
-            # Columns by actor under a table of policies: row N gives the roles of the table's Nth policy.
-            self.actor_columns = list(cells)
-            self.columns = None
-            self.actor_rows = list(self.table_parents)
-            self.out.used.add(line.number)
-            return True
-        if len(filled) < 2 or any(len(c) > 14 for c in filled):
-            return False
-        known = [c for c in filled if level_class(c) or c in DEPARTMENT_COLUMNS + DESCRIPTION_COLUMNS]
-        known += [
-            c for c in filled if any(w in c for w in INDICATOR_COLUMNS) or c in ("目標", "実績", "目標値", "現状値")
-        ]
-        if known and all(_is_column_name(c) for c in filled):
-            self.columns = [norm(c) for c in cells]
-            self.actor_columns = None
-            self.row_carry = {}
-            self.inside = self.inside or any(level_class(c) for c in filled)
-            self.out.used.add(line.number)
-            if any(level_class(c) in ("BasicGoal", "Policy") for c in filled):
-                self.table_parents = []
-            return True
-        return False
-
-    def _column_row(self, line: Line, cells: list[str]):
-        cols = self.columns
-        if any(any(w in c for w in INDICATOR_COLUMNS) for c in cols):
-            self._indicator_row(line, cells)  # indicators are read wherever the document prints them
-            return
-        if not self.inside:
-            return  # a table in a section about the plan (an evaluation of the last one, say)
-        row_parent = None
-        made = None
-        number_for_next = None
-        description, departments = "", []
-        if all(not c for c in cells[1:]) and (is_sentence(cells[0]) or cells[0].startswith("その他")):
-            self.out.decisions.append((line.number, f"表の行「{cells[0][:30]}」は注記として要素にしなかった"))
-            return
-        for i, cell in enumerate(cells):
-            name = cols[i] if i < len(cols) else ""
-            if not cell:
-                if i in self.row_carry and level_class(name or "-"):
-                    row_parent = self.row_carry[i]  # an empty cell continues the row above (a merged cell)
-                continue
-            if not name and cell.strip().isdigit():
-                number_for_next = cell.strip()
-                continue
-            if name in DESCRIPTION_COLUMNS:
-                description = cell
-                continue
-            if name in DEPARTMENT_COLUMNS:
-                departments = [d for d in re.split(r"[、,，・\s]+", cell) if d]
-                continue
-            cls = level_class(name) if name else None
-            if cls is None:
-                continue
-            carried = self.row_carry.get(i)
-            if (
-                carried is not None
-                and not classify(cell)[0]
-                and number_for_next is None
-                and i > 0
-                and not cells[i - 1 if i - 1 >= 0 else 0]
-                and cols[0] == ""
-            ):
-                carried.label += cell  # a cell wrapped onto the next line
-                carried.end = line.number
-                self.out.used.add(line.number)
-                row_parent = carried
-                continue
-            if cls == "BasicGoal":
-                goal = next((g for g in self.out.roots() if g.cls == "BasicGoal" and norm(g.label) == norm(cell)), None)
-                if goal is None:
-                    goal = self._new(line, "BasicGoal", cell, None, name, None, "goal")
-                self.row_carry[i] = goal
-                row_parent = goal
-                self.out.used.add(line.number)
-                continue
-            if not cell and i in self.row_carry:
-                row_parent = self.row_carry[i]
-                continue
-            parent = row_parent
-            if parent is None:
-                for j in range(i - 1, -1, -1):
-                    if j in self.row_carry:
-                        parent = self.row_carry[j]
-                        break
-                else:
-                    parent = self._owner()
-            items = split_items(cell)
-            for k, item in enumerate(items):
-                style, number, rest = classify(item)
-                if number_for_next and not style:
-                    style, number = "num", number_for_next
-                label = rest if style else item
-                if style is None and cls in ("Measure",) and len(items) > 1 and k > 0:
-                    continue
-                el = self._element(
-                    line,
-                    label,
-                    number,
-                    style or f"col{i}",
-                    cls=cls,
-                    parent=parent,
-                    level_label=name,
-                    push=False,
-                )
-                if el.start == line.number:
-                    el.actors = el.actors or list(self.actor)
-                    el.tiers = el.tiers or list(self.tiers)
-                if k == 0:
-                    made = el
-            number_for_next = None
-            if made is not None and len(items) == 1:
-                self.row_carry[i] = made
-                row_parent = made
-                if cls in ("Policy", "PriorityInitiative"):
-                    if made not in self.table_parents:
-                        self.table_parents.append(made)
-            elif made is not None and i not in self.row_carry:
-                self.row_carry[i] = made
-        if made is not None and (description or departments):
-            if description:
-                made.description = description
-            for d in departments:
-                made.actors.append(("department", d))
-
-    def _actor_row(self, line: Line, cells: list[str]):
-        if not self.actor_rows:
-            return
-        parent = self.actor_rows.pop(0)
-        for i, cell in enumerate(cells):
-            if not cell:
-                continue
-            who = self.actor_columns[i] if i < len(self.actor_columns) else ""
-            actors = [_actor_of(w) for w in re.split(r"[、,]", who) if w][:2] or []
-            level = f"役割・取組（{who}）"
-            self.stack, self.anchor = [("row", parent)], parent
-            self.actor = actors
-            for item in split_items(cell):
-                style, number, rest = classify(item)
-                if not style:
-                    continue
-                p = self._place(style)
-                cls = "MeasureGroup" if style == "bullet◎" else None
-                if cls is None:
-                    cls = "Measure" if p is not None and p.cls == "MeasureGroup" else "Role"
-                self._element(line, rest, number, style, cls=cls, parent=p, level_label=level)
-        self.actor = []
-
-    def _indicator_row(self, line: Line, cells: list[str]):
-        cols = self.columns
-        ind = Indicator(label="", line=line.number, page=line.page)
-        for i, cell in enumerate(cells):
-            name = cols[i] if i < len(cols) else ""
-            if any(w in name for w in INDICATOR_COLUMNS):
-                ind.label = cell
-            elif name in ("目標", "目標値"):
-                ind.target = cell
-            elif name in ("実績", "現状値", "実績値"):
-                ind.actual = cell
-            elif not name and cell:
-                ind.group = cell
-        if ind.label:
-            self.out.indicators.append(ind)
-            self.out.used.add(line.number)
-
-
-def _is_column_name(text: str) -> bool:
-    if level_class(text) or text in DEPARTMENT_COLUMNS + DESCRIPTION_COLUMNS:
-        return True
-    return any(w in text for w in INDICATOR_COLUMNS) or text in (
-        "目標",
-        "実績",
-        "目標値",
-        "現状値",
-        "実績値",
-        "番号",
-        "No",
-    )
-
-
-ARTICLE = re.compile(
-    r"第\s*([0-9]+|[一二三四五六七八九十百]+)\s*条(?:の\s*([0-9]+|[一二三四五六七八九十]+))?(?:\s*第\s*([0-9]+|[一二三四五六七八九十]+)\s*項)?"
-)
-
-
-def _kanji_number(text: str) -> int | None:
-    """一百六 / 百六 / 十四 / 14 as a number (article numbers as statutes and plans print them)."""
-    if text.isdigit():
-        return int(text)
-    total, current = 0, 0
-    for ch in text:
-        if ch in KANJI_DIGITS and ch != "十":
-            current = KANJI_DIGITS[ch]
-        elif ch in "十百":
-            total += (current or 1) * (10 if ch == "十" else 100)
-            current = 0
-        else:
-            return None
-    return total + current
-
-
-def _article(text: str) -> tuple[str, str]:
-    """The article (and paragraph) a line cites for a plan: ("14", "1") for 「第14条第1項」."""
-    m = ARTICLE.search(unicodedata.normalize("NFKC", text))
-    if not m:
-        return "", ""
-    article = str(_kanji_number(m.group(1)) or "")
-    if m.group(2):
-        article += f"_{_kanji_number(m.group(2))}"
-    return article, str(_kanji_number(m.group(3)) or "") if m.group(3) else ""
-
-
-def _unquote(label: str) -> str:
-    label = label.strip()
-    m = QUOTED.fullmatch(label)
-    return m.group(1) if m else label
 
 
 def _descends(node, ancestor) -> bool:
@@ -1089,40 +709,131 @@ def _descends(node, ancestor) -> bool:
     return False
 
 
-def _dashed(raw: str) -> bool:
-    """A list item of the text extraction ("- …"), which carries no numbering of its own."""
-    return raw.lstrip().startswith(("- ", "* "))
+DEPARTMENTS_LINE = re.compile(
+    r"^[（(【]?(担当課|担当部署|所管課|担当部局|主な担当課|担当)[）)】]?\s*[:：]\s*(.+?)[)）]?$"
+)
+INDICATOR_LEVEL = re.compile(r"(?:成果目標|成果指標|数値目標|指標|目標値)は(?:、)?([^、。は]{2,8}?)ごとに")
 
 
-def _actor_of(who: str) -> tuple:
-    w = norm(who)
-    if "社会福祉協議会" in w or "社協" in w:
-        return ("council", "社会福祉協議会")
-    if w in ("行政", "市", "町", "村") or w.startswith("行政") or w.endswith("役所"):
-        return ("municipality", w)
-    if any(x in w for x in ("市民", "住民", "町民", "村民", "個人", "家族")):
-        return ("residents", w)
-    return ("body", w)
+def _indicator_level(lines) -> str | None:
+    """The level a plan sets its indicators for, where it says so (「成果目標は基本目標ごとに設定します」)."""
+    for line in lines:
+        m = INDICATOR_LEVEL.search(line.text)
+        if m and (level_class(m.group(1)) or re.fullmatch(f"{ROOT_WORDS}|{LEVEL_WORDS}", m.group(1))):
+            return m.group(1)
+    return None
 
 
-def _number_text(style: str, number: str | None) -> str | None:
-    if number is None:
-        return None
-    if style == "dot":
-        return f"{number}."
-    if style == "paren":
-        return f"({number})"
-    if style.startswith("bullet"):
-        return number
-    return number
+LEGEND = re.compile(r"([★☆◆◇※])は、?「?([^、。「」]*?計画)」?")
 
 
-def _similar(a: str, b: str) -> bool:
-    if a == b or a.startswith(b) or b.startswith(a):
-        return True
-    common = sum(1 for x, y in zip(a, b, strict=False) if x == y)
-    return common >= 0.6 * min(len(a), len(b))
+def _legend(lines) -> tuple[dict, set]:
+    """「★は成年後見制度利用促進計画、☆は再犯防止推進計画に位置付ける取組です。」: mark → embodied plan key."""
+    legend, where = {}, set()
+    for line in lines:
+        for mark, name in LEGEND.findall(line.text):
+            key = next((k for k, _cls, pattern in EMBODIED if pattern.search(name)), None)
+            if key:
+                legend[mark] = key
+                where.add(line.number)
+    return legend, where
 
 
-def parse(lines: list[Line]) -> Outline:
-    return Parser(lines).parse()
+LEVEL_NAME = re.compile(r"「([^「」]{1,8})」")
+
+
+LEVEL_WORD = re.compile(f"{ROOT_WORDS.replace('|目標|', '|(?<!成果)(?<!数値)目標|')}|{LEVEL_WORDS}|[大中小]項目")
+
+
+def _is_level_word(word: str) -> bool:
+    return bool(level_class(word) or LEVEL_WORD.fullmatch(word)) and level_class(word) != "BasicPhilosophy"
+
+
+def _level_names(lines) -> list:
+    """The level names a plan defines, top down: a sentence quoting them (「施策」「施策の方向」「主な取組」, 「大項目」
+    …), the headings of its 施策体系 (目標 取組の方向 主な取組), or a sentence naming them in order
+    (基本目標（Ⅰ～Ⅲ）の下に施策（１、２…）、施策の方向（（１）…）を置き、…主な取組を○で示す)."""
+    for line in lines:
+        text = clean(line.text)
+        quoted = [n for n in LEVEL_NAME.findall(text) if not classify(f"{n} x")[0]]
+        if len(quoted) >= 2 and all(_is_level_word(n) for n in quoted) and is_sentence(text):
+            return quoted
+        words = text.split()
+        if 2 <= len(words) <= 5 and all(_is_level_word(w) or level_class(w) == "BasicPhilosophy" for w in words):
+            named = [w for w in words if _is_level_word(w)]
+            if len(named) >= 2:
+                return named
+        if is_sentence(text) and re.search(r"の下に|ごとに", text):
+            found = []
+            for m in LEVEL_WORD.finditer(text):
+                if m.group(0) not in found:
+                    found.append(m.group(0))
+            if len(found) >= 3:
+                return found
+    return []
+
+
+def name_levels(out) -> None:
+    """Elements whose level the document did not name where they are printed get the name the document gives
+    for their depth in a sentence that lists its levels; the rest keep a guessed name, marked as such."""
+    names = _level_names(out.lines)
+    named = set()
+    for el in out.elements if names else []:
+        if el.level_printed or el.cls == "BasicPhilosophy":
+            continue
+        depth, node = 0, el
+        while node.parent is not None:
+            depth, node = depth + 1, node.parent
+        root_named = node.level_label in names
+        index = depth if root_named else depth - 1
+        if 0 <= index < len(names):
+            el.level_label, el.level_printed = names[index], True
+            named.add(el.start)
+    # A numbering family names one level throughout the document: an element still unnamed takes the name
+    # its family has elsewhere (the (1) 施策 of an embodied plan's own chapter, under no goal).
+    by_style: dict = {}
+    for el in out.elements:
+        if el.level_printed and el.style and el.level_label:
+            by_style.setdefault(el.style, Counter())[el.level_label] += 1
+    for el in out.elements:
+        if not el.level_printed and el.style in by_style:
+            el.level_label, el.level_printed = by_style[el.style].most_common(1)[0][0], True
+            named.add(el.start)
+    # A level named from the document's own list is no longer a guess.
+    out.decisions = [(n, m) for n, m in out.decisions if not (n in named and "階層名がない" in m)]
+
+
+def _bare_number(cell: str) -> bool:
+    style, _number, rest = classify(f"{cell} x")
+    return style is not None and rest == "x"
+
+
+def _table_resumes(content: list, i: int) -> bool:
+    """Whether the table before a blank line goes on after it (a page break inside a table)."""
+    for line in content[i + 1 : i + 4]:
+        if line.text.strip():
+            return "\t" in line.text and not line.text.startswith("\t\t")
+    return False
+
+
+CELL_BREAK = "\u2028"
+
+
+def _tabbed(line):
+    """A line whose table cells the PDF reader knows (reading.py's `cells`) as the cells joined by tabs, the
+    split every table rule here reads: better than the spaces of plain extracted text."""
+    cells = getattr(line, "cells", None)
+    if not cells or len(cells) < 2:
+        return line
+    # A break the author made inside a cell (a new ●/・ item) is kept as U+2028, which the table reader
+    # splits items at and every other rule reads as white space.
+    text = "\t".join(c.replace("\t", " ").replace("\n", CELL_BREAK) for c in cells)
+    return (
+        dataclasses.replace(line, text=text) if dataclasses.is_dataclass(line) else Line(line.number, line.page, text)
+    )
+
+
+def parse(lines: list) -> Outline:
+    outline = Parser([_tabbed(line) for line in lines]).parse()
+    outline.lines = list(lines)  # the review shows the lines as printed
+    return outline

@@ -1,40 +1,42 @@
 """A plan document as numbered lines, each with the page it is printed on where that is known.
 
-PDF text comes from pypdfium2 (PDFium, the engine of Chromium's PDF viewer, as a wheel with no
-system dependency): it reads CJK text with the document's own encodings and gives the text page
-by page, so every line keeps its page number. pdfplumber would do too but pulls pdfminer and
-Pillow; poppler's pdftotext needs a Debian package. Plain text is read as the seeds are (UTF-8,
-a form feed starts a new page, as `pdftotext` writes it).
+PDF text and layout: server.importer.pdf_layout (pypdfium2 for text and positions, pdfplumber's table
+finder for cells; the measurements are in its docstring). Plain text is read as the seeds are (UTF-8,
+a form feed starts a new page, as `pdftotext` writes it). The Line a reader returns, and how noise and
+table rows are marked without renumbering, is described in server.importer.document.
 """
 
-from dataclasses import dataclass
 from pathlib import Path
 
+from server.importer import limits
+from server.importer.document import CellPart, DocumentError, Line
 
-class DocumentError(Exception):
-    """A plan document that cannot be read, with its path."""
-
-
-@dataclass(frozen=True)
-class Line:
-    number: int  # 1-based over the whole document, as `cat -n` counts the text the importer read
-    page: int | None
-    text: str
+__all__ = ["CellPart", "DocumentError", "Line", "read_document", "text_lines"]
 
 
 def read_document(path) -> list[Line]:
     path = Path(path)
     if not path.is_file():
-        raise DocumentError(f"{path}: no such file")
+        raise DocumentError(f"{path}: ファイルがありません / no such file")
+    if path.stat().st_size == 0:
+        raise DocumentError(f"{path}: 空のファイルです。計画書の本文が入ったファイルを指定してください / empty file")
     suffix = path.suffix.lower()
+    if suffix in (".pdf", ".txt", ".text", ".md"):
+        limits.check_file(path)  # before reading a byte of it
     if suffix == ".pdf":
-        return _pdf_lines(path)
+        from server.importer.pdf_layout import read_pdf
+
+        return _checked(path, read_pdf(path))
     if suffix in (".txt", ".text", ".md"):
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise DocumentError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-        return text_lines(text)
+            raise DocumentError(
+                f"{path}: UTF-8 のテキストではありません（{exc.start} バイト目）。Shift_JIS などは UTF-8 で保存し直して"
+                f"ください / not UTF-8 text ({exc.reason} at byte {exc.start}): save it as UTF-8"
+            ) from exc
+        limits.check_text(path, len(text))
+        return _checked(path, text_lines(text))
     raise DocumentError(f"{path}: unknown document type {suffix!r} (give a .txt or .pdf file)")
 
 
@@ -51,23 +53,8 @@ def text_lines(text: str) -> list[Line]:
     return lines
 
 
-def _pdf_lines(path: Path) -> list[Line]:
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError as exc:
-        raise DocumentError(f"{path}: not a readable PDF ({exc})") from exc
-    lines: list[Line] = []
-    try:
-        for index in range(len(pdf)):
-            page = pdf[index]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
-            for part in text.split("\n"):
-                lines.append(Line(len(lines) + 1, index + 1, part))
-            textpage.close()
-            page.close()
-    finally:
-        pdf.close()
+def _checked(path: Path, lines: list[Line]) -> list[Line]:
+    limits.check_lines(path, len(lines))
+    for line in lines:
+        limits.check_line(path, line.number, line.text)
     return lines

@@ -8,19 +8,9 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from server.importer.confidence import CALL_LABELS, KIND_LABELS, assess, covered_lines, unused_by_kind, unused_lines
+
 TEMPLATES = Path(__file__).parent / "templates"
-
-
-def covered_lines(outline) -> set:
-    used = set(outline.used)
-    for el in outline.elements:
-        used.update(range(el.start, el.end + 1))
-    return used
-
-
-def unused_lines(outline) -> set:
-    used = covered_lines(outline)
-    return {ln.number for ln in outline.lines if ln.text.strip() and ln.number not in used}
 
 
 def _tree(elements, proposals_by_element) -> Markup:
@@ -32,9 +22,14 @@ def _tree(elements, proposals_by_element) -> Markup:
                 for p in proposals_by_element.get(id(el), [])
             )
             number = f"{escape(el.number)} " if el.number else ""
+            low = (
+                f" <span class='low' title='確信度 / confidence'>{el.confidence:.1f}</span>"
+                if el.confidence < 0.8
+                else ""
+            )
             parts.append(
                 f"<li><span class='cls'>{escape(el.level_label or el.cls)}</span> {number}{escape(el.label)}{props}"
-                f" <a class='cite' href='#L{el.start}'>{el.start}–{el.end}</a>"
+                f"{low} <a class='cite' href='#L{el.start}'>{el.start}–{el.end}</a>"
             )
             if el.children:
                 parts.append(render(el.children))
@@ -51,6 +46,7 @@ def review_html(outline, municipality, source_name: str, proposals, annotator: b
     for p in proposals:
         by_element.setdefault(id(p.element), []).append(p)
     decisions = sorted(outline.decisions)
+    calls = assess(outline)
     return env.get_template("review.html").render(
         outline=outline,
         municipality=municipality,
@@ -63,4 +59,12 @@ def review_html(outline, municipality, source_name: str, proposals, annotator: b
         lines=outline.lines,
         used=covered_lines(outline),
         unused=unused_lines(outline),
+        calls=calls,
+        call_labels=CALL_LABELS,
+        unused_kinds=unused_by_kind(outline),
+        kind_labels=KIND_LABELS,
+        warnings=outline.warnings,
     )
+
+
+__all__ = ["covered_lines", "review_html", "unused_lines"]

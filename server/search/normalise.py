@@ -1,6 +1,9 @@
 """Japanese text normalisation for search, keeping each normalised character's place in the original text.
 
 Index and queries go through the same steps, so spelling variants (表記ゆれ) meet:
+0. words whose dictionary spelling differs are replaced by it (server.language, SudachiPy's normalised form,
+   inflected as the text has it): 見まもり becomes 見守り, 一人ひとり 一人一人, 子どもたち 子供達 — readings written
+   in kana meet the kanji a plan prints; the rest of the text is kept character by character;
 1. NFKC: 全角/半角 (ＡＢＣ１２３ → abc123, ｶﾞ → ガ), then case folding;
 2. katakana → hiragana (ササエアイ and ささえあい are one word);
 3. a table of common variant spellings in welfare plans (障がい/障碍 → 障害, こども/子供 → 子ども …) and the
@@ -8,12 +11,17 @@ Index and queries go through the same steps, so spelling variants (表記ゆれ)
 
 Words are not split (Japanese has no spaces): the index stores overlapping character bigrams of each run of
 letters and digits — the CJK bigram method of Lucene's CJKBigramFilter — so any substring of two or more
-characters is found as a phrase of bigrams, and a single character as a bigram prefix.
+characters is found as a phrase of bigrams, and a single character as a bigram prefix; digits stay inside
+their run (8050問題 holds the bigrams of 8050).
+
+Abbreviations planners type (社協, 民児協, 包括) are searched as themselves or as the full name they stand for
+(SYNONYMS: a query's run becomes an alternative of phrases), so 社協 finds 社会福祉協議会 too.
 """
 
-import functools
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from dataclasses import dataclass
 
 # Variant → canonical, written after steps 1–2 (so in hiragana where the word has kana). Longest match wins.
@@ -46,9 +54,21 @@ VARIANTS = {
     "生き甲斐": "生きがい",
     "いきがい": "生きがい",
 }
+# Abbreviation → the full names it stands for in plans (searched as alternatives, not rewritten in the index).
+SYNONYMS = {
+    "社協": ("社会福祉協議会",),
+    "市社協": ("市社会福祉協議会",),
+    "民児協": ("民生委員児童委員協議会", "民生委員・児童委員協議会"),
+    "包括": ("地域包括支援センター",),
+    "重層事業": ("重層的支援体制整備事業",),
+    "成年後見": ("成年後見制度",),
+    "避難行動要支援者": ("要支援者",),
+}
 _VARIANT_RE = re.compile("|".join(sorted(map(re.escape, VARIANTS), key=len, reverse=True)))
 # 支えあい, 助けあう, 話しあえる …: okurigana あ after kanji + kana is the verb 合う written in kana.
 _AI_RE = re.compile(r"(?<=[\u4e00-\u9fff\u3005][\u3041-\u3093])あ(?=[いうえわっ])")
+# Text with kana or kanji goes through the analyser; other text (codes, English, digits) needs no dictionary.
+_HAS_WORDS = re.compile(r"[\u3041-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 # Letters and digits of any script; the rest (punctuation, spaces, symbols) separates runs.
 RUN_RE = re.compile(r"[^\W_]+")
 # A base character with the (half-width or combining) sound marks that NFKC folds into it.
@@ -87,13 +107,101 @@ def _substitute(norm: Normalised, pattern: re.Pattern, replace) -> Normalised:
     return Normalised("".join(text), spans)
 
 
-@functools.lru_cache(maxsize=65536)  # the same seed lines are highlighted over and over; callers never mutate
+# The same seed lines and labels are highlighted over and over, so their normalisations are kept; a kept text
+# costs about COST_PER_CHAR bytes per character (its text, the normalised text and a (start, end) tuple per
+# character), so the cache is bounded in those bytes, not in entries: an entry count let 20 distinct 250 KB
+# queries keep 750 MB. Texts longer than MAX_KEPT_CHARS are normalised every time (no seed line is that long).
+CACHE_BYTES = 32 << 20
+COST_PER_CHAR = 160
+MAX_KEPT_CHARS = 4096
+
+
+class _ByteBoundedCache:
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.items: OrderedDict[str, Normalised] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, text: str):
+        with self.lock:
+            found = self.items.get(text)
+            if found is not None:
+                self.items.move_to_end(text)
+            return found
+
+    def put(self, text: str, norm: "Normalised") -> None:
+        with self.lock:
+            if text in self.items:
+                return
+            self.items[text] = norm
+            self.bytes += _cost(text)
+            while self.bytes > self.max_bytes and self.items:
+                old, _ = self.items.popitem(last=False)
+                self.bytes -= _cost(old)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.bytes = 0
+
+
+def _cost(text: str) -> int:
+    return 200 + COST_PER_CHAR * len(text)
+
+
+_CACHE = _ByteBoundedCache(CACHE_BYTES)
+
+
 def normalise(text: str) -> Normalised:
-    chars, spans = [], []
-    for m in _CLUSTER_RE.finditer(text):
+    """`text` normalised (callers never mutate the result: it may be shared)."""
+    if len(text) > MAX_KEPT_CHARS:
+        return _normalise(text)
+    found = _CACHE.get(text)
+    if found is None:
+        found = _normalise(text)
+        _CACHE.put(text, found)
+    return found
+
+
+def _fold_span(text: str, start: int, end: int, chars: list, spans: list) -> None:
+    for m in _CLUSTER_RE.finditer(text, start, end):
         folded = _fold(m.group())
         chars.append(folded)
         spans.extend([(m.start(), m.end())] * len(folded))
+
+
+def _spelled(w) -> str:
+    """The word in the dictionary's spelling, inflected as written: 見まもり → 見守り (base 見まもる, normalised
+    form 見守る: the inflected ending り replaces る), 支えあい → 支え合い, 一人ひとり → 一人一人."""
+    surface = unicodedata.normalize("NFKC", w.surface).casefold()
+    if not w.form or w.form == w.base:
+        return surface  # spelled as the dictionary spells it: keep the text's own form
+    common = 0
+    while common < min(len(surface), len(w.base)) and surface[common] == w.base[common]:
+        common += 1
+    lemma_tail, surface_tail = w.base[common:], surface[common:]
+    if lemma_tail and not w.form.endswith(lemma_tail):
+        return surface  # an ending the normalised form does not share: no safe way to inflect it
+    return w.form[: len(w.form) - len(lemma_tail)] + surface_tail
+
+
+def _normalise(text: str) -> Normalised:
+    from server.language import words
+
+    chars, spans = [], []
+    at = 0
+    for w in words(text) if _HAS_WORDS.search(text) else ():
+        _fold_span(text, at, w.start, chars, spans)
+        spelled = _spelled(w)
+        if spelled != _fold(w.surface):
+            folded = _fold(spelled)  # the dictionary's spelling: every character stands for the whole word
+            chars.append(folded)
+            spans.extend([(w.start, w.end)] * len(folded))
+        else:
+            _fold_span(text, w.start, w.end, chars, spans)
+        at = w.end
+    _fold_span(text, at, len(text), chars, spans)
     norm = Normalised("".join(chars), spans)
     norm = _substitute(norm, _VARIANT_RE, lambda m: VARIANTS[m.group()])
     return _substitute(norm, _AI_RE, lambda m: "合")
@@ -118,18 +226,26 @@ def index_text(text: str) -> str:
 
 def match_expression(query: str) -> tuple[str | None, list[str]]:
     """An FTS5 MATCH expression for a user's query (every run must occur), and the normalised runs (for
-    highlighting). None when the query has no letters or digits. Tokens are quoted: nothing a user types is
-    FTS5 syntax."""
+    highlighting; an abbreviation's full names among them). None when the query has no letters or digits.
+    Tokens are quoted: nothing a user types is FTS5 syntax."""
     found = runs(query)
     if not found:
         return None, []
-    parts = []
+    parts, shown = [], list(found)
     for run in found:
-        if len(run) == 1:
-            parts.append(f'"{run}"*')
-        else:
-            parts.append('"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"')
-    return " AND ".join(parts), found
+        alternatives = [_phrase(run)]
+        for full in SYNONYMS.get(run, ()):
+            words = runs(full)
+            alternatives.append(_phrase(words[0]) if len(words) == 1 else "(" + " AND ".join(map(_phrase, words)) + ")")
+            shown += words
+        parts.append(alternatives[0] if len(alternatives) == 1 else "(" + " OR ".join(alternatives) + ")")
+    return " AND ".join(parts), shown
+
+
+def _phrase(run: str) -> str:
+    if len(run) == 1:
+        return f'"{run}"*'
+    return '"' + " ".join(run[i : i + 2] for i in range(len(run) - 1)) + '"'
 
 
 def highlight(text: str, query_runs: list[str]) -> list[tuple[str, bool]]:

@@ -10,9 +10,14 @@ worker, not eight. Queries with SERVICE are never kept (a remote endpoint's answ
 The executor also evaluates the named competency queries once a version is loaded (warm-up), so that the
 questions users start from are answered from here; those answers are pinned (a handful, one per named query):
 other answers coming and going cannot push them out.
+
+Keys are the SHA-256 of the job's repr, never the job itself: the job holds the query text, and a cache keyed on
+it kept every distinct 1 MiB query (900 of them held 4.7 GB; a 1 MiB text with one emoji is a 4 MiB string).
+A kept answer costs its body, the digest and a fixed overhead, and that is what the byte bound counts.
 """
 
 import contextlib
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -47,6 +52,7 @@ class AnswerCache:
             self._bytes = 0
 
     def get(self, key):
+        key = digest(key)
         with self._lock:
             return self._lookup(key)
 
@@ -68,6 +74,7 @@ class AnswerCache:
         least-recently-used order (the warm-up's)."""
         if not keep or self.max_bytes == 0:
             return evaluate(), "evaluated"
+        key = digest(key)
         with self._lock:
             kept = self._lookup(key)
             if kept is not None:
@@ -121,5 +128,10 @@ class AnswerCache:
                 self._bytes -= _size(old)
 
 
+def digest(key) -> bytes:
+    """32 bytes for any key, whatever the size of the query text in it."""
+    return hashlib.sha256(repr(key).encode("utf-8", "surrogatepass")).digest()
+
+
 def _size(answer) -> int:
-    return len(getattr(answer, "body", b"")) + 256
+    return len(getattr(answer, "body", b"")) + 256  # the answer object, its 32-byte key and the table's slot

@@ -141,12 +141,16 @@ class _Verdicts:
         return None
 
     def put(self, key: bytes, verdict) -> None:
+        # A refusal's message may quote the query (a SERVICE IRI, a parser's error): kept short, so that a
+        # kept verdict costs a few hundred bytes whatever the query.
+        verdict = tuple(v[:MAX_MESSAGE] + "…" if isinstance(v, str) and len(v) > MAX_MESSAGE else v for v in verdict)
         with self.lock:
             self.items[key] = verdict
             while len(self.items) > self.size:
                 self.items.popitem(last=False)
 
 
+MAX_MESSAGE = 500
 _VERDICTS = _Verdicts()
 
 

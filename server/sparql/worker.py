@@ -15,6 +15,7 @@ the worker ends, and the server starts replacement workers from short-lived thre
 """
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -39,6 +40,9 @@ def serve(conn: Connection, store) -> None:
 def main(argv=None) -> int:
     fd, nt_path, base, parent = (sys.argv[1:] if argv is None else argv)[:4]
     parent = int(parent)
+    # Ctrl-C on a terminal reaches the whole process group: the server stops its workers itself (it closes
+    # their connections), so a worker ignores the signal rather than print a KeyboardInterrupt traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     conn = Connection(int(fd))
     watch = threading.Thread(target=_watch_parent, args=(parent,), daemon=True)
     watch.start()

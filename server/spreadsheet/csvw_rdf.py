@@ -23,30 +23,43 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import XSD
 
+from server.cells import restore
+from server.spreadsheet.cells import TemplateError, actor_names, check_table, csv_text, read_csv_rows
+
+__all__ = ["TemplateError", "csv_to_graph"]
+
 VARIABLE = re.compile(r"\{\+?([A-Za-z_]+)\}")
 METADATA = Path(__file__).parent / "plan-template.csv-metadata.json"
 TABLES = ("plans", "actors", "elements")
 
 
-class TemplateError(Exception):
-    """A template file that does not follow the metadata, with the file and row."""
-
-
-def csv_to_graph(tables: dict, rows: dict | None = None) -> rdflib.Graph:
-    """tables: {"plans": path, "elements": path} (either may be missing). The files are read as the metadata
-    describes them (UTF-8, a header row of column titles). `rows`, when given, receives each row's subject
-    (the table's aboutUrl) → (table, line of the file)."""
+def csv_to_graph(tables: dict, rows: dict | None = None, where: dict | None = None) -> rdflib.Graph:
+    """tables: {"plans": path, "elements": path} (either may be missing). Every cell is checked first
+    (server.spreadsheet.cells: UTF-8 or CP932, Japanese names or codes in the coded columns); all problems
+    are raised at once as one TemplateError, a line each, naming `where[table]` (シート『要素』) or the file.
+    `rows`, when given, receives each row's subject (the table's aboutUrl) → (table, line of the file)."""
     from csvw import TableGroup
 
     graph = rdflib.Graph()
     rows = {} if rows is None else rows
+    where = where or {}
+    read = {name: read_csv_rows(tables[name]) for name in TABLES if tables.get(name)}
+    actors = actor_names(read.get("actors"))
+    checked, problems = {}, []
+    for name, table_rows in read.items():
+        shown = where.get(name) or f"ファイル『{Path(tables[name]).name}』"
+        result = check_table(name, table_rows, shown, actors)
+        checked[name] = result.rows
+        problems += result.problems
+    if problems:
+        raise TemplateError("\n".join(problems))
     with tempfile.TemporaryDirectory(prefix="fukushi-kg-csvw-") as tmp:
         tmp = Path(tmp)
         shutil.copy(METADATA, tmp / METADATA.name)
         for name in TABLES:
             target = tmp / f"{name}.csv"
-            if tables.get(name):
-                shutil.copy(tables[name], target)
+            if name in checked:
+                target.write_text(csv_text(checked[name]), encoding="utf-8")
             else:
                 header = ",".join(_titles(name))
                 target.write_text(header + "\n", encoding="utf-8")
@@ -125,6 +138,7 @@ def _literal(col, value, table_lang: str | None) -> rdflib.Literal:
         return rdflib.Literal(Decimal(str(value)), datatype=XSD.decimal)
     # The csvw package fills an unset column `lang` with "und", hiding the table's inherited one.
     lang = _declared_langs().get(col.name, table_lang)
+    value = restore(str(value))  # the quote a template export put before a formula-like cell
     if lang and lang != "und":
-        return rdflib.Literal(str(value), lang=lang)
-    return rdflib.Literal(str(value))
+        return rdflib.Literal(value, lang=lang)
+    return rdflib.Literal(value)

@@ -12,11 +12,14 @@ from pathlib import Path
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
+from server.importer import limits
 from server.importer.codes import lookup
 from server.importer.draft import FK, MUNI, PREF, _slug, add_municipality
 from server.paths import BASE_IRI
+from server.spreadsheet.cells import read_csv_rows
 from server.spreadsheet.csvw_rdf import TemplateError, csv_to_graph
-from server.spreadsheet.template import SHEETS, xlsx_to_csv
+from server.spreadsheet.statements import statements_graph
+from server.spreadsheet.template import SHEETS, STATEMENTS, xlsx_to_csv
 
 SOURCES = BASE_IRI + "id/source/"
 
@@ -28,16 +31,39 @@ def template_files(path) -> dict:
     for table in ("plans", "elements"):
         if stem.endswith(f"-{table}"):
             stem = stem[: -len(table) - 1]
-    files = {t: path.with_name(f"{stem}-{t}.csv") for t in ("plans", "actors", "elements")}
-    if not files["actors"].is_file():
-        del files["actors"]  # a template without actors: the municipality alone acts
+    files = {t: path.with_name(f"{stem}-{t}.csv") for t in ("plans", "actors", "elements", STATEMENTS[0])}
+    for optional in ("actors", STATEMENTS[0]):  # without actors the municipality alone acts
+        if not files[optional].is_file():
+            del files[optional]
     missing = [str(p) for p in files.values() if not p.is_file()]
     if missing:
         raise TemplateError(
-            f"{path}: the template is NAME-plans.csv, NAME-elements.csv and (optional) NAME-actors.csv; "
-            f"missing {', '.join(missing)}"
+            f"ファイル『{path.name}』: CSV のテンプレートは NAME-plans.csv・NAME-elements.csv（と NAME-actors.csv・"
+            f"NAME-statements.csv）を同じフォルダに置きます。ありません: {', '.join(Path(p).name for p in missing)} / "
+            "the CSV template is NAME-plans.csv and NAME-elements.csv side by side"
         )
     return files
+
+
+def _template_graph(files: dict, rows: dict, where: dict) -> rdflib.Graph:
+    """The main tables through the CSVW mapping, with the その他の記述 statements; every problem of every
+    table at once."""
+    problems, extra = [], rdflib.Graph()
+    if files.get(STATEMENTS[0]):
+        shown = where.get(STATEMENTS[0]) or f"ファイル『{Path(files[STATEMENTS[0]]).name}』"
+        try:
+            extra, problems = statements_graph(read_csv_rows(files[STATEMENTS[0]]), shown)
+        except TemplateError as exc:
+            problems = [str(exc)]
+    try:
+        g = csv_to_graph(files, rows, where)
+    except TemplateError as exc:
+        raise TemplateError("\n".join([str(exc), *problems])) from None
+    if problems:
+        raise TemplateError("\n".join(problems))
+    for triple in extra:
+        g.add(triple)
+    return g
 
 
 def spreadsheet_graph(path, code: str) -> rdflib.Graph:
@@ -48,9 +74,13 @@ def spreadsheet_graph(path, code: str) -> rdflib.Graph:
     stem = path.stem.removesuffix("-elements").removesuffix("-plans").removesuffix("-actors")
     if xlsx:
         with tempfile.TemporaryDirectory(prefix="fukushi-kg-xlsx-") as tmp:
-            g = csv_to_graph(xlsx_to_csv(path, tmp), rows)
+            where = {t: f"シート『{sheet}』" for t, sheet in (*SHEETS.items(), STATEMENTS)}
+            g = _template_graph(xlsx_to_csv(path, tmp), rows, where)
     else:
-        g = csv_to_graph(template_files(path), rows)
+        files = template_files(path)
+        for file in files.values():
+            limits.check_csv(file)  # rows, columns, cell length and size, streamed before csvw reads it whole
+        g = _template_graph(files, rows, {})
     codes = {str(o).rsplit("/", 1)[-1] for o in g.objects(None, FK.municipality)}
     if codes and codes != {muni.code}:
         raise TemplateError(f"{path}: the template is for {', '.join(sorted(codes))}, not {muni.code}")

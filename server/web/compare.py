@@ -92,9 +92,9 @@ class Chart:
     counts: list = field(default_factory=list)  # (concept Value, [raw count per city]) for the downloads
 
 
-def chart(describer: Describer, dimension: str, level: str, scale: str = "count") -> Chart:
+def chart(describer: Describer, dimension: str, level: str, scale: str = "count", only: list | None = None) -> Chart:
     """Counts (stacked bars, one segment per city) or shares (one bar per city side by side: shares of
-    different denominators do not add up)."""
+    different denominators do not add up). `only`: the municipalities' codes to compare, in that order."""
     graph = describer.graph
     fk = graph.ns.fk
     prop, title_ja, title_en = DIMENSIONS[dimension]
@@ -103,6 +103,8 @@ def chart(describer: Describer, dimension: str, level: str, scale: str = "count"
         ((r["m"].value, r["code"].value if "code" in r else r["m"].value) for r in graph.select(MUNICIPALITIES)),
         key=lambda mc: mc[1],
     )
+    if only:
+        cities = sorted((mc for mc in cities if mc[1] in only), key=lambda mc: only.index(mc[1]))
     city_values = [(describer.iri_value(m), PALETTE[i % len(PALETTE)]) for i, (m, _) in enumerate(cities)]
     counts: dict[tuple, int] = {}
     for r in graph.select(COUNTS, cls=fk + cls, prop=fk + prop):
@@ -183,3 +185,156 @@ def _tick_step(top: int) -> int:
         if top / step <= 8:
             return step
     return 10 ** len(str(top))
+
+
+# --- choosing whom to compare, and the side-by-side summary ------------------------------------------------
+
+CHOICES = """
+SELECT ?m ?code ?label ?pref ?prefLabel WHERE {
+  ?m a fk:Municipality ; fk:localGovernmentCode ?code ; rdfs:label ?label . FILTER(lang(?label) = "ja")
+  OPTIONAL { ?m fk:prefecture ?pref . ?pref rdfs:label ?prefLabel . FILTER(lang(?prefLabel) = "ja") }
+}
+"""
+PLAN_KINDS = """
+SELECT DISTINCT ?m ?kind ?kindLabel WHERE {
+  ?plan a ?kind ; fk:municipality ?m . ?kind rdfs:subClassOf fk:Plan ; rdfs:label ?kindLabel .
+  FILTER(?kind != fk:Plan && lang(?kindLabel) = "ja")
+}
+"""
+LEVEL_COUNTS = """
+SELECT ?m ?cls (COUNT(DISTINCT ?e) AS ?n) WHERE {
+  VALUES ?cls { fk:BasicGoal fk:Policy fk:Direction fk:Measure fk:Role }
+  ?e a ?cls ; fk:partOf ?plan . ?plan a fk:Plan ; fk:municipality ?m .
+} GROUP BY ?m ?cls
+"""
+SUMMARY_LEVELS = (
+    ("BasicGoal", "基本目標", "Basic goals"),
+    ("Policy", "施策", "Policies"),
+    ("Direction", "施策の方向", "Directions"),
+    ("Measure", "具体的な取組", "Measures"),
+    ("Role", "役割", "Roles"),
+)
+PERIODS = """
+SELECT ?m ?plan ?label ?start ?end WHERE {
+  ?plan a fk:Plan ; fk:municipality ?m ; rdfs:label ?label . FILTER(lang(?label) = "ja")
+  OPTIONAL { ?plan fk:period ?p . ?p fk:startFiscalYear ?start ; fk:endFiscalYear ?end }
+}
+"""
+INDICATORS = """
+SELECT ?m (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a fk:Indicator ; fk:indicatorOf ?plan . ?plan fk:municipality ?m }
+GROUP BY ?m
+"""
+
+
+@dataclass
+class Choice:
+    code: str
+    label: str
+    iri: str
+    prefecture: str  # code
+    prefecture_label: str
+    kinds: dict  # plan class local name -> Japanese label
+
+
+@dataclass
+class Selection:
+    """Whom the page compares, as the URL says: a municipality, its peers (by name, prefecture or plan kind)."""
+
+    city: str | None
+    peers: list
+    prefecture: str | None
+    kind: str | None
+    codes: list  # every municipality compared, the chosen city first
+
+    def query(self) -> dict:
+        """The URL parameters that make this selection again."""
+        out: dict = {}
+        if self.city:
+            out["city"] = self.city
+        if self.peers:
+            out["peer"] = self.peers
+        if self.prefecture:
+            out["pref"] = self.prefecture
+        if self.kind:
+            out["kind"] = self.kind
+        return out
+
+
+def choices(graph) -> list[Choice]:
+    kinds: dict = {}
+    for r in graph.select(PLAN_KINDS):
+        kinds.setdefault(r["m"].value, {})[r["kind"].value.rsplit("#", 1)[-1]] = r["kindLabel"].value
+    out = []
+    for r in graph.select(CHOICES):
+        pref = r["pref"].value.rsplit("/", 1)[-1] if "pref" in r else ""
+        out.append(
+            Choice(
+                r["code"].value,
+                r["label"].value,
+                r["m"].value,
+                pref,
+                r["prefLabel"].value if "prefLabel" in r else "",
+                kinds.get(r["m"].value, {}),
+            )
+        )
+    return sorted(out, key=lambda c: c.code)
+
+
+def select(available: list[Choice], city: str | None, peers: list, prefecture: str | None, kind: str | None):
+    """The municipalities to compare; nothing chosen compares them all. Unknown codes are dropped."""
+    known = {c.code: c for c in available}
+    city = city if city in known else None
+    peers = [p for p in dict.fromkeys(peers) if p in known and p != city]
+    prefecture = prefecture if any(c.prefecture == prefecture for c in available) else None
+    kind = kind if any(kind in c.kinds for c in available) else None
+    codes = ([city] if city else []) + peers
+    for c in available:
+        if (prefecture and c.prefecture == prefecture) or (kind and kind in c.kinds):
+            if c.code not in codes:
+                codes.append(c.code)
+    if not codes:
+        codes = [c.code for c in available]
+    return Selection(city, peers, prefecture, kind, codes)
+
+
+@dataclass
+class SideBySide:
+    cities: list  # Choice, in the selection's order
+    plans: list  # per city: [(label, start, end)]
+    levels: list  # (ja, en, [count per city])
+    indicators: list  # per city
+    verdicts: list  # per city: {verdict key: count} or None when the city has no plan document judged
+
+
+def side_by_side(graph, available: list[Choice], codes: list, matrix=None) -> SideBySide:
+    by_code = {c.code: c for c in available}
+    cities = [by_code[c] for c in codes]
+    iris = [c.iri for c in cities]
+    plans: dict = {}
+    for r in graph.select(PERIODS):
+        period = (int(r["start"].value), int(r["end"].value)) if "start" in r else (None, None)
+        plans.setdefault(r["m"].value, {})[r["plan"].value] = (r["label"].value, *period)
+    counts: dict = {}
+    for r in graph.select(LEVEL_COUNTS):
+        counts[(r["m"].value, r["cls"].value.rsplit("#", 1)[-1])] = int(r["n"].value)
+    indicators = {r["m"].value: int(r["n"].value) for r in graph.select(INDICATORS)}
+    verdicts = []
+    for c in cities:
+        rows = [row for row in matrix.rows if row.code == c.code] if matrix is not None else []
+        if not rows:
+            verdicts.append(None)
+            continue
+        tally: dict = {}
+        for row in rows:
+            for cell in row.cells.values():
+                tally[cell.verdict] = tally.get(cell.verdict, 0) + 1
+                if cell.severity == "violation":
+                    tally["violation"] = tally.get("violation", 0) + 1
+        verdicts.append(tally)
+    return SideBySide(
+        cities,
+        [sorted(plans.get(m, {}).values(), key=lambda p: (p[1] or 0, p[0])) for m in iris],
+        [(ja, en, [counts.get((m, cls), 0) for m in iris]) for cls, ja, en in SUMMARY_LEVELS],
+        [indicators.get(m, 0) for m in iris],
+        verdicts,
+    )

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from flask import Response, abort, request
 
+from server.sparql.negotiation import choose
+
 
 @dataclass(frozen=True)
 class Format:
@@ -40,8 +42,10 @@ def negotiate(offers=FORMATS) -> Format:
         return fmt
     if not request.headers.get("Accept"):
         return offers[0]
-    media_types = [mt for f in offers for mt in (f.media_type, *f.aliases)]
-    best = request.accept_mimetypes.best_match(media_types)
+    # The endpoint's own negotiation (RFC 9110 rules): parameters such as charset=utf-8 or a JSON-LD profile do
+    # not make a media range miss, as they did with werkzeug's best_match (406 for text/turtle;charset=utf-8).
+    media_types = [(mt, mt) for f in offers for mt in (f.media_type, *f.aliases)]
+    best = choose(request.headers.get("Accept"), media_types)
     if best is None:
         abort(406, description="acceptable: " + ", ".join(f.media_type for f in offers))
     return BY_MEDIA_TYPE[best]

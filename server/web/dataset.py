@@ -2,15 +2,17 @@
 
 import json
 
-from flask import Blueprint, Response, abort, current_app, make_response, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 
-from server.backend.graphs import graph_body, published_graphs
+from server.backend.graphs import graph_body
+from server.published import GRAPHS
 from server.web.conneg import describe_representation, format_links, negotiate, rdf_response
 from server.web.cors import open_for_reading
 from server.web.describe import Describer
 from server.web.dumps import BUILD_INFO_NAME, BY_NAME, DUMPS, dump_bytes, dump_sizes, rebased
 from server.web.graph import OWL, RDF, RDFS, XSD, get_graph
 from server.web.ontology import ontology_graph
+from server.web.verified import current_build_info, file_response, verified_bytes
 from server.web.void import DESCRIPTION, TITLE, VOID_PREFIXES, build_time, license_iri, statistics, void_triples
 
 bp = open_for_reading(Blueprint("dataset", __name__))
@@ -48,10 +50,13 @@ def void():
 def graph_dump(key):
     """One plan's named graph (or the shared rest), as `fukushi-kg publish` sends it to a Graph Store."""
     graph = get_graph()
-    path = published_graphs(graph.published_dir).get(key)  # only the keys the build recorded: no path from the URL
-    if path is None or not path.exists():
+    # Only the keys the build recorded (no path from the URL), from the record the graph was checked against.
+    meta = (current_build_info(graph).get("graphs") or {}).get(key)
+    if not isinstance(meta, dict):
         abort(404)
-    resp = Response(graph_body(path, graph.ns.base), mimetype="application/n-triples")
+    path = graph.published_dir / GRAPHS / f"{key}.nt"
+    body = verified_bytes(path, meta.get("sha256"))
+    resp = Response(graph_body(path, graph.ns.base, body), mimetype="application/n-triples")
     resp.headers["Content-Disposition"] = f'inline; filename="{key}.nt"'
     return resp
 
@@ -59,15 +64,17 @@ def graph_dump(key):
 @bp.route("/dumps/<name>")
 def dump(name):
     graph = get_graph()
+    info = current_build_info(graph)
     if name == BUILD_INFO_NAME:
-        return send_from_directory(graph.published_dir, name, mimetype="application/json")
+        return Response(verified_bytes(graph.published_dir / name, None), mimetype="application/json")
     spec = BY_NAME.get(name)
     if spec is None:
         abort(404)
     if rebased(graph):
         resp = Response(dump_bytes(graph, name), mimetype=spec.media_type)
     else:
-        resp = send_from_directory(graph.published_dir, name, mimetype=spec.media_type)
+        sha, size = (info.get("sha256") or {}).get(name), (info.get("files") or {}).get(name)
+        resp = file_response(graph.published_dir / name, sha, size, spec.media_type)
     if spec.media_type.startswith("text/") or spec.media_type.endswith("json"):
         resp.headers["Content-Type"] = f"{spec.media_type}; charset=utf-8"
     resp.headers["Content-Disposition"] = f'inline; filename="{name}"'

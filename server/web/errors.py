@@ -1,9 +1,12 @@
 """Error pages: short, bilingual, and never a stack trace (debug mode is for a developer's own machine)."""
 
+import sys
+
 from flask import Response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from server.published import GraphNotBuilt
+from server.published import BuildInfoDamaged, GraphNotBuilt
+from server.web.verified import FileDamaged
 
 # Codes whose descriptions we wrote ourselves and can show; the rest get the page's own words only.
 SHOW_DESCRIPTION = {400, 406}
@@ -41,6 +44,25 @@ def handle_not_built(e: GraphNotBuilt):
     return resp
 
 
+def handle_damaged(e: Exception):
+    """A published file or its record changed since the graph was checked: the detail names server paths, so it
+    goes to the log; the client learns what is wrong, not where."""
+    print(f"fukushi-kg: {e}", file=sys.stderr, flush=True)
+    if isinstance(e, BuildInfoDamaged):
+        message = (
+            "公開記録 build-info.json が読めません（サーバーのログを参照）/ "
+            "build-info.json cannot be read (see the server log)"
+        )
+    else:
+        message = (
+            "公開ファイルが build-info.json の記録と一致しません（サーバーのログを参照）/ "
+            "a published file does not match build-info.json (see the server log)"
+        )
+    resp = error_response(503, message)
+    resp.headers["Retry-After"] = "60"
+    return resp
+
+
 def handle_internal(e: InternalServerError):
     return error_response(500)
 
@@ -49,4 +71,6 @@ def register_errors(app) -> None:
     for code in (400, 404, 405, 406):
         app.register_error_handler(code, handle_http)
     app.register_error_handler(GraphNotBuilt, handle_not_built)
+    app.register_error_handler(BuildInfoDamaged, handle_damaged)
+    app.register_error_handler(FileDamaged, handle_damaged)
     app.register_error_handler(InternalServerError, handle_internal)

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from server.web.compare import DIMENSIONS, LEVELS, SCALES, chart
+from server.web.compare import DIMENSIONS, LEVELS, SCALES, chart, choices, select, side_by_side
 from server.web.describe import Describer
 from server.web.download import CODE, MUNICIPALITY, Column, table_response
 from server.web.dumps import DUMPS, dump_sizes
@@ -99,11 +99,45 @@ def compare():
     if scale not in SCALES:
         scale = "share"
     d = Describer(graph)
-    charts = [chart(d, dimension, level, scale) for dimension in DIMENSIONS]
+    available = choices(graph)
+    chosen = select(
+        available,
+        request.args.get("city"),
+        request.args.getlist("peer"),
+        request.args.get("pref"),
+        request.args.get("kind"),
+    )
+    charts = [chart(d, dimension, level, scale, only=chosen.codes) for dimension in DIMENSIONS]
     fmt = request.args.get("format", "html")
-    if fmt in ("csv", "json"):
+    if fmt in ("csv", "xlsx", "json"):
         return compare_download(fmt, charts, level)
-    return render_template("web/compare.html", charts=charts, levels=LEVELS, level=level, scales=SCALES, scale=scale)
+    return render_template(
+        "web/compare.html",
+        charts=charts,
+        levels=LEVELS,
+        level=level,
+        scales=SCALES,
+        scale=scale,
+        available=available,
+        chosen=chosen,
+        here=chosen.query(),
+        summary=side_by_side(graph, available, chosen.codes, _compliance_matrix()),
+        prefectures=sorted({(c.prefecture, c.prefecture_label) for c in available if c.prefecture}),
+        kinds=sorted({(k, v) for c in available for k, v in c.kinds.items()}, key=lambda kv: kv[1]),
+    )
+
+
+def _compliance_matrix():
+    """The bundled plans' verdicts, or None when they cannot be had here (the page compares the rest)."""
+    from flask import current_app
+
+    from server.config import VERDICTS
+
+    source = current_app.extensions.get(VERDICTS)
+    try:
+        return source() if source else None
+    except Exception:  # no published graph, a build not allowed: the comparison stands without verdicts
+        return None
 
 
 def compare_download(fmt: str, charts: list, level: str):

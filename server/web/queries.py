@@ -3,10 +3,14 @@
 The query runs on the SPARQL endpoint's worker processes (timeout and row cap as for any query); this module
 only turns the SPARQL JSON into a table a planner reads: labels instead of IRIs, each linked to the resource's
 page on this server; plain literal values (no datatype or language tag); a `?xLabel` column folded into the
-`?x` it names; and, where a column holds municipalities, their 全国地方公共団体コード first.
+`?x` it names; and, where a column holds municipalities, their 全国地方公共団体コード first. Columns are headed by
+the query's own labels (`# column ?city: 市町村 / Municipality`, server.sparql.columns); a source cell
+("<seed file>:<start>-<end>") shows the plan document's name and the line, linked to that line of the source
+text.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 
 from flask import Blueprint, abort, current_app, render_template, request
@@ -20,6 +24,14 @@ from server.web.labels import Labeller
 bp = Blueprint("queries", __name__)
 
 MUNICIPALITY_CODES = "SELECT ?m ?code WHERE { ?m a fk:Municipality ; fk:localGovernmentCode ?code }"
+# The plan document a seed text holds (fk:textSource), and where it has one, the pages its lines are on.
+DOCUMENTS = """
+SELECT ?src ?id ?label WHERE {
+  ?src a fk:SourceDocument ; dcterms:identifier ?id .
+  OPTIONAL { ?doc fk:textSource ?src ; rdfs:label ?label . FILTER(lang(?label) = "ja") }
+}
+"""
+SOURCE_CELL = re.compile(r"^(?P<file>[\w.-]+\.txt):(?P<start>\d+)(?:-(?P<end>\d+))?$")
 
 
 @dataclass
@@ -76,7 +88,18 @@ def run_select(text: str):
     return json.loads(answer.body), answer.truncated
 
 
-def readable(results: dict, truncated: bool = False) -> Table:
+def _sources(graph) -> dict[str, tuple[str, str]]:
+    """Seed file name → (IRI of its source document, the plan document's name or the source's own label)."""
+    out = {}
+    for r in graph.select(DOCUMENTS):
+        name = r["id"].value
+        if name not in out or "label" in r:
+            out[name] = (r["src"].value, r["label"].value if "label" in r else name)
+    return out
+
+
+def readable(results: dict, truncated: bool = False, labels: dict | None = None) -> Table:
+    labels = labels or {}
     graph = get_graph()
     labeller = Labeller(graph)
     names = results.get("head", {}).get("vars", [])
@@ -86,7 +109,8 @@ def readable(results: dict, truncated: bool = False) -> Table:
     companions = {n + "Label": n for n in is_iri if n + "Label" in names}
     codes = {r["m"].value: r["code"].value for r in graph.select(MUNICIPALITY_CODES)}
     municipal = [n for n in names if n in is_iri and any(b.get(n, {}).get("value") in codes for b in bindings)]
-    columns = [Column(n, n, n) for n in names if n not in companions]
+    columns = [Column(n, *labels.get(n, (n, n))) for n in names if n not in companions]
+    sources = None
     if municipal:
         key = municipal[0]
         columns = [CODE] + [c for c in columns if c.key == key] + [c for c in columns if c.key != key]
@@ -102,7 +126,18 @@ def readable(results: dict, truncated: bool = False) -> Table:
                 text = companion or labeller(term["value"]).ja
                 row[n] = Cell(text, term["value"], local_href(term["value"], graph.ns))
             else:
-                row[n] = Cell(term.get("value", ""))
+                value = term.get("value", "")
+                found = SOURCE_CELL.match(value)
+                if found:
+                    sources = _sources(graph) if sources is None else sources
+                    src = sources.get(found["file"])
+                    if src:
+                        start, end = found["start"], found["end"] or found["start"]
+                        lines = f"{start}行" if start == end else f"{start}–{end}行"
+                        href = local_href(src[0], graph.ns)
+                        row[n] = Cell(f"{src[1]} {lines}", value, f"{href}#L{start}" if href else None)
+                        continue
+                row[n] = Cell(value)
         if municipal and municipal[0] in b:
             row["code"] = Cell(codes.get(b[municipal[0]]["value"], ""))
         table.rows.append(row)
@@ -185,6 +220,8 @@ def example_result(name):
     path = queries_dir() / f"{name}.rq"
     if "/" in name or not path.is_file():
         abort(404)
+    from server.sparql.columns import column_labels
+
     question = named.load(path)
     graph = get_graph()
     # Every parameter name any question knows is read, so one this question does not take is refused, not ignored.
@@ -194,11 +231,12 @@ def example_result(name):
     except ParameterError as exc:
         abort(400, str(exc))
     fmt = request.args.get("format", "html")
-    if fmt not in ("html", "csv", "json", "sparql"):
-        abort(400, f"unknown format {fmt!r}: use html, csv, json or sparql")
-    if fmt in ("csv", "json"):  # the whole answer under the parameters given, not one page
+    if fmt not in ("html", "csv", "xlsx", "json", "sparql"):
+        abort(400, f"unknown format {fmt!r}: use html, csv, xlsx, json or sparql")
+    labels = column_labels(question.text)
+    if fmt in ("csv", "xlsx", "json"):  # the whole answer under the parameters given, not one page
         results, truncated = run_select(bound.text)
-        table = readable(results, truncated)
+        table = readable(results, truncated, labels)
         return table_response(
             fmt, name, table.download_columns(), table.download_rows(), question=question.title, query=name
         )
@@ -216,7 +254,7 @@ def example_result(name):
         offset, size = page.cut
         bindings = results.get("results", {}).get("bindings", [])
         results = dict(results, results={"bindings": bindings[offset : offset + size]})
-    table = readable(results, truncated)
+    table = readable(results, truncated, labels)
     return render_template(
         "web/query_result.html",
         example=question,

@@ -24,7 +24,7 @@ def resource(rest):
     graph = get_graph()
     iri = graph.ns.id + rest  # the path converter keeps a trailing slash (concept schemes end with one)
     if not graph.has(iri):
-        abort(404)
+        return not_in_graph(graph, rest)
     fmt = negotiate()
     if fmt.key != "html":
         return rdf_response(description_triples(graph, iri), fmt, graph.ns.prefixes(), request.path)
@@ -61,6 +61,7 @@ def page_context(graph, iri: str) -> dict:
     if fk + "Municipality" in all_types:
         ctx["plans"] = _sorted_values(d, graph.select(PLANS_OF, m=iri), "plan")
         ctx["documents"] = _sorted_values(d, graph.select(DOCUMENTS_OF, m=iri), "doc")
+        ctx["verdicts"] = iri.rsplit("/", 1)[-1] if ctx["documents"] else None  # /compliance?city=CODE
     if fk + "SourceDocument" in all_types:
         ctx["source_lines"] = read_lines(iri, graph.ns.base)
     if SKOS + "ConceptScheme" in all_types:
@@ -71,3 +72,26 @@ def page_context(graph, iri: str) -> dict:
 
 def _sorted_values(d: Describer, rows: list, var: str) -> list:
     return sorted((d.iri_value(r[var].value) for r in rows), key=lambda v: v.value)
+
+
+MUNICIPALITIES = """
+SELECT ?m ?code ?label WHERE {
+  ?m a fk:Municipality ; fk:localGovernmentCode ?code ; rdfs:label ?label . FILTER(lang(?label) = "ja")
+} ORDER BY ?code
+"""
+
+
+def not_in_graph(graph, rest: str):
+    """A municipality the graph has no plan for: say which municipalities it has and how a plan is added,
+    rather than a bare 404 (the status stays 404: the resource is not here)."""
+    if not rest.startswith("municipality/") or negotiate().key != "html":
+        abort(404)
+    code = rest.removeprefix("municipality/")
+    known = [(r["code"].value, r["label"].value, r["m"].value) for r in graph.select(MUNICIPALITIES)]
+    d = Describer(graph)
+    html = render_template(
+        "web/unknown_municipality.html",
+        code=code,
+        known=[(c, label, d.iri_value(m)) for c, label, m in known],
+    )
+    return make_response(html, 404)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.annotations.annotator import Proposal, propose
+from server.annotations.annotator import Proposal, heading_parts, propose
 from server.annotations.lexicon import load_lexicon, normalise
 
 FK = "https://w3id.org/fukushi-kg/ontology#"
@@ -16,20 +16,57 @@ def found(proposals):
     return {(p.concept, p.matched, p.via) for p in proposals}
 
 
-def test_normalise_folds_spelling_variants_and_width():
-    assert normalise("障がいのある人") == normalise("障碍のある人") == "障害のある人"
-    assert normalise("支えあい の 地域") == "支え合いの地域"
-    assert normalise("子どもの居場所作り") == "こどもの居場所づくり"
-    assert normalise("ＤＶ　対策") == "DV対策"
+@pytest.mark.parametrize(
+    "variant, written",
+    [
+        ("障がいのある人", "障碍のある人"),
+        ("支えあい の 地域", "支え合いの地域"),
+        ("ささえあい", "支え合い"),
+        ("子どもの居場所作り", "こどもの居場所づくり"),
+        ("取組", "取り組み"),
+        ("ＤＶ　対策", "DV対策"),
+    ],
+)
+def test_normalise_folds_spelling_variants_and_width(variant, written):
+    assert normalise(variant) == normalise(written)
 
 
-def test_terms_in_the_text_are_proposed_with_the_words_matched():
+def test_terms_in_the_text_are_proposed_with_the_words_as_printed():
     got = propose("ひとり暮らしの高齢者や障がいのある人への見守り")
     assert found(got) == {
         (TG + "older-people-living-alone", "ひとり暮らしの高齢者", "text"),
-        (TG + "people-with-disabilities", "障害のある人", "text"),
+        (TG + "people-with-disabilities", "障がいのある人", "text"),
     }
     assert all(p.element is None and p.property == FK + "targetGroup" for p in got)
+
+
+@pytest.mark.parametrize(
+    "text, concept",
+    [
+        ("分野を問わない相談窓口の設置", FN + "comprehensive-consultation"),
+        ("分野を問わず相談を受け止めます", FN + "comprehensive-consultation"),
+        ("なんでも相談できる窓口", FN + "comprehensive-consultation"),
+        ("訪問による継続的な支援を行います", FN + "outreach"),
+        ("本人に寄り添った伴走支援", FN + "outreach"),
+        ("単身高齢者の見守り", TG + "older-people-living-alone"),
+        ("介護や子育て、障がい、貧困などの生活課題", TG + "people-with-disabilities"),
+        ("支援会議による情報共有", FN + "multi-agency-collaboration"),
+        ("災害時要配慮者の避難", TG + "persons-requiring-special-care"),
+    ],
+)
+def test_rewordings_planners_write_meet_the_lexicon(text, concept):
+    assert concept in {p.concept for p in propose(text)}
+
+
+def test_a_word_the_analyser_cuts_differently_in_context_still_matches_as_written():
+    # 「範囲で居場所」 is read 範囲 / で / 居る / 場所: the written label 居場所づくり still matches
+    got = propose("できる範囲で居場所づくりや運営等に参加しましょう")
+    assert (FN + "community-building", "居場所づくり", "text") in found(got)
+
+
+def test_excluded_words_keep_prevention_apart_from_the_people_it_prevents():
+    assert TG + "people-with-dementia" not in {p.concept for p in propose("認知症予防の教室")}
+    assert TG + "people-with-dementia" in {p.concept for p in propose("認知症の人の見守り")}
 
 
 def test_a_term_inside_a_longer_term_does_not_count():
@@ -43,6 +80,43 @@ def test_a_term_inside_a_longer_term_does_not_count():
 def test_excluded_words_do_not_signal_the_concept():
     assert propose("民生委員・児童委員との連携") == []
     assert found(propose("児童の見守り")) == {(TG + "children", "児童", "text")}
+
+
+def test_a_heading_does_not_reach_an_element_whose_own_words_name_another_concept_of_the_scheme():
+    got = propose("総合相談体制の推進", headings=["多機関協働による包括的な支援体制の推進"])
+    assert found(got) == {(FN + "comprehensive-consultation", "総合相談", "text")}
+    # nor through a nearer heading that names another one
+    got = propose("体制づくり", headings=["多機関協働による推進", "包括的な相談支援体制の整備"])
+    assert found(got) == {(FN + "comprehensive-consultation", "包括的な相談支援体制の整備", "heading")}
+
+
+@pytest.mark.parametrize(
+    "own, heading, inherited",
+    [
+        ("情報提供の充実", "情報提供体制の充実・包括的な相談支援", False),  # 小美玉 000:101
+        ("民生委員との連携", "情報提供体制の充実・包括的な相談支援", True),
+        ("多様な見守り活動による支え合い推進", "見守り活動・交流の場や居場所づくりの推進", False),  # 久留米 003:107
+        ("出会い、交流できるつながりの機会の創出", "見守り活動・交流の場や居場所づくりの推進", True),
+    ],
+)
+def test_the_other_half_of_a_two_part_heading_inherits_nothing(own, heading, inherited):
+    got = {p.via for p in propose(own, headings=[heading])}
+    assert ("heading" in got) is inherited
+
+
+def test_heading_parts_cut_at_joining_marks_and_at_a_to_between_nouns_only():
+    def parts(h):
+        return [h[s:e] for s, e in heading_parts(h)]
+
+    assert parts("情報提供体制の充実・包括的な相談支援") == ["情報提供体制の充実", "包括的な相談支援"]
+    assert parts("非行の防止と学校と連携した修学支援") == ["非行の防止", "学校と連携した修学支援"]
+    assert parts("【就労・住居】の確保") == ["【就労・住居】の確保"]
+
+
+def test_inherited_proposals_carry_a_lower_confidence():
+    (own,) = propose("参加支援の充実")
+    (inherited,) = propose("就労等の支援", headings=["③参加支援"])
+    assert inherited.via == "heading" and inherited.confidence < own.confidence
 
 
 def test_headings_file_items_only_for_schemes_that_are_filed_so():

@@ -36,8 +36,21 @@ def test_stats_print_the_decided_counts_and_clean_quality_checks(published_dir, 
         "annotations-outside-their-scheme",
         "same-label-different-annotations",
         "recidivism-priority-out-of-context",
+        "near-duplicates-tagged-differently",
     }
     assert set(quality.values()) == {"0"}
+
+
+def test_stats_print_the_reviewed_share_from_the_table(published_dir, capsys):
+    assert main(["annotations", "--stats", "--published", str(published_dir)]) == 0
+    out = capsys.readouterr().out
+    with DECISIONS_FILE.open(encoding="utf-8", newline="") as f:
+        reviews = Counter(r["review"] for r in csv.DictReader(f, delimiter="\t"))
+    total = sum(reviews.values())
+    line = re.search(r"^reviewed by a person: (\d+) of (\d+) .*software agent: (\d+) .*as proposed: (\d+) ", out, re.M)
+    assert line, out
+    assert tuple(map(int, line.groups())) == (reviews["person"], total, reviews["agent"], reviews["as-proposed"])
+    assert re.search(r"^kept annotations inherited from a heading \(lower confidence\): [1-9]\d*$", out, re.M)
 
 
 def test_audit_lists_each_city_and_concept_with_the_words(published_dir, capsys):
@@ -47,11 +60,14 @@ def test_audit_lists_each_city_and_concept_with_the_words(published_dir, capsys)
     assert "久留米市" not in out
     # a proposal filed under its heading, with the heading as its words
     assert re.search(
-        r"\+ accepted 141500/cwp5-pi1-d2-m01 「福祉コミュニティの形成の充実」 002:16 \(heading: 地域づくりへの支援\)",
+        r"\+ accepted 141500/cwp5-pi1-d2-m01 「福祉コミュニティの形成の充実」 002:16 "
+        r"\(inherited from heading: 地域づくりへの支援\) \[as-proposed: .+ 2026-12-02\]",
         out,
     )
     # a hand-added one says why
-    assert re.search(r"\+ added    141500/gpp-pi3 .*\(hand: 担い手の確保・育成 — .*002:43", out)
+    assert re.search(r"\+ added    141500/gpp-pi3 .*\(hand: 成年後見制度利用促進基本計画 — .*002:43", out)
+    # the 再犯 plan's items name 犯罪をした者等 on the plan's words, decided by an agent, not yet by a person
+    assert re.search(r"\+ added    141500/rpp-m02 .*002:56 .*\[agent: agent:issue-19", out)
 
 
 def test_audit_of_an_unknown_city_is_an_error(published_dir, capsys):
@@ -66,6 +82,7 @@ def test_the_page_lists_rejections_with_their_reasons(client):
     assert "美祢市" in html and "相模原市" not in html.split("<form")[1].split("</form>")[1]
     assert "見守り・アウトリーチの対象としての「要支援者」" in html  # the one rejection in 美祢市
     assert 'href="/id/352136/cwp3-g1-p1-d3-s03"' in html
+    assert "人が確認" in html and "提案のまま採用" in html and "見出しから継承" in html
     assert client.get("/annotations?city=999999").status_code == 404
 
 

@@ -1,6 +1,7 @@
 """`fukushi-kg validate`: formats, the draft path and the exit codes (0 conforms, 1 violations, 2 error)."""
 
 import json
+import re
 
 import pytest
 import rdflib
@@ -36,13 +37,14 @@ def test_bundled_plans_have_no_violation_and_the_text_shows_verdict_duty_source(
         "根拠 Evidence:",
         "理由 Reason:",
         "追加すべき事項 Fix:",
-        "004_cbbcddac45a49502.txt:1644 「",
+        "【素案】」1644行（頁は不明",  # evidence names the plan and its line, not the file
         "https://laws.e-gov.go.jp/law/326AC0000000045#Mp-At_107",
     ):
         assert text in out
-    # the matrix row of 美祢市: every cell is verdict + duty + source (+ severity mark)
+    # the matrix row of 美祢市: every cell is verdict + duty + source (+ severity mark); 107条1項各号 are
+    # statutory content (定) of a plan whose making is an effort duty
     row = next(line for line in out.splitlines() if line.startswith("352136"))
-    assert row.split()[4:7] == ["○義法", "○義法", "○義法"] and "－努法" in row and "○努法" in row
+    assert row.split()[4:7] == ["○定法", "○定法", "○定法"] and "－努法" in row and "○努法" in row
     # 久留米市's outline shows residents' views but cannot show publication: partial, on an effort duty
     assert "△努法" in next(line for line in out.splitlines() if line.startswith("402036"))
 
@@ -68,13 +70,14 @@ def test_city_filter_and_unknown_city(capsys, published_dir):
 def test_markdown_json_and_turtle(capsys, published_dir):
     _, md, _ = run(capsys, "--published", published_dir, "--city", "082368", "--format", "md")
     assert md.startswith("# コンプライアンス・マトリクス / Compliance matrix")
-    assert "| 市町村 Municipality |" in md and "- 判定 Verdict:" in md and "| ？義法 |" in md
+    assert "| 市町村 Municipality |" in md and "- 判定 Verdict:" in md and "| △義法 |" in md
     _, js, _ = run(capsys, "--published", published_dir, "--format", "json")
     data = json.loads(js)
     assert data["exitCode"] == 0 and data["conforms"] is True and len(data["documents"]) == 5
     cell = next(c for c in data["cells"] if (c["municipality"], c["requirement"]) == ("082368", "gpa-14"))
     assert (cell["verdict"], cell["source"], cell["duty"]) == ("present", "statute", "effort")
     assert cell["evidence"][0]["source_file"] == "000_c70c8bbf81b64066.txt"
+    assert cell["evidence"][0]["where_ja"].startswith("「第4次小美玉市地域福祉計画（案）【概要版】」79行")
     _, ttl, _ = run(capsys, "--published", published_dir, "--city", "082368", "--format", "ttl")
     report = rdflib.Graph().parse(data=ttl, format="turtle")
     node = report.value(None, RDF.type, SH.ValidationReport)
@@ -144,3 +147,58 @@ def test_no_published_graph_and_no_build_allowed_exits_2(capsys, tmp_path, monke
     monkeypatch.setenv("FUKUSHI_KG_BUILD_IF_MISSING", "false")
     code, out, err = run(capsys, "--published", tmp_path / "empty")
     assert code == 2 and out == "" and "fukushi-kg build" in err
+
+
+def test_markdown_escapes_angle_brackets_once(capsys, tmp_path):
+    draft = tmp_path / "draft.ttl"
+    text = CONFORMING.read_text(encoding="utf-8").replace('"方向1"@ja', '"分野横断 <b>太字</b>"@ja')
+    draft.write_text(text, encoding="utf-8")
+    code, md, err = run(capsys, BASE, draft, "--format", "md")
+    assert code == 0, err
+    assert "\\<b>太字\\</b>" in md  # CommonMark's backslash escape: shown as <b> once rendered
+    assert "&lt;" not in md and not re.search(r"(?<!\\)<", md)  # every < escaped, none twice
+
+
+def test_cccev_and_prov(capsys, published_dir):
+    code, ttl, err = run(capsys, "--published", published_dir, "--format", "cccev")
+    assert code == 0, err
+    g = rdflib.Graph().parse(data=ttl, format="turtle")
+    cccev = rdflib.Namespace("http://data.europa.eu/m8g/")
+    prov = rdflib.Namespace("http://www.w3.org/ns/prov#")
+    eli = rdflib.Namespace("http://data.europa.eu/eli/ontology#")
+    req = rdflib.URIRef("https://w3id.org/fukushi-kg/shapes#swa-107-1-1")
+    assert (req, RDF.type, cccev.Requirement) in g
+    assert g.value(req, cccev.isDerivedFrom) == rdflib.URIRef(
+        "https://w3id.org/fukushi-kg/id/law/326AC0000000045-107-1-1"
+    )
+    assert set(g.objects(req, cccev.hasRequirement)) <= set(g.subjects(RDF.type, cccev.Criterion))
+    assert len(set(g.subjects(RDF.type, cccev.Evidence))) > 100
+    assert set(g.subjects(RDF.type, eli.LegalExpression))
+    # 小田原市's plan-type judgement, as PROV
+    (judgement,) = set(g.subjects(RDF.type, prov.Entity))
+    assert g.value(judgement, prov.generatedAtTime) == rdflib.Literal("2026-12-04", datatype=rdflib.XSD.date)
+    agent = g.value(judgement, prov.wasAttributedTo)
+    assert (agent, RDF.type, prov.Agent) in g
+    activity = g.value(judgement, prov.wasGeneratedBy)
+    assert (activity, RDF.type, prov.Activity) in g and (activity, prov.wasAssociatedWith, agent) in g
+
+
+def test_report_needs_one_document_and_a_known_suffix(capsys, published_dir, tmp_path):
+    code, _, err = run(capsys, "--published", published_dir, "--report", tmp_path / "all.pdf")
+    assert code == 2 and "--city" in err and not (tmp_path / "all.pdf").exists()
+    code, _, err = run(capsys, "--published", published_dir, "--city", "402036", "--report", tmp_path / "r.docx")
+    assert code == 2 and ".pdf" in err and not (tmp_path / "r.docx").exists()
+
+
+def test_report_pdf_of_a_plan_prints_document_verdicts_quotes_and_law_version(capsys, published_dir, tmp_path):
+    import pypdfium2
+
+    target = tmp_path / "odawara.pdf"
+    code, _, err = run(capsys, "--published", published_dir, "--city", "142069", "--report", target)
+    assert code == 0, err
+    pdf = pypdfium2.PdfDocument(target)
+    text = "".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf))).replace("\r\n", "\n")
+    assert "法令適合 報告書" in text and "小田原市" in text and "第4期計画" in text
+    assert "対象外" in text and "レビュー担当者の判断" in text and "001:28" in text  # the reviewer's reading
+    assert "確認した法令の版" in text and "2024-04-24" in text  # the Social Welfare Act version checked
+    assert "社会福祉法 第107条第1項第1号" in text

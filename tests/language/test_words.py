@@ -2,7 +2,7 @@
 
 import pytest
 
-from server.language import key, keyed, reading, words
+from server.language import content_words, key, keyed, lemma_key, lemma_of, reading, words
 
 
 @pytest.mark.parametrize(
@@ -50,3 +50,31 @@ def test_long_text_is_cut_into_pieces_and_offsets_stay_right():
 
 def test_white_space_is_not_a_word():
     assert key("地域 福祉\u3000計画") == key("地域福祉計画")
+
+
+@pytest.mark.parametrize(
+    "noun, kana", [("支え合い", "支えあい"), ("助け合い", "助けあい"), ("支え合いの地域", "支えあいの地域")]
+)
+def test_a_noun_made_from_a_verb_meets_its_kana_spelling_in_the_lemma_key(noun, kana):
+    assert lemma_key(noun) == lemma_key(kana)
+
+
+def test_key_keeps_the_dictionary_forms_for_the_callers_that_compare_with_them():
+    assert key("支え合い") == "支え合い" and key("支えあい") == "支え合う"
+
+
+def test_a_noun_that_is_no_verb_keeps_its_form():
+    assert lemma_of("暮らし", "名詞") == "暮らす"  # 暮らす is a verb
+    assert lemma_of("独り暮らし", "名詞") == "独り暮らし"  # 独り暮らす is not one word
+    assert lemma_of("見守る", "動詞") == "見守る"
+
+
+def test_content_words_leave_particles_out_and_fold_spellings():
+    assert content_words("障がいのある人と子どもの交流") == content_words("障害のある人と子供の交流")
+    assert "の" not in content_words("障がいのある人")
+
+
+def test_a_match_inside_a_word_written_as_its_normal_form_maps_to_its_own_characters():
+    text = "高齢者や要介護者の支援"
+    ((start, end),) = keyed(text).find(key("介護者"))
+    assert text[start:end] == "介護者"

@@ -176,3 +176,18 @@ def test_the_warm_up_evaluates_a_query_whose_shared_evaluation_was_stopped(tiny)
     thread.join(5)
     assert outcome and pool.answers.get((generation, job)).status == 200
     pool._forget(worker)
+
+
+def test_keys_hold_no_query_text():
+    """1,000 distinct 64 KiB queries: the cache holds digests, so what it keeps is its answers, not the texts."""
+    import sys
+
+    cache = AnswerCache(1 << 20)
+    for n in range(1000):
+        job = Job(query=f"ASK {{}} # {n} " + "x" * (64 << 10))
+        cache.answer((1, job), lambda: _ok(b"true"))
+    assert all(isinstance(k, bytes) and len(k) == 32 for k in cache._items)
+    held = sum(sys.getsizeof(k) for k in cache._items) + sum(len(a.body) for a in cache._items.values())
+    assert held < 200_000 and cache._bytes <= cache.max_bytes
+    job = Job(query="ASK {} # 999 " + "x" * (64 << 10))
+    assert cache.get((1, job)) is not None  # the same job finds its answer by digest

@@ -87,3 +87,25 @@ def test_the_production_server_refuses_an_endless_chunked_body(production):
 def test_the_production_server_answers_an_invalid_chunk_size_with_400(production):
     answer = raw(production + "/sparql", chunked_head() + b"zz\r\nASK {}\r\n0\r\n\r\n")
     assert answer.startswith(b"HTTP/1.1 400")
+    _has_security_headers(answer)
+
+
+def _has_security_headers(answer: bytes) -> None:
+    from server.app import SECURITY_HEADERS
+
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").lower()
+    for name, value in SECURITY_HEADERS.items():
+        assert f"{name.lower()}: {value.lower()}" in head, name
+
+
+def test_waitress_own_errors_carry_the_security_headers(production):
+    """413 (too large), 431 (header fields too large) and 400 are written by waitress before Flask sees the
+    request: they carry the same headers as the app's answers."""
+    chunk = b"#" * 65536
+    body = b"".join(b"%x\r\n%s\r\n" % (len(chunk), chunk) for _ in range(24))
+    _has_security_headers(raw(production + "/sparql", chunked_head() + body, first=True))
+    host = production.removeprefix("http://")
+    big = b"GET / HTTP/1.1\r\nHost: " + host.encode() + b"\r\nX-Big: " + b"a" * (300 << 10) + b"\r\n\r\n"
+    answer = raw(production + "/", big, first=True)
+    assert answer.split(b" ", 2)[1] in (b"431", b"400")
+    _has_security_headers(answer)

@@ -177,3 +177,17 @@ def test_ontology_rdf_is_the_ontology_file(client):
     version = next(g.objects(onto, OWL.versionIRI))
     path = "/" + str(version)[len(BASE) :]
     assert len(parse(client.get(path, headers={"Accept": "text/turtle"}))) == len(expected)
+
+
+@pytest.mark.parametrize(
+    "accept, media_type",
+    [
+        ("text/turtle;charset=utf-8", "text/turtle"),
+        ('application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"', "application/ld+json"),
+        ("application/n-triples; charset=UTF-8", "application/n-triples"),
+    ],
+)
+def test_parameters_in_accept_do_not_make_406(client, accept, media_type):
+    """As on /sparql: a charset or a JSON-LD profile in Accept still names the media type."""
+    resp = client.get("/id/municipality/082368", headers={"Accept": accept})
+    assert resp.status_code == 200 and resp.headers["Content-Type"].startswith(media_type)

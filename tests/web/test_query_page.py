@@ -23,7 +23,8 @@ def test_questions_are_listed_japanese_first(client):
 def test_answer_table_shows_labels_linked_to_local_pages(client):
     rows = table_of(client.get("/query/plans").text, "result")
     header, body = rows[0], rows[1:]
-    assert header[:2] == ["全国地方公共団体コード", "?city"]
+    # Headed by the query's labels (# column ?city: 市町村 / Municipality), Japanese first, English beside.
+    assert header[:2] == ["全国地方公共団体コード Local government code", "市町村 Municipality"]
     mine = [r for r in body if r[0] == "352136"]
     assert mine and all(r[1] == "美祢市" for r in mine)
     html = client.get("/query/plans").text
@@ -36,7 +37,7 @@ def test_answer_downloads_parse_back_to_the_table(client):
     shown = table_of(client.get("/query/plans").text, "result")[1:]
     text = client.get("/query/plans?format=csv").data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:3] == ["全国地方公共団体コード", "city", "city (IRI)"]
+    assert rows[0][:3] == ["全国地方公共団体コード", "市町村", "市町村 (IRI)"]
     without_iris = [[cell for cell, head in zip(r, rows[0], strict=True) if not head.endswith("(IRI)")] for r in rows]
     assert without_iris[1:] == shown
     data = json.loads(client.get("/query/plans?format=json").data)

@@ -1,0 +1,28 @@
+"""Scoring annotations against hand-checked answers (server/annotations/quality.py, used by bench annotate)."""
+
+from pathlib import Path
+
+from server.annotations.quality import read_sample, read_sentences, score
+
+TG = "https://w3id.org/fukushi-kg/id/concept/target-group/"
+FN = "https://w3id.org/fukushi-kg/id/concept/multilayered-function/"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "annotations"
+
+
+def test_precision_and_recall_are_counted_per_family():
+    expected = {"a": {TG + "children", FN + "outreach"}, "b": set(), "c": {TG + "older-people"}}
+    got = {"a": {TG + "children"}, "b": {TG + "children"}, "c": {TG + "older-people"}}
+    s = score(expected, got)
+    assert (s["tg"].tp, s["tg"].fp, s["tg"].fn) == (2, 1, 0)
+    assert s["tg"].precision == 2 / 3 and s["tg"].recall == 1.0
+    assert (s["fn"].tp, s["fn"].fn, s["fn"].precision, s["fn"].recall) == (0, 1, None, 0.0)
+    assert s["fn"].misses == [("a", "fn:outreach")]
+
+
+def test_the_fixtures_parse_and_hold_what_the_report_says():
+    sample = read_sample(FIXTURES / "sample.tsv")
+    assert len(sample) == 60
+    assert {e.split("/id/")[1].split("/")[0] for e in sample} == {"082368", "141500", "142069", "352136", "402036"}
+    dev, held_out = (read_sentences(FIXTURES / "unseen-sentences.tsv", s) for s in ("dev", "held-out"))
+    assert len(dev) == len(held_out) == 22 and not set(dev) & set(held_out)
+    assert set() in dev.values()  # sentences naming no concept are there, so precision is tested too
