@@ -33,48 +33,62 @@ def bench(args) -> int:
     return run_benchmark(verbose=getattr(args, "verbose", False))
 
 
+SAMPLES = ("sample.tsv", "sample-2.tsv")
+SENTENCES = ("unseen-sentences.tsv", "unseen-sentences-2.tsv")
+
+
 def run_benchmark(verbose: bool = False, fixtures: Path | None = None) -> int:
     """Print the figures; 0 when they were computed, 2 when a fixture is missing (an installed package has no
     tests/ folder: run it from a clone)."""
     fixtures = Path(fixtures) if fixtures else FIXTURES
-    sample_path, sentences_path = fixtures / "sample.tsv", fixtures / "unseen-sentences.tsv"
-    if not sample_path.exists() or not sentences_path.exists():
-        print(f"error: the fixtures are missing under {fixtures}: run from a clone of the repository", file=sys.stderr)
+    missing_files = [name for name in SAMPLES + SENTENCES if not (fixtures / name).exists()]
+    if missing_files:
+        print(
+            f"error: {', '.join(missing_files)} missing under {fixtures}: run from a clone of the repository",
+            file=sys.stderr,
+        )
         return 2
     lexicon = load_lexicon()
     data = load_files([f for f in graph_input_files() if f.suffix == ".ttl" and f.parent.name != "ontology"])
     texts = element_texts(data)
     decisions = read_decisions()
-    expected = read_sample(sample_path)
-    missing = sorted(set(expected) - set(texts))
-    if missing:
-        print(f"error: {sample_path}: not plan elements: {', '.join(shorten(m) for m in missing)}", file=sys.stderr)
-        return 2
+    samples = {name: read_sample(fixtures / name) for name in SAMPLES}
+    for name, expected in samples.items():
+        missing = sorted(set(expected) - set(texts))
+        if missing:
+            print(
+                f"error: {fixtures / name}: not plan elements: {', '.join(shorten(m) for m in missing)}",
+                file=sys.stderr,
+            )
+            return 2
 
     def judged(d):  # the 第107条 topics are read from a plan's structure, not judged in the sample
         return {e: {c for c in cs if "/topic/cwp-" not in c} for e, cs in d.items()}
 
     own = {e: t for e, (t, _) in texts.items()}
-    print(f"hand-checked sample: {len(expected)} elements ({sample_path.name})")
-    for title, got in (
-        ("published annotations (decisions kept), any evidence", kept(decisions, False)),
-        ("published annotations resting on the element's own words", kept(decisions, True, own)),
-        (
-            "annotator proposals (own words and headings)",
-            proposed(p for e in expected for p in propose(*texts[e], lexicon, element=e)),
-        ),
-    ):
-        scores = score(expected, judged(got))
-        print(table(title, scores))
-        if verbose:
-            print(details(scores))
-    for split in ("dev", "held-out"):
-        sentences = read_sentences(sentences_path, split)
-        started = time.perf_counter()
-        got = sentence_proposals(sentences, lexicon)
-        elapsed = (time.perf_counter() - started) / max(1, len(sentences)) * 1000
-        scores = score(sentences, got)
-        print(table(f"invented sentences, {split}: {len(sentences)} ({elapsed:.1f} ms a sentence)", scores))
-        if verbose:
-            print(details(scores))
+    for name, expected in samples.items():
+        print(f"hand-checked sample: {len(expected)} elements ({name})")
+        for title, got in (
+            ("published annotations (decisions kept), any evidence", kept(decisions, False)),
+            ("published annotations resting on the element's own words", kept(decisions, True, own)),
+            (
+                "annotator proposals (own words and headings)",
+                proposed(p for e in expected for p in propose(*texts[e], lexicon, element=e)),
+            ),
+        ):
+            scores = score(expected, judged(got))
+            print(table(f"{name}: {title}", scores))
+            if verbose:
+                print(details(scores))
+    for name in SENTENCES:
+        for split in ("dev", "held-out"):
+            sentences = read_sentences(fixtures / name, split)
+            started = time.perf_counter()
+            got = sentence_proposals(sentences, lexicon)
+            elapsed = (time.perf_counter() - started) / max(1, len(sentences)) * 1000
+            scores = score(sentences, got)
+            title = f"invented sentences ({name}), {split}: {len(sentences)} ({elapsed:.1f} ms a sentence)"
+            print(table(title, scores))
+            if verbose:
+                print(details(scores))
     return 0
