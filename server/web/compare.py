@@ -13,7 +13,7 @@ accessible source; a reader without script loses only the picture.
 
 from dataclasses import dataclass, field
 
-from server.web.describe import Describer, Value
+from server.web.describe import Describer
 from server.web.plans import tree
 
 LEVELS = {
