@@ -33,8 +33,7 @@ def import_plan(path, municipality: str, out=None, review=None, municipality_nam
     for target in (out, review):
         if target and not Path(target).parent.is_dir():
             raise DocumentError(
-                f"{target}: 書き込み先のフォルダがありません / the folder to write into does not exist "
-                f"({Path(target).parent})"
+                f"フォルダ『{Path(target).parent}』がありません / no such folder: {Path(target).parent}"
             )
     if path.suffix.lower() in (".xlsx", ".csv"):
         return _import_spreadsheet(path, muni.code, out)

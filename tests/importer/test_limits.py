@@ -200,7 +200,7 @@ def test_out_into_a_missing_folder(tmp_path, capsys):
     plan.write_text("第1章 地域福祉\n", encoding="utf-8")
     target = tmp_path / "missing" / "draft.ttl"
     code, err = run(plan, tmp_path, capsys, "--out", str(target))
-    refused(code, err, "フォルダがありません", "missing")
+    refused(code, err, "フォルダ", "がありません", "missing")
     assert not target.parent.exists()
 
 

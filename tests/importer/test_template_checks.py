@@ -146,7 +146,7 @@ def test_an_empty_or_blank_xlsx_is_one_line(tmp_path, capsys):
     assert main(["import", str(blank), "--municipality", CODE]) == 2
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 2
-    assert lines[0].startswith("error: ファイル『empty.xlsx』: Excel ブック（.xlsx）として読めません")
+    assert "empty.xlsx" in lines[0] and "空のファイルです" in lines[0]  # refused by the size check, before openpyxl
     assert lines[1].startswith("error: ファイル『blank.xlsx』: シート『計画』、『担い手』、『要素』がありません")
 
 

@@ -57,4 +57,5 @@ def test_normalisation_cache_is_bounded_in_bytes(monkeypatch):
         norm_mod.normalise(f"{n}支えあい" * 100)
     assert cache.bytes <= cache.max_bytes and 0 < len(cache.items) < 200
     long = "あ" * (norm_mod.MAX_KEPT_CHARS + 1)
-    assert norm_mod.normalise(long).text == long and long not in cache.items
+    # Sudachi reads a run of あ as interjections (あああ → ああ): compare with the uncached normalisation.
+    assert norm_mod.normalise(long).text == norm_mod._normalise(long).text and long not in cache.items
