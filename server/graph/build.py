@@ -128,7 +128,7 @@ def build(
         "parts": len(parts.parts),
     }
     try:
-        info = publish_graphs(parts.graphs(), target, info, parts.prefixes)
+        info = publish_graphs(parts.published_graphs(), target, info, parts.prefixes)
     finally:
         remove_scratch(parts)
     timings["dumps"] = time.perf_counter() - t

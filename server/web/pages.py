@@ -8,6 +8,7 @@ from server.web.download import CODE, MUNICIPALITY, Column, table_response
 from server.web.dumps import DUMPS, dump_sizes
 from server.web.examples import load_examples
 from server.web.graph import get_graph
+from server.web.overview import plan_totals
 
 bp = Blueprint("pages", __name__)
 
@@ -61,7 +62,9 @@ def home():
     return render_template(
         "web/home.html",
         municipalities=municipalities,
-        triples=int(graph.select(COUNT)[0]["n"].value),
+        # The build counted them (build-info.json); a scan of the whole store takes seconds at national scale.
+        triples=int(graph.build_info.get("triples") or graph.select(COUNT)[0]["n"].value),
+        plan_totals=plan_totals(graph),
         dumps=[(dump, sizes.get(dump.name)) for dump in DUMPS],
         base=graph.ns.base,
     )
