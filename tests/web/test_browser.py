@@ -199,6 +199,7 @@ PAGES_AT_1400 = (
     "/search?q=見守り",
     "/query",
     "/compare",
+    "/overview",
     "/compliance",
     "/annotations",
     "/ontology",
