@@ -2,7 +2,7 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from server.web.compare import DIMENSIONS, LEVELS, SCALES, chart, choices, select, side_by_side
+from server.web.compare import DIMENSIONS, LEVELS, SCALES, TREE_DEPTHS, chart, choices, select, side_by_side
 from server.web.describe import Describer
 from server.web.download import CODE, MUNICIPALITY, Column, table_response
 from server.web.dumps import DUMPS, dump_sizes
@@ -98,6 +98,9 @@ def compare():
     scale = request.args.get("scale", "share")
     if scale not in SCALES:
         scale = "share"
+    depth = request.args.get("tree", "2")
+    if depth not in TREE_DEPTHS:
+        depth = "2"
     d = Describer(graph)
     available = choices(graph)
     chosen = select(
@@ -121,7 +124,9 @@ def compare():
         available=available,
         chosen=chosen,
         here=chosen.query(),
-        summary=side_by_side(graph, available, chosen.codes, _compliance_matrix()),
+        depths=TREE_DEPTHS,
+        depth=depth,
+        summary=side_by_side(graph, available, chosen.codes, _compliance_matrix(), d, int(depth)),
         prefectures=sorted({(c.prefecture, c.prefecture_label) for c in available if c.prefecture}),
         kinds=sorted({(k, v) for c in available for k, v in c.kinds.items()}, key=lambda kv: kv[1]),
     )
