@@ -96,3 +96,29 @@ def test_a_part_that_breaks_the_shapes_fails_and_is_not_cached(data_copy, tmp_pa
             assert any("id/082368/stray" in v for v in result.violations)
     finally:
         broken.write_text(original, encoding="utf-8")
+
+
+def test_a_rebuild_after_a_change_recounts_the_summary_as_a_fresh_build_does(data_copy, tmp_path):
+    """The summary graph of a rebuild (the changed plan counted again, the others' counts from the cache) equals
+    that of a build from nothing, and shows the change."""
+    cache = tmp_path / "cache"
+    before = build_parts(_files(data_copy), cache_dir=cache, workers=1, data_dir=data_copy).summary.lines
+    plan = data_copy / "municipalities" / "402036-kurume.ttl"
+    original = plan.read_text(encoding="utf-8")
+    tg = "https://w3id.org/fukushi-kg/id/concept/target-group/older-people"
+    element, prop = (
+        "https://w3id.org/fukushi-kg/id/402036/cwp4-p5-d2",
+        "https://w3id.org/fukushi-kg/ontology#targetGroup",
+    )
+    annotation = f"\n<{element}> <{prop}> <{tg}> .\n"
+    try:
+        plan.write_text(original + annotation, encoding="utf-8")
+        rebuilt = build_parts(_files(data_copy), cache_dir=cache, workers=1, data_dir=data_copy)
+        fresh = build_parts(_files(data_copy), workers=1, data_dir=data_copy)
+        assert rebuilt.rebuilt == ["402036"] and fresh.rebuilt == BUNDLED
+        assert sorted(rebuilt.summary.lines) == sorted(fresh.summary.lines)
+        assert rebuilt.summary.triples == len(fresh.summary.lines)
+        assert sorted(rebuilt.summary.lines) != sorted(before)
+        assert any(tg in line for line in set(rebuilt.summary.lines) - set(before))
+    finally:
+        plan.write_text(original, encoding="utf-8")

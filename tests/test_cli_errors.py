@@ -88,7 +88,7 @@ def test_build_reports_each_phase_as_plain_lines(tmp_path):
     lines = out.getvalue().splitlines()
     assert [line.split(":")[0] for line in lines] == ["load", "base", "plans", "dumps"]
     assert "5 plans" in lines[0] and "5 built, 0 from the cache, 0 with violations" in lines[2]
-    assert "4 files and 6 named graphs" in lines[3] and f"{report.triples:,} triples" in lines[3]
+    assert "4 files and 7 named graphs" in lines[3] and f"{report.triples:,} triples" in lines[3]
     assert all(line.endswith(" s)") for line in lines) and "\r" not in out.getvalue()
 
 

@@ -73,11 +73,12 @@ def _occurrences(text: str, term: str):
         start = text.find(term, start + 1)
 
 
-def located(text: str, lexicon: Lexicon) -> list[tuple[int, int, Concept]]:
+def located(text: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) -> list[tuple[int, int, Concept]]:
     """Every (start, end, concept) where a concept's term occurs in `text` (original character offsets), as
     lemma keys or as written, after two rules: a term inside one of the concept's excluded words does not
     count, and a term inside a longer matched term of the same scheme does not count (要介護者 is not also
-    介護者, but 要援護者名簿 is a register and names 要援護者)."""
+    介護者, but 要援護者名簿 is a register and names 要援護者). A concept's context words count too when its
+    scheme's context concept is in `context` (the concepts the element and its headings name)."""
     k = keyed(text, lemmas=True)
     literal, where = plain_chars(text)
 
@@ -93,6 +94,9 @@ def located(text: str, lexicon: Lexicon) -> list[tuple[int, int, Concept]]:
         blocked += [span for x in concept.excluded_literals for span in by_letters(x)]
         spans = {span for t in concept.terms for span in by_key(t)}
         spans |= {span for t in concept.literals for span in by_letters(t)}
+        if concept.context in context:
+            spans |= {span for t in concept.context_terms for span in by_key(t)}
+            spans |= {span for t in concept.context_literals for span in by_letters(t)}
         for start, end in spans:
             if not any(bs <= start and end <= be for bs, be in blocked):
                 found.add((start, end, concept))
@@ -100,10 +104,10 @@ def located(text: str, lexicon: Lexicon) -> list[tuple[int, int, Concept]]:
     return sorted(kept, key=lambda m: (m[0], -m[1], m[2].iri))
 
 
-def matches(text: str, lexicon: Lexicon) -> dict[Concept, str]:
+def matches(text: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) -> dict[Concept, str]:
     """Concept -> the first words of `text` (as printed) that name it."""
     out: dict[Concept, str] = {}
-    for start, end, concept in located(text, lexicon):
+    for start, end, concept in located(text, lexicon, context):
         out.setdefault(concept, text[start:end])
     return out
 
@@ -173,7 +177,9 @@ def propose(
     lexicon = lexicon or load_lexicon()
     proposals = {}
     named_by_scheme: dict[str, set[str]] = {}  # scheme -> concepts named by the text or a nearer heading
-    for concept, words_matched in matches(text, lexicon).items():
+    # The concepts the element's words or any of its headings name: the context that lets context words count
+    context = frozenset(m[2].iri for t in (text, *headings) for m in located(t, lexicon))
+    for concept, words_matched in matches(text, lexicon, context).items():
         proposals[concept.iri] = Proposal(element, concept.property, concept.iri, words_matched, "text")
         named_by_scheme.setdefault(concept.scheme, set()).add(concept.iri)
     nearer = [text]  # the element's words, then each heading between it and the one being read

@@ -66,6 +66,12 @@ class Concept:
     # word differently in some contexts (「範囲で居場所」 is read 範囲 で 居る 場所).
     literals: tuple[str, ...] = ()
     excluded_literals: tuple[str, ...] = ()
+    # fk:contextLabel: words that signal the concept only where the element's words or its headings name the
+    # scheme's fk:contextConcept (就労 is a 再犯 priority only where offenders are named: in a 生活困窮 section
+    # it is not). Lemma keys and literals, as for the terms.
+    context: str | None = None
+    context_terms: tuple[str, ...] = ()
+    context_literals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,8 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
         words = _ja(graph.objects(concept, SKOS.prefLabel))
         words += _ja(graph.objects(concept, SKOS.altLabel)) + _ja(graph.objects(concept, SKOS.hiddenLabel))
         terms = sorted({normalise(w) for w in words if w.strip()}, key=lambda t: (-len(t), t))
+        in_context = [w for w in _ja(graph.objects(concept, FK.contextLabel)) if w.strip()]
+        context = graph.value(scheme, FK.contextConcept)
         concepts.append(
             Concept(
                 iri=str(concept),
@@ -106,6 +114,9 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
                 from_headings=graph.value(scheme, FK.filedUnderHeadings) == rdflib.Literal(True),
                 literals=tuple(sorted({plain(w) for w in words if w.strip()}, key=lambda t: (-len(t), t))),
                 excluded_literals=tuple(sorted({plain(w) for w in _ja(graph.objects(concept, FK.excludedTerm))})),
+                context=str(context) if context is not None and in_context else None,
+                context_terms=tuple(sorted({normalise(w) for w in in_context}, key=lambda t: (-len(t), t))),
+                context_literals=tuple(sorted({plain(w) for w in in_context}, key=lambda t: (-len(t), t))),
             )
         )
     return Lexicon(tuple(concepts))

@@ -4,7 +4,17 @@ server/annotations/quality.py):
 
 - sample.tsv: 60 seed elements read against their seed lines; the published annotations (the decisions kept),
   those resting on the element's own words, and the annotator's proposals are scored;
-- unseen-sentences.tsv: invented reworded sentences, a dev half (used to find lexicon gaps) and a held-out half.
+- unseen-sentences.tsv: invented reworded sentences, a dev half (used to find lexicon gaps) and a held-out half;
+- sample-2.tsv and unseen-sentences-2.tsv (issue 19, round 2): a fresh sample (random.Random(1919), 15 再犯, 15 重層,
+  30 others, judged before the annotations were read) and 40 sentences in wordings the lexicon did not hold.
+
+Round 2, precision / recall (all families), before any change -> after the round-2 lexicon and context words:
+  sample-2, annotator proposals: 0.941 / 0.787 -> 0.982 / 0.902 (functions 0.917 / 0.611 -> 0.941 / 0.889,
+    再犯 priorities 1.000 / 0.857 -> 1.000 / 1.000, target groups 0.926 / 0.862 -> 1.000 / 0.862);
+  sample-2, published on own words: 0.939 / 0.754 -> 0.981 / 0.836;
+  unseen-sentences-2 dev (used to find gaps): 0.737 / 0.389 -> 0.909 / 0.833;
+  unseen-sentences-2 held-out (never used to change the lexicon): 0.750 / 0.375 -> 0.810 / 0.531 — new wordings
+    still escape a lexicon of words: the honest generalisation figure.
 """
 
 import sys
@@ -33,48 +43,62 @@ def bench(args) -> int:
     return run_benchmark(verbose=getattr(args, "verbose", False))
 
 
+SAMPLES = ("sample.tsv", "sample-2.tsv")
+SENTENCES = ("unseen-sentences.tsv", "unseen-sentences-2.tsv")
+
+
 def run_benchmark(verbose: bool = False, fixtures: Path | None = None) -> int:
     """Print the figures; 0 when they were computed, 2 when a fixture is missing (an installed package has no
     tests/ folder: run it from a clone)."""
     fixtures = Path(fixtures) if fixtures else FIXTURES
-    sample_path, sentences_path = fixtures / "sample.tsv", fixtures / "unseen-sentences.tsv"
-    if not sample_path.exists() or not sentences_path.exists():
-        print(f"error: the fixtures are missing under {fixtures}: run from a clone of the repository", file=sys.stderr)
+    missing_files = [name for name in SAMPLES + SENTENCES if not (fixtures / name).exists()]
+    if missing_files:
+        print(
+            f"error: {', '.join(missing_files)} missing under {fixtures}: run from a clone of the repository",
+            file=sys.stderr,
+        )
         return 2
     lexicon = load_lexicon()
     data = load_files([f for f in graph_input_files() if f.suffix == ".ttl" and f.parent.name != "ontology"])
     texts = element_texts(data)
     decisions = read_decisions()
-    expected = read_sample(sample_path)
-    missing = sorted(set(expected) - set(texts))
-    if missing:
-        print(f"error: {sample_path}: not plan elements: {', '.join(shorten(m) for m in missing)}", file=sys.stderr)
-        return 2
+    samples = {name: read_sample(fixtures / name) for name in SAMPLES}
+    for name, expected in samples.items():
+        missing = sorted(set(expected) - set(texts))
+        if missing:
+            print(
+                f"error: {fixtures / name}: not plan elements: {', '.join(shorten(m) for m in missing)}",
+                file=sys.stderr,
+            )
+            return 2
 
     def judged(d):  # the 第107条 topics are read from a plan's structure, not judged in the sample
         return {e: {c for c in cs if "/topic/cwp-" not in c} for e, cs in d.items()}
 
     own = {e: t for e, (t, _) in texts.items()}
-    print(f"hand-checked sample: {len(expected)} elements ({sample_path.name})")
-    for title, got in (
-        ("published annotations (decisions kept), any evidence", kept(decisions, False)),
-        ("published annotations resting on the element's own words", kept(decisions, True, own)),
-        (
-            "annotator proposals (own words and headings)",
-            proposed(p for e in expected for p in propose(*texts[e], lexicon, element=e)),
-        ),
-    ):
-        scores = score(expected, judged(got))
-        print(table(title, scores))
-        if verbose:
-            print(details(scores))
-    for split in ("dev", "held-out"):
-        sentences = read_sentences(sentences_path, split)
-        started = time.perf_counter()
-        got = sentence_proposals(sentences, lexicon)
-        elapsed = (time.perf_counter() - started) / max(1, len(sentences)) * 1000
-        scores = score(sentences, got)
-        print(table(f"invented sentences, {split}: {len(sentences)} ({elapsed:.1f} ms a sentence)", scores))
-        if verbose:
-            print(details(scores))
+    for name, expected in samples.items():
+        print(f"hand-checked sample: {len(expected)} elements ({name})")
+        for title, got in (
+            ("published annotations (decisions kept), any evidence", kept(decisions, False)),
+            ("published annotations resting on the element's own words", kept(decisions, True, own)),
+            (
+                "annotator proposals (own words and headings)",
+                proposed(p for e in expected for p in propose(*texts[e], lexicon, element=e)),
+            ),
+        ):
+            scores = score(expected, judged(got))
+            print(table(f"{name}: {title}", scores))
+            if verbose:
+                print(details(scores))
+    for name in SENTENCES:
+        for split in ("dev", "held-out"):
+            sentences = read_sentences(fixtures / name, split)
+            started = time.perf_counter()
+            got = sentence_proposals(sentences, lexicon)
+            elapsed = (time.perf_counter() - started) / max(1, len(sentences)) * 1000
+            scores = score(sentences, got)
+            title = f"invented sentences ({name}), {split}: {len(sentences)} ({elapsed:.1f} ms a sentence)"
+            print(table(title, scores))
+            if verbose:
+                print(details(scores))
     return 0

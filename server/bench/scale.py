@@ -2,8 +2,10 @@
 
 It makes N synthetic municipalities (server.bench.synthetic) in a scratch home, then measures through the CLI and
 HTTP only, as an operator would see it: the full build (time and peak memory of the build process), a rebuild
-after one plan changes, the server's time to answer its first query, each competency query's evaluation (asked
-anew, one client) and then the competency queries under 8 concurrent clients, both against
+after one plan changes, the server's time to answer its first query, 8 clients asking the named questions with
+their default parameters (the query each `/query/<name>` page runs, fetched as `?format=sparql`) during the first
+60 s after ready, each such question's evaluation (asked anew, one client) and then the questions under 8
+concurrent clients, both against
 `oxigraph serve-read-only` on the same store in the same run with the same timeout, how long the server's
 warm-up takes to keep every named query's answer, how soon a quick query is answered after a runaway one was
 stopped, and the server's memory (all its processes) against the store's size on disk.
@@ -62,15 +64,15 @@ def _run(home: Path, municipalities: int, args) -> int:
     print(f"  generated in {time.perf_counter() - t:.1f} s (never published; every IRI says `synthetic`)\n")
 
     seconds, peak = _timed_process([*_cli(), "build", "--out", str(published), "--reasoner", args.reasoner], env)
-    figures.append(("full build", f"{seconds:.1f} s", seconds <= 15 * 60, "≤ 15 min"))
-    figures.append(("full build peak memory", f"{peak / 2**30:.2f} GB", peak <= 8 * 2**30, "≤ 8 GB"))
+    figures.append(("full build", f"{seconds:.1f} s", seconds <= 12 * 60, "≤ 12 min"))
+    figures.append(("full build peak memory", f"{peak / 2**30:.2f} GB", peak <= 4 * 2**30, "≤ 4 GB"))
 
     changed = sorted((home / "data" / "municipalities").glob("*.ttl"))[0]
     subject = changed.read_text(encoding="utf-8").split(" ", 1)[0]  # the copies are N-Triples: a line's subject
     with changed.open("a", encoding="utf-8") as fh:  # a triple more: the plan's graph really changes
         fh.write(f'{subject} <http://purl.org/dc/terms/modified> "{time.strftime("%Y-%m-%d")}"^^<{XSD_DATE}> .\n')
     seconds, _ = _timed_process([*_cli(), "build", "--out", str(published), "--reasoner", args.reasoner], env)
-    figures.append(("rebuild after one plan changed", f"{seconds:.1f} s", seconds <= 15, "≤ 15 s"))
+    figures.append(("rebuild after one plan changed", f"{seconds:.1f} s", seconds <= 10, "≤ 10 s"))
     return _serving(home, published, env, figures)
 
 
@@ -80,32 +82,55 @@ def _serving(home: Path, published: Path, env: dict, figures: list) -> int:
     env = dict(env, **limits)
     serve_env = dict(env, FUKUSHI_KG_BUILD_IF_MISSING="false", FUKUSHI_KG_PUBLISHED_DIR=str(published))
     store = Path(os.path.realpath(published)) / "store"
-    queries = {p.stem: p.read_text(encoding="utf-8") for p in sorted(QUERIES_DIR.glob("*.rq"))}
+    shipped = {p.stem: p.read_text(encoding="utf-8") for p in sorted(QUERIES_DIR.glob("*.rq"))}
     with ExitStack() as stack:
         port = free_port()
         started = time.perf_counter()
         ours = stack.enter_context(running([*_cli(), "serve", "--port", str(port)], _url(port), serve_env))
         ready = time.perf_counter() - started
         figures.append(("server ready after start", f"{ready:.2f} s", ready <= 3, "≤ 3 s"))
+        # What a user's first look at each question runs: its default parameters, first page (server.questions).
+        queries = {name: _page_query(ours, name) for name in shipped}
+        requests, errors = _first_minute(ours, queries)
+        figures.append(
+            (
+                f"errors, {CLIENTS} clients, first 60 s after ready",
+                f"{sum(errors.values())} of {requests}" + (f" {errors}" if errors else ""),
+                not errors,
+                "0",
+            )
+        )
         # The peer reads the very store the build wrote, with the same query timeout as ours.
         theirs = stack.enter_context(oxigraph_on(store, TIMEOUT))
         store_bytes = sum(f.stat().st_size for f in store.iterdir() if f.is_file())
 
         # First the warm-up, so that the evaluations below do not share the cores with it.
-        warm = _warm_seconds(ours, queries)
+        warm = _warm_seconds(ours, shipped)
         figures.append(
             ("named queries' answers kept after start", f"{warm:.1f} s" if warm else "not all", bool(warm), "—")
         )
 
-        print(f"evaluation, one client, each query asked anew (not from the answer cache), {TIMEOUT} s timeout:")
+        print(
+            "evaluation of each named question with its default parameters, one client, asked anew (not from the "
+            f"answer cache), {TIMEOUT} s timeout:"
+        )
         print(f"{'query':<34} {'ours s':>9} {'oxigraph s':>11} {'ratio':>7}")
-        cold = []
+        cold, slowest = [], 0.0
         for i, (name, text) in enumerate(queries.items()):
             fresh = f"{text}\n# asked anew {time.time_ns()} {i}\n"  # another text: evaluated, not kept
             mine, other = _answer_seconds(ours, fresh), _answer_seconds(theirs, fresh)
             if mine is not None and other is not None:
                 cold.append(mine / other)
+            slowest = max(slowest, mine if mine is not None else float("inf"))
             print(f"{name:<34} {_secs(mine):>9} {_secs(other):>11} {_ratio(mine, other):>7}")
+        figures.append(
+            (
+                "slowest named question, default parameters, fresh",
+                _secs(None if slowest == float("inf") else slowest),
+                slowest <= 1.0,
+                "≤ 1 s",
+            )
+        )
         if cold:
             ratio = statistics.geometric_mean(cold)
             figures.append(
@@ -150,6 +175,44 @@ def _serving(home: Path, published: Path, env: dict, figures: list) -> int:
 
 
 TIMEOUT = 5  # the server's default QUERY_TIMEOUT, given to the peer too
+
+
+def _page_query(sparql_url: str, name: str) -> str:
+    """The query `/query/<name>` runs with its default parameters (its first page), as the server gives it."""
+    url = sparql_url.removesuffix("/sparql") + f"/query/{name}?format=sparql"
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return response.read().decode("utf-8")
+
+
+def _first_minute(url: str, queries: dict, seconds: float = 60.0) -> tuple[int, dict]:
+    """CLIENTS threads asking the queries in turn, each text new (not a kept answer), for `seconds`:
+    (requests, {error kind: count})."""
+    names = list(queries)
+    errors: dict = {}
+    count = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client(k: int) -> None:
+        i = k
+        while time.perf_counter() < deadline:
+            name = names[i % len(names)]
+            i += 1
+            try:
+                rows(post(url, f"{queries[name]}\n# first minute {time.time_ns()} {k}\n"))
+            except (urllib.error.URLError, OSError, ValueError, KeyError) as exc:
+                with lock:
+                    kind = getattr(exc, "code", None) or type(exc).__name__
+                    errors[kind] = errors.get(kind, 0) + 1
+            with lock:
+                count[0] += 1
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(CLIENTS)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return count[0], errors
 
 
 def _answer_seconds(url: str, query: str) -> float | None:
@@ -301,5 +364,9 @@ def _replacement_seconds(home: Path, published: Path, env: dict) -> float:
             pass  # the timeout's 503 is the point
         quick = f"ASK {{ <urn:fukushi-kg:bench:{time.time_ns()}> ?p ?o }}"  # never asked before: not a kept answer
         start = time.perf_counter()
-        post(url, quick)
+        try:
+            post(url, quick)
+        except urllib.error.HTTPError as exc:  # refused or stopped too: shown as not met, the run goes on
+            print(f"  the quick query after the runaway one: HTTP {exc.code}")
+            return float("inf")
         return time.perf_counter() - start

@@ -33,6 +33,14 @@ def register(sub) -> None:
     )
     p.add_argument("--endpoint", help="URL of a SPARQL endpoint to send the query to instead")
     p.add_argument("--published", help="folder of the built graph (default: published/)")
+    p.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a parameter the query's header declares, e.g. municipality=352136, prefecture=35, "
+        "target-group=older-people, function=participation-support, fiscal-year=2026 (repeatable)",
+    )
     p.set_defaults(func=cmd_query)
 
 
@@ -53,8 +61,18 @@ def cmd_query(args) -> int:
     except (OSError, UnicodeDecodeError) as exc:
         print(f"error: cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
+    from server.questions.named import QuestionError
+    from server.questions.parameters import ParameterError
+
     try:
-        body = remote(text, args.endpoint, args.format) if args.endpoint else local(text, args.format, args.published)
+        params = parse_params(args.param)
+        if args.endpoint:
+            body = remote(text, args.endpoint, args.format, params, name=Path(args.file).stem)
+        else:
+            body = local(text, args.format, args.published, params, name=Path(args.file).stem)
+    except (ParameterError, QuestionError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except (QueryFailed, GraphNotBuilt, DataFileError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -88,6 +106,28 @@ class QueryFailed(Exception):
     pass
 
 
+def parse_params(items: list[str]) -> dict[str, str]:
+    from server.questions.parameters import ParameterError
+
+    params = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise ParameterError(f"--param {item!r}: NAME=VALUE の形で指定してください / write it as NAME=VALUE")
+        params[name.strip()] = value
+    return params
+
+
+def bind_params(text: str, name: str, params: dict, select) -> str:
+    """The query with `params` in the VALUES blocks its header declares (server.questions.parameters)."""
+    if not params:
+        return text
+    from server.questions import named, parameters
+
+    question = named.parse(name, text)
+    return parameters.bind(question, params, parameters.Lookup(select)).text
+
+
 def query_file(name: str, queries_dir: Path) -> Path:
     """`name` as a path when it exists; otherwise the bundled query it names (`plans`, `plans.rq`,
     `quality/duplicate-sibling-order`), so the competency queries answer from any directory after a
@@ -103,7 +143,7 @@ def query_file(name: str, queries_dir: Path) -> Path:
     raise FileNotFoundError(name)
 
 
-def local(text: str, fmt: str, published=None) -> bytes:
+def local(text: str, fmt: str, published=None, params=None, name="query") -> bytes:
     """Answer from the published N-Triples dump (built first if missing), with no row cap and no timeout."""
     from server.commands import build_if_needed
     from server.compliance.publication import compliance_part
@@ -121,13 +161,17 @@ def local(text: str, fmt: str, published=None) -> bytes:
     published = Path(published) if published else PUBLISHED_DIR
     build_if_needed(published)
     store = load_store(ensure_dump(published, extra_graphs=compliance_part))
+    if params:
+        from server.questions.parameters import store_select
+
+        text = bind_params(text, name, params, store_select(store))
     answer = execute(store, Job(text, base_iri=BASE_IRI, solutions_format=solutions, graph_format=graph))
     if answer.status != 200:
         raise QueryFailed(answer.body.decode("utf-8").strip())
     return answer.body
 
 
-def remote(text: str, endpoint: str, fmt: str) -> bytes:
+def remote(text: str, endpoint: str, fmt: str, params=None, name="query") -> bytes:
     """Send the query with SPARQLWrapper and return the response body as the endpoint wrote it."""
     from urllib.error import HTTPError, URLError
 
@@ -136,6 +180,8 @@ def remote(text: str, endpoint: str, fmt: str) -> bytes:
 
     from server.sparql import safety
 
+    if params:
+        text = bind_params(text, name, params, lambda sparql: _remote_select(endpoint, sparql))
     graph_query = safety.query_form(text) in ("CONSTRUCT", "DESCRIBE")
     solutions, graph = FORMATS[fmt]
     if (graph if graph_query else solutions) is None:
@@ -156,3 +202,21 @@ def remote(text: str, endpoint: str, fmt: str) -> bytes:
         raise QueryFailed(f"{endpoint}: HTTP {exc.code}: {exc.read().decode('utf-8', 'replace').strip()}") from exc
     except (SPARQLWrapperException, URLError, OSError) as exc:
         raise QueryFailed(f"{endpoint}: {exc}") from exc
+
+
+def _remote_select(endpoint: str, sparql: str) -> list[dict]:
+    """Rows of one of our fixed look-ups (a municipality's IRI by code) from a remote endpoint."""
+    from urllib.error import URLError
+
+    from SPARQLWrapper import JSON, POST, SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setQuery(sparql)
+    client.setReturnFormat(JSON)
+    try:
+        doc = client.query().convert()
+    except (SPARQLWrapperException, URLError, OSError) as exc:
+        raise QueryFailed(f"{endpoint}: {exc}") from exc
+    return [{k: v["value"] for k, v in b.items()} for b in doc["results"]["bindings"]]

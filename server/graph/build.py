@@ -132,7 +132,7 @@ def build(
         "parts": len(parts.parts),
     }
     try:
-        graphs = parts.graphs()
+        graphs = parts.published_graphs()
         if extra_graphs is not None:
             graphs["shared"] = _with_extra(parts, extra_graphs(parts.merged_lines(), parts.folder or cache_dir))
         info = publish_graphs(graphs, target, info, parts.prefixes)

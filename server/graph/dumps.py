@@ -20,6 +20,7 @@ from server.published import (
     BuildInfoDamaged,
     NQuads,
     build_lock,
+    concatenate,
     current_version,
     graph_name,
     read_build_info,
@@ -74,7 +75,7 @@ def publish_graphs(graphs: dict, target: Path, info: dict, prefixes: dict[str, s
         info["triples"] = sum(graph.triples for graph in graphs.values())
         with ThreadPoolExecutor(max_workers=len(DUMP_NAMES)) as pool:  # hashing and copying release the GIL
             done = {
-                fmt: pool.submit(_concatenate, [g.files[fmt] for g in graphs.values()], staging / name, fmt)
+                fmt: pool.submit(concatenate, [g.files[fmt] for g in graphs.values()], staging / name, fmt)
                 for fmt, name in DUMP_NAMES.items()
             }
             for fmt, name in DUMP_NAMES.items():
@@ -102,35 +103,6 @@ def _link(source: Path, destination: Path) -> None:
         os.link(source, destination)
     except OSError:
         shutil.copyfile(source, destination)
-
-
-def _concatenate(paths: list[Path], destination: Path, fmt: str) -> tuple[int, str]:
-    """Lay the graphs' files end to end into `destination`; (size, SHA-256) of what was written."""
-    digest, size = hashlib.sha256(), 0
-    with open(destination, "wb") as out:
-
-        def put(chunk: bytes) -> None:
-            nonlocal size
-            digest.update(chunk)
-            out.write(chunk)
-            size += len(chunk)
-
-        if fmt != "jsonld":
-            for path in paths:
-                with open(path, "rb") as fh:
-                    for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
-                        put(block)
-            return size, digest.hexdigest()
-        # JSON-LD: each graph is one flat array of node objects; the whole is one array of them all.
-        put(b"[")
-        first = True
-        for path in paths:
-            inner = Path(path).read_bytes().strip()[1:-1].strip()
-            if inner:
-                put(inner if first else b"," + inner)
-                first = False
-        put(b"]\n")
-    return size, digest.hexdigest()
 
 
 STORE_LAYOUT = "named-graphs/2"  # each graph under server.published.graph_name(key), the whole in the default graph

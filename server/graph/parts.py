@@ -70,6 +70,10 @@ class PartResult:
     asserted: int = 0  # asserted triples of the part's own that are not in the schema or the shared data
     cached: bool = False
     undecided: list[str] = field(default_factory=list)  # annotation proposals and decisions that do not match
+    summary: list = field(default_factory=list)  # the part's counts (server.graph.summary.part_records)
+    summary_files: dict = field(default_factory=dict)  # format -> the counts as observations, in the part cache
+    summary_sha256: dict = field(default_factory=dict)
+    summary_triples: int = 0
 
     @property
     def lines(self) -> list[str]:
@@ -224,8 +228,26 @@ def _build_part(task: dict) -> PartResult:
     part = PartResult(task["key"], task["digest"], triples=len(lines), violations=violations, warnings=warnings)
     part.asserted, part.undecided = asserted, undecided
     if not (violations or undecided):  # a failing part is rebuilt (and reported) until it is fixed
+        from server.graph.summary import observation_lines
+
+        part.summary = _counter().records(task["key"], lines)
+        observations = observation_lines(part.summary)
+        folder, stem = Path(ctx["folder"]), task["digest"] + "-summary"
+        part.summary_files, part.summary_sha256 = write_formats(observations, folder, stem, ctx["prefixes"])
+        part.summary_triples = len(observations)
         part.files, part.sha256 = write_formats(lines, Path(ctx["folder"]), task["digest"], ctx["prefixes"])
     return part
+
+
+def _counter():
+    """This worker's summary counter: the base loaded once, each part counted beside it."""
+    from server.graph.summary import PartCounter
+    from server.questions.named import parse
+
+    if "counter" not in _CONTEXT:
+        questions = [parse(name, text) for name, text in _CONTEXT["questions"]]
+        _CONTEXT["counter"] = PartCounter(_CONTEXT["base_lines"], questions)
+    return _CONTEXT["counter"]
 
 
 @lru_cache(maxsize=2)
@@ -247,19 +269,33 @@ class PartCache:
     def get(self, key: str, digest: str) -> PartResult | None:
         meta = self.folder / f"{digest}.json"
         files = {fmt: self.folder / f"{digest}.{fmt}" for fmt in FORMATS}
-        if not meta.exists() or not all(path.exists() for path in files.values()):
+        summary_files = {fmt: self.folder / f"{digest}-summary.{fmt}" for fmt in FORMATS}
+        if not meta.exists() or not all(path.exists() for path in [*files.values(), *summary_files.values()]):
             return None
         record = json.loads(meta.read_text(encoding="utf-8"))
-        if set(record.get("sha256", {})) != set(FORMATS):
+        if set(record.get("sha256", {})) != set(FORMATS) or "summary_sha256" not in record:
             return None  # written by an older version of the cache
         return PartResult(
-            key, digest, files, record["sha256"], record["triples"], [], record["warnings"], record["asserted"], True
+            key,
+            digest,
+            files,
+            record["sha256"],
+            record["triples"],
+            [],
+            record["warnings"],
+            record["asserted"],
+            True,
+            summary=record["summary"],
+            summary_files=summary_files,
+            summary_sha256=record["summary_sha256"],
+            summary_triples=record["summary_triples"],
         )
 
     def put(self, part: PartResult) -> None:
         if part.violations or part.undecided or not part.files:
             return
         record = {"sha256": part.sha256, "triples": part.triples, "warnings": part.warnings, "asserted": part.asserted}
+        record.update(summary=part.summary, summary_sha256=part.summary_sha256, summary_triples=part.summary_triples)
         scratch = self.folder / f".{part.digest}.json.{os.getpid()}"
         scratch.write_text(json.dumps(record), encoding="utf-8")
         os.replace(scratch, self.folder / f"{part.digest}.json")  # the record last: a part is whole or absent
@@ -277,10 +313,15 @@ class PartsBuild:
     rebuilt: list[str]
     undecided: list[str]  # annotation proposals without a decision, decisions without a proposal
     folder: Path | None = None  # where the parts' files are (the cache, or a scratch folder the caller removes)
+    summary: PartResult | None = None  # the counts of every part and prefecture (server.graph.summary)
 
     def graphs(self) -> dict[str, PartResult]:
-        """Every named graph of the build, in publication order: the shared base first, then the plans."""
+        """Every named graph of the closure, in order: the shared base first, then the plans."""
         return {"shared": self.base, **{k: self.parts[k] for k in sorted(self.parts)}}
+
+    def published_graphs(self) -> dict[str, PartResult]:
+        """What publication writes: the closure's graphs, then the summary graph made from them."""
+        return self.graphs() | ({"summary": self.summary} if self.summary is not None else {})
 
     def merged_lines(self) -> list[str]:
         """The whole graph as sorted, distinct N-Triples lines (read from the parts' files; for checks and tests)."""
@@ -331,7 +372,10 @@ def build_parts(
         units[code] = []
     table, rows, undecided = _decisions(shared_inputs, units, data_dir, folder if cache_dir else None)
     annotator = b"".join(p.read_bytes() for p in annotator_sources()) if table else b""
+    questions = _questions()
     fixed = _digest(
+        json.dumps(questions).encode(),  # a part's counts run the named questions: a changed one recounts
+        Path(__file__).with_name("summary.py").read_bytes(),
         f"{__version__}/{reasoner}".encode(),
         schema_nt.encode(),
         shapes_nt.encode(),
@@ -369,6 +413,7 @@ def build_parts(
         "reasoner": reasoner,
         "prefixes": prefixes,
         "folder": str(folder),
+        "questions": questions,
     }
     progress.start("plans")
     for i, part in enumerate(_run(tasks, workers, context), start=1):
@@ -377,6 +422,9 @@ def build_parts(
         progress.step("plans", i, len(tasks), part.key)
     failing = sum(1 for part in results.values() if part.violations)
     progress.done("plans", f"{len(tasks)} built, {len(results) - len(tasks)} from the cache, {failing} with violations")
+    summary = None
+    if all(part.summary_files for part in results.values()):  # a failing or undecided part wrote none
+        summary = _summary(results, folder, prefixes)
     violations = base_violations + [v for k in sorted(results) for v in results[k].violations]
     warnings = base_warnings + [w for k in sorted(results) for w in results[k].warnings]
     return PartsBuild(
@@ -390,7 +438,50 @@ def build_parts(
         rebuilt=[t["key"] for t in tasks],
         undecided=undecided + [u for k in sorted(results) for u in results[k].undecided],
         folder=None if cache_dir else folder,
+        summary=summary,
     )
+
+
+def _questions() -> list[tuple[str, str]]:
+    """(name, text) of every named question, which each part's summary counts."""
+    from server.paths import QUERIES_DIR
+
+    return [(path.stem, path.read_text(encoding="utf-8")) for path in sorted(Path(QUERIES_DIR).glob("*.rq"))]
+
+
+def _summary(results: dict[str, PartResult], folder: Path, prefixes: dict) -> PartResult:
+    """The summary graph: the datasets' structure and each prefecture's sums (written here), then every part's
+    observations as its worker wrote them, laid end to end like the whole dumps (server.graph.dumps). A file
+    already in the cache under the same inputs is used as it is."""
+    from server.graph.summary import GRAPH_KEY, observation_lines, prefecture_records, structure_lines
+    from server.published import concatenate
+
+    records = {key: part.summary for key, part in results.items()}
+    head = structure_lines() + observation_lines(prefecture_records(records))
+    head_files, head_sums = write_formats(
+        head, folder, "summary-head-" + _digest(*(x.encode() for x in head)), prefixes
+    )
+    keys = sorted(results)
+    stem = "summary-" + _digest(head_sums["nt"].encode(), *(results[k].summary_sha256["nt"].encode() for k in keys))
+    files, sums = {}, {}
+    for fmt in FORMATS:
+        path = folder / f"{stem}.{fmt}"
+        sums_file = folder / f"{stem}.{fmt}.sha256"
+        if not (path.exists() and sums_file.exists()):
+            scratch = folder / f".{stem}.{fmt}.{os.getpid()}"
+            _, digest = concatenate([head_files[fmt], *(results[k].summary_files[fmt] for k in keys)], scratch, fmt)
+            os.chmod(scratch, 0o444)
+            os.replace(scratch, path)
+            scratch.with_suffix(".sha256").write_text(digest, encoding="utf-8")
+            os.replace(scratch.with_suffix(".sha256"), sums_file)  # the checksum last: a file is whole or absent
+        files[fmt], sums[fmt] = path, sums_file.read_text(encoding="utf-8")
+    # Earlier summaries are not needed again (a version that published one holds it by a hard link).
+    keep = {f.name for f in [*files.values(), *head_files.values()]} | {f"{stem}.{fmt}.sha256" for fmt in FORMATS}
+    for old in folder.glob("summary-*"):
+        if old.name not in keep:
+            old.unlink(missing_ok=True)
+    triples = len(head) + sum(results[k].summary_triples for k in keys)
+    return PartResult(GRAPH_KEY, "", files, sums, triples)
 
 
 def _shared_inputs(paths: list[Path], data_dir: Path, cache: Path | None) -> tuple[dict, list[str], int]:

@@ -155,7 +155,8 @@ def draft_graph(outline: Outline, muni: Municipality, source_name: str, proposal
             g.add((plan, DCTERMS.creator, council))
         if kind != "cwap" or outline.kind != "CommunityWelfareActivityPlan":
             g.add((plan, DCTERMS.creator, m))
-        if kind == "cwp" and not states_welfare_plan(outline):
+        if kind == "cwp" == main and not states_welfare_plan(outline):
+            # Only the document's own plan can be untyped: a 地域福祉計画 it is made with is named by the text.
             g.add((plan, RDF.type, FK.Plan))
             label = f"{outline.edition_label}計画"
             for unstated in (RDF.type, FK.legalBasis):

@@ -46,6 +46,7 @@ from server.importer.numbering import (
     INSIDE,
     LADDER,
     LEVEL_WORDS,
+    LEVELS,
     OUTSIDE,
     QUOTED,
     ROOT_WORDS,
@@ -65,7 +66,7 @@ from server.importer.numbering import (
 )
 from server.importer.plan_facts import EMBODIED, document_facts
 from server.importer.reading import Line
-from server.importer.tables import TIERS, TableRows, actor_of, spaced_heading
+from server.importer.tables import TIERS, TableRows, actor_of, regroup_cell_lines, spaced_heading, tab_aligned
 
 __all__ = ["Element", "Outline", "norm", "parse"]
 
@@ -105,6 +106,7 @@ class Parser(TableRows):
         self.grid_last: Element | None = None
         self.grid_owner: Element | None = None
         self.indicator_level = _indicator_level(lines)
+        self.indicators_apart = False  # an indicator block of its own after the tree: it belongs to no element
 
     # ---- entry
     def parse(self) -> Outline:
@@ -163,6 +165,16 @@ class Parser(TableRows):
 
     # ---- indicators
     def _indicator(self, line: Line, text: str) -> bool:
+        after_blank = self._index > 0 and not self._content[self._index - 1].text.strip()
+        if after_blank and INDICATOR_TITLE.fullmatch(norm(text)):
+            # 「成果指標」 set off by a blank line after the last item: the figures under it are the plan's, not
+            # that item's (a reviewer attaches them where the text does not say).
+            self.indicators_apart = True
+            self.out.used.add(line.number)
+            self.out.decisions.append(
+                (line.number, "成果指標は本文から特定の要素に結び付けられないため計画全体のものとした")
+            )
+            return True
         if self.indicator_table is not None:
             row = self.indicator_table.row(line, line.text)
             if isinstance(row, Indicator):
@@ -174,6 +186,7 @@ class Parser(TableRows):
             self.indicator_table = None
         years = is_indicator_heading(line.text)
         if years is not None:
+            self.indicators_apart = self.indicators_apart or after_blank
             self.indicator_table = IndicatorTable(years)
             self.columns = self.actor_columns = None
             self.out.used.add(line.number)
@@ -193,7 +206,7 @@ class Parser(TableRows):
         """The element an indicator printed inside the tree belongs to: the level the text says indicators are
         set for (「成果目標は基本目標ごとに設定します」), else the deepest open heading that has items below it."""
         chain = [el for _, el in self.stack]
-        if not chain:
+        if not chain or self.indicators_apart:
             return None
         word = self.indicator_level
         if word:
@@ -288,6 +301,14 @@ class Parser(TableRows):
         """A numbered heading that names a document section or announces a level rather than being an element."""
         if self.mode == "list" and self.announced and dashed:
             return False
+        if (
+            style == "num"
+            and self.mode == "list"
+            and level_class(self.announced or "") in ("BasicGoal", "PriorityInitiative")
+            and not any(w in norm(title) for w in OUTSIDE + INSIDE)
+            and not level_class(norm(title))
+        ):
+            return False  # 「基本目標と主な取組」 then 「1 支え合いの輪を広げる」: the goals it announced
         t = norm(title)
         if style == "num" and not dashed and (not self._in_goal() or level_class(t) or any(w in t for w in INSIDE)):
             return True  # "1 計画策定の趣旨": a numbered section of the document
@@ -396,6 +417,8 @@ class Parser(TableRows):
 
     def _plain(self, line: Line, text: str):
         t = norm(text)
+        if self.mode == "philosophy" and self.philosophy is not None and any(w in t for w in INSIDE):
+            self.mode = None  # 「施策の体系」 after the 基本理念: the next part of the plan, not more of its name
         if self.mode == "philosophy":
             self._philosophy_text(line, text)
             return
@@ -468,11 +491,13 @@ class Parser(TableRows):
         el = self.last
         if el is None or el.end != self._previous_line or not self.inside or "\t" in line.text:
             return False
+        if self._index and not self._content[self._index - 1].text.strip():
+            return False  # a blank line between: a new block (「成果目標」), not the rest of the label
         t = norm(text)
         if not t or len(t) > 40 or classify(text)[0] or re.search(r"[【\[［].*[】\]］]", text):
             return False
-        if level_class(t) or ACTOR_HEADING.match(t) or QUOTED.fullmatch(text.strip()):
-            return False  # a level announced, a role heading, a quoted name: not the rest of a label
+        if level_class(t) or ACTOR_HEADING.match(t) or QUOTED.fullmatch(text.strip()) or INDICATOR_TITLE.fullmatch(t):
+            return False  # a level announced, a role heading, a quoted name, 「成果指標」: not the rest of a label
         heading = not is_sentence(el.label) and not is_sentence(text) and self._next_is_numbered()
         sentence = not el.label.endswith("。") and len(norm(el.label)) >= 20 and t.endswith("。")
         if not (heading or sentence):
@@ -527,6 +552,7 @@ class Parser(TableRows):
         self.columns = None
 
     def _goal(self, line: Line, number: str, rest: str):
+        self.indicators_apart = False
         self.inside, self.mode, self.announced, self.columns, self.part_of = True, None, None, None, []
         label = rest
         q = QUOTED.fullmatch(rest.strip()) or QUOTED.match(rest.strip())
@@ -555,6 +581,11 @@ class Parser(TableRows):
         if style == "goal":
             self._goal(line, number, rest)
             return
+        if (style or "").startswith("level:") and not self.inside and not self.top and self.mode != "philosophy":
+            # 「推進項目1 …」「施策1 …」 before any goal: a level word with a number is never a section of the
+            # document, so the tree opens at it (a plan whose top level is not called 基本目標).
+            self.inside, self.mode, self.stack, self.anchor = True, None, [], None
+            self.out.decisions.append((line.number, f"「{item[:20]}」で計画の体系が始まるとした（基本目標なし）"))
         if not self.inside or self.mode in ("prose", "philosophy"):
             if self.mode == "philosophy" and style is None:
                 self._philosophy_text(line, item)
@@ -564,7 +595,7 @@ class Parser(TableRows):
             return
         heading = next((el for _, el in reversed(self.stack) if not el.style.startswith("bullet")), None)
         listed = (
-            style in ("bullet・", "bullet•")
+            style in ("bullet・", "bullet•", "bullet○", "bullet●", "bullet◎", "bullet◆")
             and self.mode is None
             and heading is not None
             and heading.parent is not None  # under a goal itself, sentences describe the goal
@@ -583,6 +614,7 @@ class Parser(TableRows):
         self._element(line, label, number, style or "plain")
 
     def _element(self, line, label, number, style, cls=None, parent="ladder", level_label=None, push=True):
+        self.indicators_apart = False
         if parent == "ladder":
             parent = self._place(style)
         if cls is None:
@@ -629,6 +661,10 @@ class Parser(TableRows):
                 return cls, level_label or self.announced
         if parent is not None and parent.cls == "MeasureGroup":
             return "Measure", level_label
+        if parent is None and self.announced and level_class(self.announced) in ("BasicGoal", "PriorityInitiative"):
+            # 「基本目標と主な取組」 then 「1 支え合いの輪を広げる」: the top items are the goals it announced.
+            word = next(w for w, _ in LEVELS if w in self.announced)
+            return level_class(self.announced), level_label or word
         if parent is None:
             return "PriorityInitiative" if self.part_of else "Policy", level_label
         depth, node = 0, parent
@@ -709,6 +745,10 @@ def _descends(node, ancestor) -> bool:
     return False
 
 
+# The title of an indicator block printed right under the last item (its table follows).
+INDICATOR_TITLE = re.compile(
+    r"[■◆●○◇□【]?(?:成果指標|成果目標|数値目標|評価指標|活動の目標|めざす目標|主な目標|指標)】?"
+)
 DEPARTMENTS_LINE = re.compile(
     r"^[（(【]?(担当課|担当部署|所管課|担当部局|主な担当課|担当)[）)】]?\s*[:：]\s*(.+?)[)）]?$"
 )
@@ -834,6 +874,12 @@ def _tabbed(line):
 
 
 def parse(lines: list) -> Outline:
-    outline = Parser([_tabbed(line) for line in lines]).parse()
+    prepared = regroup_cell_lines(tab_aligned([_tabbed(line) for line in lines]))
+    outline = Parser(prepared).parse()
     outline.lines = list(lines)  # the review shows the lines as printed
+    # A cell printed on a line of its own is used when the row that holds it is.
+    held = outline.used | {el.start for el in outline.elements}
+    outline.used.update(
+        ln.number for ln in prepared if getattr(ln, "kind", None) == "continued" and ln.joined_to in held
+    )
     return outline

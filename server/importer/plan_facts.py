@@ -13,6 +13,10 @@ EMBODIED = (
     ("msp", "MultilayeredSupportPlan", re.compile(r"重層的支援体制整備事業[^\s、。]{0,2}計画")),
     ("cwap", "CommunityWelfareActivityPlan", re.compile(r"地域福祉活動計画")),
 )
+# A 社協's activity plan (or a stand-alone 再犯・成年後見 plan) made 一体的に with the municipality's
+# 地域福祉計画 embodies that plan too; only a line saying 一体的に counts (a plan that only 兼ねる another, or
+# calls itself a 第107条 plan under another name, is not made together with a second document).
+WELFARE_PLAN = ("cwp", "CommunityWelfarePlan", re.compile(r"地域福祉計画"))
 TITLE_END = re.compile(r"(計画|プラン)([(（【][^)）】]*[)）】])*$")  # a title line, not "計画の期間"
 SEPARATE = re.compile(r"連携|別に策定|別途策定|別に定め|個別に策定|別計画")
 TOGETHER = re.compile(
@@ -106,6 +110,13 @@ def document_facts(out) -> None:
     find_municipality(out)
     find_period(out)
     find_embodied(out)
+    if (
+        any(e.key == "cwp" for e in out.embodied)
+        and out.municipality_name
+        and out.municipality_name not in out.creators
+    ):
+        # A 社協's plan made 一体的に with the municipality's 地域福祉計画: both made it.
+        out.creators.append(out.municipality_name)
 
 
 YEAR = r"(?:(令和|平成|R|H)\s*([0-9]+|元)|((?:19|20)[0-9]{2}))\s*(?:年度?)?\s*(?:[(][^()]{1,12}[)])?\s*(?:年度)?"
@@ -197,7 +208,10 @@ def find_embodied(out) -> None:
                 continue  # the article quoted under a plan's name does not end the list
             window = 0
             continue
-        for key, cls, pattern in EMBODIED:
+        kinds = EMBODIED
+        if re.search(r"一体的に|一体として", text) and out.kind != "CommunityWelfarePlan":
+            kinds = (*EMBODIED, WELFARE_PLAN)
+        for key, cls, pattern in kinds:
             m = pattern.search(text)
             if m and m.start() >= len(own):
                 continue  # named on the next line: found there

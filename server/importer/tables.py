@@ -1,5 +1,6 @@
 """Tables printed in the text: rows split into cells at tabs, read by their column headings."""
 
+import dataclasses
 import re
 
 from server.importer.indicators import INDICATOR_COLUMNS, indicator_row
@@ -111,6 +112,79 @@ def spaced_heading(text: str) -> list | None:
     if roles is None or roles[0] != "level" or not {"departments", "description", "actors", "marks"} & set(roles):
         return None
     return roles
+
+
+ALIGNED_GAP = re.compile(r"(?<=\S)(?: {2,}|\u3000{2,}|[ \u3000]{3,})(?=\S)")
+LEADING_GAP = re.compile(r"^(?: {2,}|\u3000+|[ \u3000]{2,})(?=\S)")
+
+
+def aligned_cells(text: str) -> list[str] | None:
+    """A line whose cells are set apart by runs of spaces (a web page's table copied as text): its cells,
+    a leading run being an empty first cell (「同上」, the 施策 of the row above); None without two cells."""
+    if "\t" in text or not ALIGNED_GAP.search(text):
+        return None
+    lead = [""] if LEADING_GAP.match(text) else []
+    return lead + ALIGNED_GAP.split(text.strip(" \u3000"))
+
+
+def tab_aligned(lines: list) -> list:
+    """Tables laid out with runs of spaces, read as the TAB-separated rows every table rule here reads: from a
+    row of column headings the table rules know (施策  取組  評価  担当課) to the next blank line. Only lines
+    inside such a table change, so prose with wide spaces (「基本理念　　ともに…」) stays as printed."""
+    out, open_table = [], False
+    for line in lines:
+        text = line.text
+        cells = aligned_cells(text)
+        if not text.strip():
+            open_table = False
+        elif cells is not None and grid_heading(cells) is not None:
+            open_table = True
+        elif cells is None and not LEADING_GAP.match(text):
+            open_table = False
+        if open_table and cells is not None:
+            line = dataclasses.replace(line, text="\t".join(cells))
+        out.append(line)
+    return out
+
+
+def regroup_cell_lines(lines: list) -> list:
+    """A table a web page's text gives one cell per line (施策 / 取組 / 担当課 on lines of their own, then the
+    cells of each row in turn): from a run of lines that are all column headings the table rules know — one
+    of them a department, description or actor column, so a lone level word (「施策」) stays an announcement
+    — the next lines are taken that many at a time as the rows, joined by TABs on the row's first line; the
+    other lines are marked continued (their text is in that row). A blank line, a numbered heading or an
+    incomplete row ends the table."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        width = 0
+        while i + width < len(out) and out[i + width].kind == "text" and _heading_cell_line(out[i + width].text):
+            width += 1
+        head = [out[k].text.strip() for k in range(i, i + width)]
+        roles = grid_heading(head) if width >= 2 else None
+        if roles is None or roles[0] != "level" or not {"departments", "description", "actors"} & set(roles):
+            i += max(width, 1)
+            continue
+        out[i] = dataclasses.replace(out[i], text="\t".join(head))
+        for k in range(i + 1, i + width):
+            out[k] = dataclasses.replace(out[k], kind="continued", joined_to=out[i].number)
+        j = i + width
+        while j + width <= len(out):
+            row = out[j : j + width]
+            texts = [ln.text.strip() for ln in row]
+            if not all(texts) or any("\t" in t or classify(t)[0] for t in texts) or texts == head:
+                break
+            out[j] = dataclasses.replace(out[j], text="\t".join(texts), end=row[-1].number)
+            for k in range(j + 1, j + width):
+                out[k] = dataclasses.replace(out[k], kind="continued", joined_to=out[j].number)
+            j += width
+        i = j
+    return out
+
+
+def _heading_cell_line(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and "\t" not in t and len(t) <= 8 and " " not in t and grid_role(t) is not None
 
 
 class TableRows:
@@ -322,6 +396,8 @@ class TableRows:
         recent = getattr(self, "last_row_element", None) or self.grid_last
         if recent is not None and recent.parent is not None and line.number - recent.end <= 3:
             owner = recent.parent  # role rows right after a table belong to the 施策 of its last row
+        if self._detached_roles():
+            owner = None
         if owner is None or not text:
             self.out.decisions.append((line.number, "役割分担の表は特定の施策に属さないため要素にしなかった"))
             return
@@ -330,6 +406,20 @@ class TableRows:
         if who:
             for name in split_names(who) if "・" in who and len(who) > 8 else [who]:
                 _add_actor(el, name)
+
+    def _detached_roles(self) -> bool:
+        """Role rows under a heading of their own set off by a blank line (「みんなの役割」 after the tree): a
+        general table, not the roles of the element printed last. A heading naming the level (【役割分担】)
+        right under an element's rows keeps them its roles."""
+        content, i = getattr(self, "_content", None), getattr(self, "_index", 0)
+        if not content:
+            return False
+        while i > 0 and "\t" in content[i - 1].text and TIER_ROW.match(norm(content[i - 1].text.split("\t")[0])):
+            i -= 1  # the rows of the same table above this one
+        if i < 2 or "\t" in content[i - 1].text or content[i - 2].text.strip():
+            return False
+        heading = norm(content[i - 1].text)
+        return bool(heading) and level_class(heading) is None and not heading.startswith(("【", "[", "《"))
 
     def _row(self, line: Line, cells: list[str]):
         filled = [c for c in cells if c]

@@ -4,9 +4,10 @@ The URL holds the whole state (q, each selected facet value, page), so a search 
 `format=json` or `Accept: application/json`, CSV with `format=csv` or `Accept: text/csv`.
 """
 
+import re
 from urllib.parse import urlencode
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request
 
 from server.search.index import FACETS, FILTERS, PAGE_SIZE, Hit, facet_key, get_index
 from server.search.normalise import runs
@@ -155,10 +156,15 @@ def search():
         return response
     if fmt in ("csv", "xlsx"):
         return table_response(fmt, "fukushi-kg-search", COLUMNS, [_hit_row(h) for h in result.hits])
+    named = _named(graph, q)
+    # The site's search box (go=1) takes a name straight to its page; the search page's own form, a refined
+    # search or a later page of results stays here (the named link at the top leads on from there).
+    if request.args.get("go") and len(named) == 1 and page == 1 and not filters:
+        return redirect(named[0][1], code=303)
     return render_template(
         "search/search.html",
         q=q,
-        named=_named(graph, q),
+        named=named,
         result=result,
         facets=[(key, ja, en, result.facets.get(key, [])) for key, (_, ja, en) in FACETS.items()],
         columns=COLUMNS,
@@ -188,13 +194,16 @@ def _named(graph, q: str) -> list[tuple[str, str]]:
     wanted = normalise(q).text
     out = {}
     for r in graph.select(NAMED):
-        if normalise(r["label"].value).text == wanted:
-            out[r["x"].value] = r["label"].value
+        label = r["label"].value
+        # A plan printed under two names, 「第2期くるめ支え合うプラン（第4期久留米市地域福祉計画）」, answers to both.
+        names = {label, *re.findall(r"[（(]([^（）()]+)[）)]", label)}
+        if any(normalise(name).text == wanted for name in names):
+            out[r["x"].value] = label
     return sorted((label, local_href(iri, graph.ns)) for iri, label in out.items() if local_href(iri, graph.ns))
 
 
 def _url(**changes) -> str:
-    args = [(k, v) for k, v in request.args.items(multi=True) if k not in changes]
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in changes and k != "go"]
     args += [(k, v) for k, v in changes.items() if v is not None]
     return request.path + ("?" + urlencode(args) if args else "")
 
@@ -202,7 +211,7 @@ def _url(**changes) -> str:
 def _toggles():
     """toggle(facet, value): this search with `value` of `facet` added, or removed when it is already selected;
     back to page 1. Each link is made once per request (the list and the chips ask for the same ones)."""
-    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "format")]
+    args = [(k, v) for k, v in request.args.items(multi=True) if k not in ("page", "format", "go")]
     made: dict = {}
 
     def toggle(facet: str, value: str) -> str:

@@ -83,7 +83,11 @@ def spreadsheet_graph(path, code: str) -> rdflib.Graph:
         g = _template_graph(files, rows, {})
     codes = {str(o).rsplit("/", 1)[-1] for o in g.objects(None, FK.municipality)}
     if codes and codes != {muni.code}:
-        raise TemplateError(f"{path}: the template is for {', '.join(sorted(codes))}, not {muni.code}")
+        found = ", ".join(sorted(codes))
+        raise TemplateError(
+            f"{path}: 列『全国地方公共団体コード』（{found}）が --municipality {muni.code} と違います。"
+            f"どちらかを直してください / the template is for {found}, not {muni.code}"
+        )
     base = rdflib.Namespace(f"{BASE_IRI}id/{muni.code}/")
     if (MUNI[muni.code], RDF.type, FK.Municipality) not in g:
         add_municipality(g, muni)

@@ -6,7 +6,7 @@ description and dumps, the query page and the comparison page.
 
 from flask import Blueprint
 
-from server.web import dataset, ontology, pages, queries, resources
+from server.web import dataset, ontology, overview, pages, queries, resources
 from server.web.errors import register_errors
 from server.web.graph import init_graph
 
@@ -29,7 +29,7 @@ def filesize(n) -> str:
 def init_app(app) -> None:
     init_graph(app)
     app.register_blueprint(assets)
-    for module in (pages, queries, resources, ontology, dataset):
+    for module in (pages, queries, overview, resources, ontology, dataset):
         app.register_blueprint(module.bp)
     register_errors(app)
     app.jinja_env.filters["filesize"] = filesize

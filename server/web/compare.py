@@ -5,13 +5,16 @@ directions, measures and roles; 小美玉市's summary edition none below 施策
 about the document than about the city's attention. The page therefore offers each count as a share of the
 municipality's own elements of the level compared (the default), beside the raw count, and says why.
 
-Charts are drawn on the server as SVG (geometry here, markup in the template), so the page needs no script
-and every label goes through the template's escaping.
+Charts are drawn in the browser by Chart.js (vendored under static/vendor/chartjs, no CDN) from the same figures
+as the table beside each chart, handed over as JSON in a <script type="application/json"> element (the
+Content-Security-Policy allows no inline script; Jinja's tojson escapes <, > and &). The table stays the
+accessible source; a reader without script loses only the picture.
 """
 
 from dataclasses import dataclass, field
 
-from server.web.describe import Describer, Value
+from server.web.describe import Describer
+from server.web.plans import tree
 
 LEVELS = {
     # key: (class local name, Japanese, English)
@@ -48,53 +51,46 @@ SELECT ?c ?notation WHERE { ?c skos:inScheme ?scheme . OPTIONAL { ?c skos:notati
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 
-LABEL_WIDTH = 230
-BAR_AREA = 440
-ROW_HEIGHT = 26
-BAR_HEIGHT = 16
-TOP = 8
-
-
-@dataclass
-class Segment:
-    x: float
-    width: float
-    colour: str
-    city: Value
-    value: float
-    y: float = 0.0  # offset within the row
-    height: float = BAR_HEIGHT
-
-
-@dataclass
-class ChartRow:
-    concept: Value
-    y: float
-    total: float | None
-    segments: list = field(default_factory=list)
-    end: float = LABEL_WIDTH  # where the bar stops and its total is written
-
 
 @dataclass
 class Chart:
     key: str
     title: tuple
     cities: list  # (Value, colour)
-    rows: list
-    matrix: list  # (concept Value, [count per city], total)
-    width: int
-    height: int
-    ticks: list  # (x, value)
-    totals: list  # per city: elements annotated (count) or elements of the level (share)
-    label_x: int = LABEL_WIDTH - 8
+    matrix: list  # (concept Value, [count or share per city], total)
+    totals: list  # per city: elements annotated
     scale: str = "count"
     elements: list = field(default_factory=list)  # per city: elements of the level, the share's denominator
     counts: list = field(default_factory=list)  # (concept Value, [raw count per city]) for the downloads
 
+    def spec(self) -> dict:
+        """The figures of the table beside the chart, as Chart.js draws them (static/compare.js): counts
+        stacked (they add up), shares side by side (shares of different denominators do not)."""
+        return bar_spec(
+            [concept.label.ja for concept, _, _ in self.matrix],
+            [(city.label.ja, colour) for city, colour in self.cities],
+            [[row[1][j] for row in self.matrix] for j in range(len(self.cities))],
+            stacked=self.scale != "share",
+            unit="%" if self.scale == "share" else "件",
+        )
+
+
+def bar_spec(labels: list, series: list, values: list, stacked: bool, unit: str) -> dict:
+    """A horizontal bar chart's data: one category per label, one dataset per (name, colour) in `series`."""
+    return {
+        "labels": labels,
+        "datasets": [
+            {"label": name, "data": data, "backgroundColor": colour}
+            for (name, colour), data in zip(series, values, strict=True)
+        ],
+        "stacked": stacked,
+        "unit": unit,
+    }
+
 
 def chart(describer: Describer, dimension: str, level: str, scale: str = "count", only: list | None = None) -> Chart:
-    """Counts (stacked bars, one segment per city) or shares (one bar per city side by side: shares of
-    different denominators do not add up). `only`: the municipalities' codes to compare, in that order."""
+    """Counts or shares of a level's elements per concept of a dimension, per municipality.
+    `only`: the municipalities' codes to compare, in that order."""
     graph = describer.graph
     fk = graph.ns.fk
     prop, title_ja, title_en = DIMENSIONS[dimension]
@@ -122,69 +118,25 @@ def chart(describer: Describer, dimension: str, level: str, scale: str = "count"
 
     elements = {r["m"].value: int(r["n"].value) for r in graph.select(ELEMENTS, cls=fk + cls)}
     denominators = [elements.get(m, 0) for m, _ in cities]
-    totals = {c: sum(counts.get((c, m), 0) for m, _ in cities) for c in keys}
     raw = [(describer.iri_value(c), [counts.get((c, m), 0) for m, _ in cities]) for c in keys]
-    if scale == "share":
-        values = {
-            (c, m): (100.0 * counts.get((c, m), 0) / d if d else 0.0)
-            for c in keys
-            for (m, _), d in zip(cities, denominators, strict=True)
-        }
-        top = max(values.values(), default=0.0)
-        row_height = max(ROW_HEIGHT, 6 * len(cities) + 8)
-        bar = max(3.0, (row_height - 8) / max(1, len(cities)))
-    else:
-        values = {(c, m): float(counts.get((c, m), 0)) for c in keys for m, _ in cities}
-        top = max(totals.values(), default=0)
-        row_height, bar = ROW_HEIGHT, float(BAR_HEIGHT)
-    step = _tick_step(-(-top // 1) or 1)
-    scale_max = int(-(-(top or 1) // step) * step)
-    px = BAR_AREA / scale_max
-    rows, matrix = [], []
-    for i, c in enumerate(keys):
-        concept = describer.iri_value(c)
-        row = ChartRow(concept, TOP + i * row_height, totals[c] if scale != "share" else None)
-        x = float(LABEL_WIDTH)
-        per_city = []
-        for j, ((m, _), (city, colour)) in enumerate(zip(cities, city_values, strict=True)):
-            v = values[(c, m)]
-            per_city.append(round(v, 1) if scale == "share" else int(v))
-            if not v:
-                continue
-            if scale == "share":
-                row.segments.append(Segment(LABEL_WIDTH, v * px, colour, city, round(v, 1), 1 + j * bar, bar - 1))
-                row.end = max(row.end, LABEL_WIDTH + v * px)
-            else:
-                row.segments.append(Segment(x, v * px, colour, city, int(v), 1.0, float(BAR_HEIGHT)))
-                x += v * px
-        if scale != "share":
-            row.end = x
-        rows.append(row)
-        matrix.append((concept, per_city, totals[c]))
-    height = TOP + len(keys) * row_height + 24
-    ticks = [(LABEL_WIDTH + v * px, v) for v in range(0, scale_max + 1, step)]
-    city_totals = [sum(counts.get((c, m), 0) for c in keys) for m, _ in cities]
+    matrix = []
+    for concept, per_city in raw:
+        if scale == "share":
+            shown = [round(100.0 * n / d, 1) if d else 0.0 for n, d in zip(per_city, denominators, strict=True)]
+        else:
+            shown = per_city
+        matrix.append((concept, shown, sum(per_city)))
+    city_totals = [sum(per_city[j] for _, per_city in raw) for j in range(len(cities))]
     return Chart(
         dimension,
         (title_ja, title_en),
         city_values,
-        rows,
         matrix,
-        LABEL_WIDTH + BAR_AREA + 60,
-        height,
-        ticks,
         city_totals,
         scale=scale,
         elements=denominators,
         counts=raw,
     )
-
-
-def _tick_step(top: int) -> int:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
-        if top / step <= 8:
-            return step
-    return 10 ** len(str(top))
 
 
 # --- choosing whom to compare, and the side-by-side summary ------------------------------------------------
@@ -221,9 +173,22 @@ SELECT ?m ?plan ?label ?start ?end WHERE {
 }
 """
 INDICATORS = """
-SELECT ?m (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a fk:Indicator ; fk:indicatorOf ?plan . ?plan fk:municipality ?m }
-GROUP BY ?m
+SELECT ?m ?i ?label ?group ?target ?actual ?unit ?year ?yearLabel WHERE {
+  ?i a fk:Indicator ; fk:indicatorOf ?plan ; rdfs:label ?label . ?plan fk:municipality ?m .
+  FILTER(lang(?label) = "ja")
+  OPTIONAL { ?i fk:indicatorGroup ?group } OPTIONAL { ?i fk:targetValue ?target }
+  OPTIONAL { ?i fk:actualValue ?actual } OPTIONAL { ?i fk:unit ?unit }
+  OPTIONAL { ?i fk:actualYear ?year } OPTIONAL { ?i fk:actualYearLabel ?yearLabel }
+}
 """
+# How deep the side-by-side trees go (nesting below each plan), kept in the URL as tree=<key>.
+TREE_DEPTHS = {
+    "1": ("第1階層まで（基本理念・基本目標など）", "top level only"),
+    "2": ("第2階層まで（施策など）", "two levels"),
+    "3": ("第3階層まで（施策の方向など）", "three levels"),
+    "4": ("第4階層まで（具体的な取組など）", "four levels"),
+    "0": ("表示しない", "hide"),
+}
 
 
 @dataclass
@@ -302,11 +267,56 @@ class SideBySide:
     cities: list  # Choice, in the selection's order
     plans: list  # per city: [(label, start, end)]
     levels: list  # (ja, en, [count per city])
-    indicators: list  # per city
+    indicators: list  # per city: [Indicator]
     verdicts: list  # per city: {verdict key: count} or None when the city has no plan document judged
+    trees: list = field(default_factory=list)  # per city: [(plan Value, [TreeNode] cut at the depth chosen)]
+
+    def colours(self) -> list:
+        return [PALETTE[i % len(PALETTE)] for i in range(len(self.cities))]
+
+    def level_spec(self) -> dict:
+        """Elements per level, one bar per municipality (raw counts: the table beside says the same)."""
+        return bar_spec(
+            [ja for ja, _, _ in self.levels],
+            list(zip([c.label for c in self.cities], self.colours(), strict=True)),
+            [[counts[j] for _, _, counts in self.levels] for j in range(len(self.cities))],
+            stacked=False,
+            unit="件",
+        )
+
+    def verdict_spec(self) -> dict:
+        """Verdict counts per municipality (municipalities without judged plans are left out, as in the table)."""
+        judged = [(c, colour, v) for c, colour, v in zip(self.cities, self.colours(), self.verdicts, strict=True) if v]
+        return bar_spec(
+            [f"{mark} {ja}" for _, mark, ja in VERDICT_ROWS],
+            [(c.label, colour) for c, colour, _ in judged],
+            [[v.get(key, 0) for key, _, _ in VERDICT_ROWS] for _, _, v in judged],
+            stacked=False,
+            unit="件",
+        )
 
 
-def side_by_side(graph, available: list[Choice], codes: list, matrix=None) -> SideBySide:
+VERDICT_ROWS = (
+    ("present", "○", "記載あり"),
+    ("partial", "△", "一部記載"),
+    ("absent", "×", "記載なし"),
+    ("undeterminable", "？", "判定できない"),
+)
+
+
+@dataclass
+class Indicator:
+    label: str
+    group: str | None
+    target: float | None
+    actual: float | None
+    unit: str
+    year: str | None
+
+
+def side_by_side(graph, available: list[Choice], codes: list, matrix=None, describer=None, depth=0) -> SideBySide:
+    """Plans and periods, elements per level, indicators and verdicts of each municipality compared; with a
+    describer and a depth, each plan's tree down to that depth."""
     by_code = {c.code: c for c in available}
     cities = [by_code[c] for c in codes]
     iris = [c.iri for c in cities]
@@ -317,7 +327,19 @@ def side_by_side(graph, available: list[Choice], codes: list, matrix=None) -> Si
     counts: dict = {}
     for r in graph.select(LEVEL_COUNTS):
         counts[(r["m"].value, r["cls"].value.rsplit("#", 1)[-1])] = int(r["n"].value)
-    indicators = {r["m"].value: int(r["n"].value) for r in graph.select(INDICATORS)}
+    indicators: dict = {}
+    for r in graph.select(INDICATORS):
+        year = r["yearLabel"].value if "yearLabel" in r else (r["year"].value if "year" in r else None)
+        indicators.setdefault(r["m"].value, []).append(
+            Indicator(
+                r["label"].value,
+                r["group"].value if "group" in r else None,
+                _number(r, "target"),
+                _number(r, "actual"),
+                r["unit"].value if "unit" in r else "",
+                year,
+            )
+        )
     verdicts = []
     for c in cities:
         rows = [row for row in matrix.rows if row.code == c.code] if matrix is not None else []
@@ -335,6 +357,50 @@ def side_by_side(graph, available: list[Choice], codes: list, matrix=None) -> Si
         cities,
         [sorted(plans.get(m, {}).values(), key=lambda p: (p[1] or 0, p[0])) for m in iris],
         [(ja, en, [counts.get((m, cls), 0) for m in iris]) for cls, ja, en in SUMMARY_LEVELS],
-        [indicators.get(m, 0) for m in iris],
+        [sorted(indicators.get(m, []), key=lambda i: (i.group or "", i.label)) for m in iris],
         verdicts,
+        [_trees(graph, describer, m, depth) for m in iris] if describer is not None and depth else [],
     )
+
+
+PLANS_OF = """
+SELECT ?plan ?start WHERE {
+  ?plan a fk:Plan ; fk:municipality ?m . OPTIONAL { ?plan fk:period/fk:startFiscalYear ?start }
+  FILTER EXISTS { ?e fk:partOf ?plan ; fk:parent ?parent }
+}
+"""
+
+
+def _trees(graph, describer, municipality: str, depth: int) -> list:
+    """Each of the municipality's plans that has elements, its tree cut below `depth` levels."""
+    plans = sorted(
+        graph.select(PLANS_OF, m=municipality),
+        key=lambda r: (int(r["start"].value) if "start" in r else 0, r["plan"].value),
+    )
+    out = []
+    for r in plans:
+        nodes = tree(describer, r["plan"].value)
+        _cut(nodes, depth)
+        out.append((describer.iri_value(r["plan"].value), nodes))
+    return out
+
+
+def _cut(nodes: list, depth: int) -> None:
+    for n in nodes:
+        if depth <= 1:
+            n.hidden = _size(n.children)
+            n.children = []
+        else:
+            n.hidden = 0
+            _cut(n.children, depth - 1)
+
+
+def _size(nodes: list) -> int:
+    return sum(1 + _size(n.children) for n in nodes)
+
+
+def _number(row, key: str):
+    if key not in row:
+        return None
+    value = float(row[key].value)
+    return int(value) if value.is_integer() else value

@@ -2,12 +2,13 @@
 
 from flask import Blueprint, redirect, render_template, request, url_for
 
-from server.web.compare import DIMENSIONS, LEVELS, SCALES, chart, choices, select, side_by_side
+from server.web.compare import DIMENSIONS, LEVELS, SCALES, TREE_DEPTHS, chart, choices, select, side_by_side
 from server.web.describe import Describer
 from server.web.download import CODE, MUNICIPALITY, Column, table_response
 from server.web.dumps import DUMPS, dump_sizes
 from server.web.examples import load_examples
 from server.web.graph import get_graph
+from server.web.overview import plan_totals
 
 bp = Blueprint("pages", __name__)
 
@@ -61,7 +62,9 @@ def home():
     return render_template(
         "web/home.html",
         municipalities=municipalities,
-        triples=int(graph.select(COUNT)[0]["n"].value),
+        # The build counted them (build-info.json); a scan of the whole store takes seconds at national scale.
+        triples=int(graph.build_info.get("triples") or graph.select(COUNT)[0]["n"].value),
+        plan_totals=plan_totals(graph),
         dumps=[(dump, sizes.get(dump.name)) for dump in DUMPS],
         base=graph.ns.base,
     )
@@ -95,6 +98,9 @@ def compare():
     scale = request.args.get("scale", "share")
     if scale not in SCALES:
         scale = "share"
+    depth = request.args.get("tree", "2")
+    if depth not in TREE_DEPTHS:
+        depth = "2"
     d = Describer(graph)
     available = choices(graph)
     chosen = select(
@@ -118,7 +124,9 @@ def compare():
         available=available,
         chosen=chosen,
         here=chosen.query(),
-        summary=side_by_side(graph, available, chosen.codes, _compliance_matrix()),
+        depths=TREE_DEPTHS,
+        depth=depth,
+        summary=side_by_side(graph, available, chosen.codes, _compliance_matrix(), d, int(depth)),
         prefectures=sorted({(c.prefecture, c.prefecture_label) for c in available if c.prefecture}),
         kinds=sorted({(k, v) for c in available for k, v in c.kinds.items()}, key=lambda kv: kv[1]),
     )

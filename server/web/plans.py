@@ -39,6 +39,7 @@ class TreeNode:
     functions: list = field(default_factory=list)
     tiers: list = field(default_factory=list)
     children: list = field(default_factory=list)
+    hidden: int = 0  # elements below this node left out of a tree shown only to some depth (/compare)
 
 
 def tree(describer: Describer, root: str) -> list[TreeNode]:

@@ -17,7 +17,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 
 from server.web.describe import local_href
 from server.web.download import CODE, Column, table_response
-from server.web.examples import load_examples
+from server.web.examples import queries_dir
 from server.web.graph import get_graph
 from server.web.labels import Labeller
 
@@ -144,21 +144,124 @@ def readable(results: dict, truncated: bool = False, labels: dict | None = None)
     return table
 
 
+QUESTION_ROWS = """SELECT ?area ?n WHERE {
+  ?obs qb:dataSet <%s> ; fk:question ?question ; sdmx:refArea ?area ; fk:count ?n .
+}"""
+MUNICIPALITIES = """SELECT ?m ?code ?label ?pref WHERE {
+  ?m a fk:Municipality ; fk:localGovernmentCode ?code ; rdfs:label ?label ; fk:prefecture ?pref .
+  FILTER(lang(?label) = "ja")
+}"""
+
+
+def question_counts(graph, name: str) -> dict[str, int] | None:
+    """{area IRI: rows} of the question from the summary graph (municipalities and prefectures); None when the
+    published build has no summary (one made before summaries existed)."""
+    from pyoxigraph import Literal
+
+    # The dataset server.graph.summary writes (QUESTION_ROWS), under the base this server answers for; the pages
+    # read the published graph and do not import the build.
+    dataset = graph.ns.id + "summary/question-rows"
+    if not graph.has(dataset):
+        return None
+    sparql = (
+        "PREFIX qb: <http://purl.org/linked-data/cube#>\n"
+        "PREFIX sdmx: <http://purl.org/linked-data/sdmx/2009/dimension#>\n" + QUESTION_ROWS % dataset
+    )
+    return {r["area"].value: int(r["n"].value) for r in graph.select(sparql, question=Literal(name))}
+
+
+def _lookup(graph):
+    from server.questions.parameters import Lookup
+
+    def select(sparql):
+        return [{k: v.value for k, v in row.items()} for row in graph.select(sparql)]
+
+    return Lookup(select)
+
+
+@dataclass
+class Breakdown:
+    """Rows of the question per prefecture (unfiltered) or per municipality (within one prefecture)."""
+
+    level: str  # "prefecture" or "municipality"
+    rows: list  # [(value for the URL, label, rows)]
+
+
+def breakdown(graph, counts: dict[str, int], given: dict) -> Breakdown | None:
+    from server.questions.parameters import prefectures
+
+    if "municipality" in given:
+        return None
+    if "prefecture" not in given:
+        rows = [(jis, name, counts.get(iri, 0)) for jis, _, name, iri in prefectures()]
+        return Breakdown("prefecture", rows)
+    pref = next(iri for jis, _, _, iri in prefectures() if jis == given["prefecture"])
+    members = [r for r in graph.select(MUNICIPALITIES) if r["pref"].value == pref]
+    rows = sorted((r["code"].value, r["label"].value, counts.get(r["m"].value, 0)) for r in members)
+    return Breakdown("municipality", rows)
+
+
+def form_choices() -> dict:
+    from server.questions.parameters import concepts, prefectures
+
+    return {
+        "prefecture": [(jis, name) for jis, _, name, _ in prefectures()],
+        "target-group": [(local, label) for local, label, _ in concepts()["target-group"]],
+        "function": [(local, label) for local, label, _ in concepts()["function"]],
+    }
+
+
 @bp.route("/query/<name>")
 def example_result(name):
-    examples = {ex.name: ex for ex in load_examples()}
-    example = examples.get(name)
-    if example is None:
+    from server.questions import named
+    from server.questions.paging import PAGE_SIZE, page_of
+    from server.questions.parameters import ParameterError, bind
+
+    path = queries_dir() / f"{name}.rq"
+    if "/" in name or not path.is_file():
         abort(404)
     from server.sparql.columns import column_labels
 
-    results, truncated = run_select(example.text)
-    table = readable(results, truncated, column_labels(example.text))
+    question = named.load(path)
+    graph = get_graph()
+    # Every parameter name any question knows is read, so one this question does not take is refused, not ignored.
+    raw = {p: request.args.get(p) for p in named.KINDS if p in request.args}
+    try:
+        bound = bind(question, raw, _lookup(graph))
+    except ParameterError as exc:
+        abort(400, str(exc))
     fmt = request.args.get("format", "html")
-    if fmt in ("csv", "xlsx", "json"):
+    if fmt not in ("html", "csv", "xlsx", "json", "sparql"):
+        abort(400, f"unknown format {fmt!r}: use html, csv, xlsx, json or sparql")
+    labels = column_labels(question.text)
+    if fmt in ("csv", "xlsx", "json"):  # the whole answer under the parameters given, not one page
+        results, truncated = run_select(bound.text)
+        table = readable(results, truncated, labels)
         return table_response(
-            fmt, name, table.download_columns(), table.download_rows(), question=example.title, query=name
+            fmt, name, table.download_columns(), table.download_rows(), question=question.title, query=name
         )
-    if fmt != "html":
-        abort(400, f"unknown format {fmt!r}: use html, csv, xlsx or json")
-    return render_template("web/query_result.html", example=example, table=table)
+    try:
+        number = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        abort(400, "page: 1 以上の整数で指定してください / page must be a whole number from 1")
+    size = int(current_app.config.get("QUERY_PAGE_SIZE", PAGE_SIZE))
+    counts = question_counts(graph, name)
+    page = page_of(question, bound, counts, number, size)
+    if fmt == "sparql":  # the text this page runs, for a reader (or a benchmark) to ask elsewhere
+        return current_app.response_class(page.text, mimetype="application/sparql-query")
+    results, truncated = run_select(page.text)
+    if page.cut is not None:
+        offset, size = page.cut
+        bindings = results.get("results", {}).get("bindings", [])
+        results = dict(results, results={"bindings": bindings[offset : offset + size]})
+    table = readable(results, truncated, labels)
+    return render_template(
+        "web/query_result.html",
+        example=question,
+        table=table,
+        page=page,
+        given=bound.given,
+        choices=form_choices(),
+        breakdown=breakdown(graph, counts, bound.given) if counts is not None else None,
+        args={k: v for k, v in bound.given.items()},
+    )

@@ -165,3 +165,34 @@ def test_empty_text_proposes_nothing(bad):
 def test_proposals_are_hashable_values():
     p = Proposal(None, FK + "topic", TP + "core-agency", "中核機関", "text")
     assert {p, Proposal(None, FK + "topic", TP + "core-agency", "中核機関", "text")} == {p}
+
+
+@pytest.mark.parametrize(
+    "text, headings, concept, words",
+    [
+        # the element names offenders itself
+        ("刑務所を出た人が仕事に就けるよう支援します。", (), RP + "employment-and-housing", "仕事"),
+        # a heading above it names 再犯
+        ("協力して住まいの確保を支援します。", ("再犯防止のための支援",), RP + "employment-and-housing", "住まい"),
+        ("中退した生徒が学校に戻れるよう支えます。", ("非行少年の立ち直り",), RP + "schooling-support", "学校"),
+    ],
+)
+def test_a_recidivism_context_word_counts_where_offenders_are_named(text, headings, concept, words):
+    assert (concept, words, "text") in found(propose(text, headings))
+
+
+@pytest.mark.parametrize(
+    "text, headings",
+    [
+        ("生活に困窮している人が仕事に就けるよう支援します。", ()),
+        ("子育て世帯の住まいの確保を支援します。", ("子育て支援の充実",)),
+    ],
+)
+def test_the_same_words_name_no_priority_without_offenders(text, headings):
+    assert not {p.concept for p in propose(text, headings)} & {RP + "employment-and-housing"}
+
+
+def test_an_agency_or_association_name_does_not_name_its_group():
+    got = {p.concept for p in propose("こども家庭センターの充実と更生保護女性会の活動支援")}
+    assert TG + "children" not in got and TG + "offenders" not in got
+    assert RP + "private-cooperators" in got

@@ -101,3 +101,20 @@ def test_format_that_cannot_carry_the_answer(capsysbinary, published_dir, tmp_pa
     query.write_text("CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1")
     code, _, err = run(capsysbinary, query, "--format", "csv", "--published", published_dir)
     assert code == 2 and "Not Acceptable" in err
+
+
+def test_named_query_with_parameters(capsysbinary, where):
+    code, out, err = run(
+        capsysbinary, "plans-in-force", "--param", "prefecture=35", "--param", "fiscal-year=2026", *where
+    )
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out.decode("utf-8-sig"))))
+    # 美祢市 (山口県 35): 令和7–11年度 (2025–2029) includes 2026; the 第2次 plan states no period
+    assert plans(r["計画 (IRI)"] for r in rows) == {"352136/cwp3", "352136/cwap3", "352136/rpp"}
+    assert {r["対象年度"] for r in rows} == {"2026"}
+
+
+def test_a_bad_parameter_is_a_one_line_error(capsysbinary, published_dir):
+    code, out, err = run(capsysbinary, "plans", "--param", "municipality=35213", "--published", published_dir)
+    assert code == 2 and out == b""
+    assert err.startswith("error: 市町村コード 35213") and err.count("\n") == 1

@@ -316,15 +316,17 @@ def test_multilayered_support_coverage(ask):
         # reach them; the residents' roles of
         # line 67 are rejected with their reason. 包括的相談支援: 総合相談体制 (62), 福祉まるごと相談 (67);
         # アウトリーチ: d1, d4, ② (62, 67); 参加支援事業 (67); 交流の場 (77), 居場所づくり (82), 住民交流活動 (82),
-        # 交流できる場 (89), 生活支援体制整備事業 (89, 90: a 地域づくり事業 of the 重層 project).
-        ODAWARA: {consultation: 2, participation: 1, community: 6, outreach: 3, multi: 6},
+        # 交流できる場 (89), 生活支援体制整備事業 (89, 90: a 地域づくり事業 of the 重層 project),
+        # サロン活動 (77, 89, 92).
+        ODAWARA: {consultation: 2, participation: 1, community: 9, outreach: 3, multi: 6},
         # 美祢市 (seed 004): 重層的支援体制の整備 (857-869: 相談支援・参加支援・地域づくりに向けた支援); 総合相談
         # (895, 909, 911, 914), 包括的な相談窓口 (1222), 総合相談 (1014); 相談支援包括化推進員 / 多機関協働 (895-917,
         # 1009) and 重層的支援体制整備事業における支援会議 (a05); アウトリーチ (898, 918, 1009, 1111); 参加支援
         # (1023, 1446); 交流の場・居場所・地域づくりに向けた支援・地域づくり事業 (1001, 1416-1488); 交流の機会・
         # 交流できる機会・交流できる場・集いの場・地域交流 (992, 1430, 1437, 1458, 1464, 1864, 1999); 生活支援体制
-        # 整備事業 (1015, 1176, 1559, 1571).
-        MINE: {consultation: 7, participation: 3, community: 22, outreach: 4, multi: 6},
+        # 整備事業 (1015, 1176, 1559, 1571); サロン活動 (1451, 1474, 1475); 自立相談支援機関 (896, 916: 包括的相談支援
+        # 事業の一つ); 相談内容の多分野間での共有化 (888, 903: 多機関協働).
+        MINE: {consultation: 9, participation: 3, community: 25, outreach: 4, multi: 8},
         # 久留米市 (seed 003): 施策「見守り活動・交流の場や居場所づくりの推進」 files line 108 (交流) under 交流の場,
         # not line 107 (多様な見守り活動: the other half of the heading); 施策「包括的な相談支援の推進」 files line 111
         # under 包括的な相談支援, while line 112 names 伴走型支援 (アウトリーチ等を通じた継続的支援) on its own words.
@@ -348,9 +350,10 @@ def test_recidivism_measures(ask):
         # 美祢市: 施策③ 再犯防止のための支援 (seed 004 lines 1243-1398), as decided in data/annotations/decisions.tsv.
         # The イ–オ headings (fk:MeasureGroup gb–ge, e.g. line 1306 就労・住居の確保支援) are not action elements.
         # Every item naming 保護司・更生保護・協力雇用主 is 民間協力者 (e.g. 1266 r07 更生保護に係る情報提供, 1273 s01
-        # 協力雇用主制度, 1286 r13 保護司会や更生保護女性会), and every item naming 包摂 is 地域による包摂.
+        # 協力雇用主制度, 1286 r13 保護司会や更生保護女性会), and every item naming 包摂 is 地域による包摂. The role
+        # r09 (1268, 「保健・医療・福祉の支援を必要とする人に…適切なサービス利用」) is 保健医療・福祉サービス.
         (MINE, "就労・住居の確保等"): 7,
-        (MINE, "保健医療・福祉サービスの利用の促進等"): 4,
+        (MINE, "保健医療・福祉サービスの利用の促進等"): 5,
         (MINE, "学校等と連携した修学支援の実施等"): 5,
         (MINE, "民間協力者の活動の促進等"): 14,
         (MINE, "地域による包摂の推進"): 3,

@@ -157,3 +157,77 @@ def test_japanese_renders_without_tofu(browser, app):
     hint = f"Japanese glyphs render as boxes in {found['font']!r}: install a CJK font (fonts-noto-cjk)"
     assert found["missing"] not in found["images"], hint
     assert len(set(found["images"])) == len(chars), hint
+
+
+# A canvas Chart.js has drawn on holds pixels that are not transparent; an empty one holds none.
+INKED = """(canvas) => {
+  const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+  let n = 0;
+  for (let i = 3; i < data.length; i += 4) if (data[i]) n++;
+  return n;
+}"""
+
+
+def test_compare_draws_its_charts_with_the_vendored_library(browser, app):
+    from playwright.sync_api import expect
+
+    with LiveServer(app) as live:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        watch = Watch(page, live.url)
+        page.set_default_timeout(20_000)
+        page.goto(live.url + "/compare?city=352136&peer=082368&peer=402036&tree=1")
+        page.wait_for_load_state("load")
+        assert page.evaluate("typeof Chart") == "function"
+        canvases = page.locator("canvas[data-chart]")
+        assert canvases.count() >= 4  # levels, verdicts, target groups, functions
+        for i in range(canvases.count()):
+            canvas = canvases.nth(i)
+            assert page.evaluate("(c) => !!Chart.getChart(c)", canvas.element_handle())
+            assert canvas.evaluate(INKED) > 500, canvas.get_attribute("data-chart")
+        # The chart's legend names the municipalities of the table, in the same order.
+        legend = page.evaluate(
+            "(c) => Chart.getChart(c).data.datasets.map(d => d.label)", canvases.first.element_handle()
+        )
+        assert legend == ["美祢市", "小美玉市", "久留米市"]
+        expect(page.locator("#trees")).to_contain_text("第3次美祢市地域福祉計画")
+        watch.assert_clean()
+        page.close()
+
+
+PAGES_AT_1400 = (
+    "/",
+    "/search?q=見守り",
+    "/query",
+    "/compare",
+    "/overview",
+    "/compliance",
+    "/annotations",
+    "/ontology",
+    "/id/municipality/352136",
+    MEASURE,
+)
+
+
+def test_every_page_fits_1400_px(browser, app):
+    """At 1,400 px no page scrolls sideways as a whole; the compliance matrix scrolls inside its own box
+    with its first column held in place, and its column heads are Japanese with the code secondary."""
+    with LiveServer(app) as live:
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        watch = Watch(page, live.url)
+        page.set_default_timeout(20_000)
+        for path in PAGES_AT_1400:
+            response = page.goto(live.url + path)
+            assert response.status == 200, path
+            page.wait_for_load_state("load")
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            assert overflow <= 0, f"{path} is {overflow} px wider than the window"
+        page.goto(live.url + "/compliance")
+        matrix = page.locator(".table-wrap table.matrix").first
+        overflow_x = matrix.evaluate("(t) => getComputedStyle(t.parentElement).overflowX")
+        assert overflow_x in ("auto", "scroll"), "the matrix's container must scroll sideways"
+        first = matrix.locator("tbody tr").first.locator("th, td").first
+        assert first.evaluate("(c) => getComputedStyle(c).position") == "sticky"
+        head = matrix.locator("thead th").nth(1).inner_text()
+        assert any("\u3040" <= ch <= "\u9fff" for ch in head.split("swa-")[0]), head
+        watch.assert_clean()
+        page.close()

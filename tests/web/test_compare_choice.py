@@ -40,3 +40,39 @@ def test_nothing_or_unknown_chosen_compares_everyone(client):
     everyone = ["082368", "141500", "142069", "352136", "402036"]
     assert _heads(client.get("/compare").get_data(as_text=True)) == everyone
     assert _heads(client.get("/compare?city=999999&peer=<script>").get_data(as_text=True)) == everyone
+
+
+def _section(html: str, id_: str) -> str:
+    return re.search(rf'<section id="{id_}">(.*?)</section>', html, re.S).group(1)
+
+
+def test_plan_trees_side_by_side_to_the_depth_in_the_url(client):
+    shallow = client.get("/compare?city=352136&peer=082368&tree=1").get_data(as_text=True)
+    assert '<option value="1" selected>' in shallow  # the form keeps the depth chosen
+    trees = _section(shallow, "trees")
+    columns = re.findall(r'<div class="city-trees">\s*<h3><a href="/id/municipality/(\d+)">', trees)
+    assert columns == ["352136", "082368"]
+    assert "第3次美祢市地域福祉計画" in trees and "下位" in trees  # cut below the first level, and says so
+    deeper = _section(client.get("/compare?city=352136&peer=082368&tree=3").get_data(as_text=True), "trees")
+    assert deeper.count("<li>") > trees.count("<li>")
+    assert '<section id="trees">' not in client.get("/compare?city=352136&tree=0").get_data(as_text=True)
+
+
+def test_indicators_side_by_side(client, app):
+    html = client.get("/compare?city=402036&peer=352136").get_data(as_text=True)
+    row = re.search(r'<tr><th scope="row">成果指標 .*?</tr>', html, re.S).group(0)
+    with app.test_request_context():
+        from server.web.graph import get_graph
+
+        graph = get_graph()
+        labels = [
+            r["l"].value
+            for r in graph.select(
+                "SELECT ?l WHERE { ?i a fk:Indicator ; fk:indicatorOf/fk:municipality ?m ; rdfs:label ?l ."
+                ' FILTER(lang(?l) = "ja") }',
+                m=graph.ns.id + "municipality/402036",
+            )
+        ]
+    kurume, mine = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert labels and all(label in kurume for label in labels)
+    assert "目標" in kurume and "実績" in kurume and "記載なし" in mine

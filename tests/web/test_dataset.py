@@ -122,7 +122,9 @@ def test_void_describes_each_plan_graph_with_its_dump(client, published_dir):
     g = void_graph(client)
     info = json.loads((published_dir / "build-info.json").read_text(encoding="utf-8"))
     subsets = {str(s).removeprefix(BASE + "graph/"): s for s in g.objects(DATASET, ns.VOID.subset)}
-    assert set(subsets) == set(info["graphs"]) == {"082368", "141500", "142069", "352136", "402036", "shared"}
+    assert (
+        set(subsets) == set(info["graphs"]) == {"082368", "141500", "142069", "352136", "402036", "shared", "summary"}
+    )
     union = rdflib.Graph()
     for key, subset in subsets.items():
         assert g.value(subset, ns.VOID.triples).toPython() == info["graphs"][key]["triples"]

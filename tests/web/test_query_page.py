@@ -84,3 +84,40 @@ def test_comparison_shares_and_downloads(client):
     assert checked >= 5 * 5
     share = client.get("/compare?level=measure").text
     assert "割合" in share and "%</td>" in share
+
+
+def test_parameters_are_form_fields_kept_in_the_url(client):
+    html = client.get("/query/measures?prefecture=35").text
+    assert '<option value="35" selected>山口県</option>' in html
+    assert '<select name="target-group">' in html and '<select name="function">' in html
+    # 美祢市's 208 measures give 230 rows (test_competency_queries); 50 a page
+    assert "230 行中 1–50 行目" in html
+    assert 'href="/query/measures?page=2&amp;prefecture=35"' in html
+    rows = table_of(html, "result")[1:]
+    assert len(rows) == 50 and {r[0] for r in rows} == {"352136"}
+    last = table_of(client.get("/query/measures?prefecture=35&page=5").text, "result")[1:]
+    assert len(last) == 30
+
+
+def test_unfiltered_question_counts_rows_by_prefecture(client):
+    html = client.get("/query/measures").text
+    # 神奈川県: 相模原市 26 + 小田原市 64 rows; 山口県: 美祢市 230; prefectures with no rows are not listed
+    counts = re.findall(
+        r'<tr><td><a href="/query/measures\?prefecture=(\d+)">(.+?)</a></td><td class="num">(\d+)</td>', html
+    )
+    assert counts == [("14", "神奈川県", "90"), ("35", "山口県", "230")]
+    within = client.get("/query/measures?prefecture=14").text
+    assert 'href="/query/measures?prefecture=14&amp;municipality=142069">小田原市</a></td><td class="num">64<' in within
+
+
+def test_bad_parameter_is_a_400_saying_why(client):
+    resp = client.get("/query/plans?municipality=999999")
+    assert resp.status_code == 400 and "市町村コード 999999" in resp.text
+    assert client.get("/query/plans?target-group=older-people").status_code == 400
+
+
+def test_the_page_query_is_offered_as_sparql(client):
+    resp = client.get("/query/plans?municipality=352136&format=sparql")
+    assert resp.mimetype == "application/sparql-query"
+    assert "VALUES ?city { <https://w3id.org/fukushi-kg/id/municipality/352136> }" in resp.text
+    assert resp.text.rstrip().endswith("LIMIT 50 OFFSET 0")

@@ -50,7 +50,11 @@ def test_listing_without_words_pages_through_the_tree_in_order(bundled):
     assert [h.iri for h in everything.hits] == [d.iri for d in sorted(docs.values(), key=lambda d: d.sort)]
 
 
-def test_ranked_pages_with_filters_are_the_full_ranking_cut_into_pages(bundled):
+@pytest.mark.parametrize("few", [0, 2000], ids=["ranked-stream", "scored-by-row-id"])
+def test_ranked_pages_with_filters_are_the_full_ranking_cut_into_pages(bundled, monkeypatch, few):
+    """Both ways of ranking filtered hits: the ranked stream skipping what the filters refuse, and, when few rows
+    are left, only those rows scored by row id."""
+    monkeypatch.setattr("server.search.index.FEW_HITS", few)
     index, docs, _, _ = bundled
     filters = {"municipality": ["141500", "352136"], "level": ["Measure", "Policy", "Direction"]}
     # Relevance straight from FTS5, every match, then the filters applied to the documents themselves.
@@ -81,7 +85,10 @@ def test_ranked_pages_with_filters_are_the_full_ranking_cut_into_pages(bundled):
         ("", {}),
     ],
 )
-def test_facet_counts_are_the_hits_counted_one_by_one(bundled, query, filters):
+@pytest.mark.parametrize("sparse", [True, False], ids=["hits-own-pairs", "every-pair"])
+def test_facet_counts_are_the_hits_counted_one_by_one(bundled, monkeypatch, query, filters, sparse):
+    """Both ways of counting: a few hits' own pairs read by document, or one pass over every pair."""
+    monkeypatch.setattr("server.search.index.SPARSE_SHARE", 1.0 if sparse else 0.0)
     index, docs, _, _ = bundled
     result = index.search(query, filters, 1, 5)
     hits = index.search(query, filters, size=None).hits

@@ -48,3 +48,43 @@ def test_a_name_leads_to_its_page(client):
     html = client.get("/search", query_string={"q": "第3次美祢市地域福祉計画"}).get_data(as_text=True)
     assert 'href="/id/352136/cwp3"' in html.split('<p class="named">', 1)[1].split("</p>", 1)[0]
     assert '<p class="named">' not in client.get("/search", query_string={"q": "見守り"}).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "name, page",
+    [
+        ("小美玉市", "/id/municipality/082368"),
+        ("美祢市", "/id/municipality/352136"),
+        ("第3次美祢市地域福祉計画", "/id/352136/cwp3"),
+        # The name in brackets of a plan printed under two names.
+        ("第4期久留米市地域福祉計画", "/id/402036/cwp4"),
+    ],
+)
+def test_the_site_search_box_goes_to_the_named_page(client, name, page):
+    response = client.get("/search", query_string={"q": name, "go": "1"})
+    assert response.status_code == 303 and response.headers["Location"] == page
+    assert client.get(page).status_code == 200
+    # The search page's own form (no go=1) shows the results, with the link to the page at the top.
+    html = client.get("/search", query_string={"q": name}).get_data(as_text=True)
+    assert f'<p class="named"><a href="{page}">' in html
+
+
+def test_a_name_shared_by_several_plans_lists_them(client):
+    response = client.get("/search", query_string={"q": "再犯防止推進計画", "go": "1"})
+    assert response.status_code == 200
+    named = response.get_data(as_text=True).split('<p class="named">', 1)[1].split("</p>", 1)[0]
+    assert 'href="/id/402036/rpp"' in named and 'href="/id/141500/rpp"' in named
+
+
+def test_the_header_box_asks_to_go(client):
+    assert '<input type="hidden" name="go" value="1">' in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "abbreviation, full",
+    [("社協", "社会福祉協議会"), ("包括", "地域包括支援センター"), ("民児協", "民生委員児童委員協議会")],
+)
+def test_each_abbreviation_marks_its_full_name(client, abbreviation, full):
+    html = client.get("/search", query_string={"q": abbreviation}).get_data(as_text=True)
+    marked = {normalise(m).text for m in re.findall(r"<mark>(.*?)</mark>", html)}
+    assert normalise(full).text in marked, sorted(marked)[:10]
