@@ -30,7 +30,7 @@ CONTRACT = {
     "indicators": ["cityLabel", "indicatorLabel", "target", "actual", "unit", "achieved"],
     "spheres": ["cityLabel", "sphere", "sphereLabel", "broaderSphereLabel"],
     "plans-in-force": ["cityLabel", "plan", "planLabel"],
-    "reviewer-judgements": [
+    "compliance/reviewer-judgements": [
         "cityLabel",
         "requirementId",
         "requirementLabel",
@@ -66,8 +66,8 @@ def ask(live):
 
 
 def test_every_query_states_its_question():
-    files = sorted(Path(QUERIES_DIR).glob("*.rq"))
-    assert {f.stem for f in files} == set(CONTRACT)
+    files = sorted(Path(QUERIES_DIR).glob("*.rq")) + sorted(Path(QUERIES_DIR).glob("compliance/*.rq"))
+    assert {str(f.relative_to(QUERIES_DIR).with_suffix("")) for f in files} == set(CONTRACT)
     for f in files:
         assert f.read_text(encoding="utf-8").startswith("# Question: "), f.name
 
@@ -457,7 +457,7 @@ def test_reviewer_judgements(ask):
     the document's cells: each requirement once, automatically undeterminable, not applicable after review."""
     from server.compliance.requirements import requirements
 
-    rows = ask("reviewer-judgements")
+    rows = ask("compliance/reviewer-judgements")
     assert {r["requirementId"] for r in rows} == {r.key for r in requirements()}
     assert len(rows) == len(requirements())
     for row in rows:
