@@ -27,7 +27,6 @@ replaced, not lost).
 """
 
 import collections
-import http.client
 import os
 import socket
 import subprocess
@@ -37,7 +36,7 @@ import threading
 import time
 from pathlib import Path
 
-from server.bench.harness import free_port, server_env, stop
+from server.bench.harness import free_port, server_env, stop, timed_request
 from server.bench.search_floods import _get as search_get
 from server.bench.search_floods import run_floods
 from server.graph.on_demand import ensure_dump
@@ -112,19 +111,8 @@ class Sampler(threading.Thread):
 
 
 def _request(port, body: bytes, source=None, timeout=30.0, headers=None) -> tuple[int | str, float]:
-    start = time.monotonic()
-    conn = http.client.HTTPConnection(
-        "127.0.0.1", port, timeout=timeout, source_address=(source, 0) if source else None
-    )
-    try:
-        conn.request("POST", "/sparql", body, {"Content-Type": "application/sparql-query", **(headers or {})})
-        resp = conn.getresponse()
-        resp.read()
-        return resp.status, time.monotonic() - start
-    except (OSError, http.client.HTTPException) as exc:
-        return type(exc).__name__, time.monotonic() - start
-    finally:
-        conn.close()
+    headers = {"Content-Type": "application/sparql-query", **(headers or {})}
+    return timed_request(port, "POST", "/sparql", body, headers, source, timeout)
 
 
 def _endless_chunked(port, megabytes: int = 64) -> int | str:

@@ -2,6 +2,7 @@
 requests timed over HTTP, the peer engine (`oxigraph serve-read-only`, pip install -e '.[bench]'), and the
 figures printed beside their targets."""
 
+import http.client
 import json
 import os
 import shutil
@@ -39,6 +40,26 @@ def timed(url: str, query: str) -> float:
     start = time.perf_counter()
     post(url, query)
     return time.perf_counter() - start
+
+
+def timed_request(
+    port: int, method: str, path: str, body: bytes | None = None, headers=None, source=None, timeout: float = 60.0
+) -> tuple[int | str, float]:
+    """One request to the local server, answer read whole: (status, or the exception's name when the connection
+    failed; seconds). `source` binds the client to another loopback address (one client per address)."""
+    start = time.monotonic()
+    conn = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=timeout, source_address=(source, 0) if source else None
+    )
+    try:
+        conn.request(method, path, body, headers or {})
+        resp = conn.getresponse()
+        resp.read()
+        return resp.status, time.monotonic() - start
+    except (OSError, http.client.HTTPException) as exc:
+        return type(exc).__name__, time.monotonic() - start
+    finally:
+        conn.close()
 
 
 def rows(body: bytes) -> int:

@@ -8,27 +8,18 @@ must be a 200 or the documented 400; the ordinary search must come back within 2
 """
 
 import collections
-import http.client
 import threading
 import time
 import urllib.parse
+
+from server.bench.harness import timed_request
 
 NORMAL = "/search?" + urllib.parse.urlencode({"q": "見守り"})
 CLIENTS = 4
 
 
 def _get(port: int, path: str, timeout: float = 60.0) -> tuple[int | str, float]:
-    start = time.monotonic()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers={"Accept": "text/html"})
-        resp = conn.getresponse()
-        resp.read()
-        return resp.status, time.monotonic() - start
-    except (OSError, http.client.HTTPException) as exc:
-        return type(exc).__name__, time.monotonic() - start
-    finally:
-        conn.close()
+    return timed_request(port, "GET", path, headers={"Accept": "text/html"}, timeout=timeout)
 
 
 def floods(searches: int) -> dict[str, list[str]]:

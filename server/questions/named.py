@@ -71,7 +71,7 @@ def parse(name: str, text: str) -> Question:
         if not line.startswith("#"):
             break
         header.append(line)
-    title = _after(header, QUESTION) or name
+    title = header_value(header, QUESTION) or name
     parameters = []
     for line in header:
         match = _PARAMETER.match(line)
@@ -81,7 +81,7 @@ def parse(name: str, text: str) -> Question:
         if kind not in KINDS:
             raise QuestionError(f"{name}.rq: unknown parameter {kind!r} (known: {', '.join(KINDS)})")
         parameters.append(Parameter(kind, variable, label.strip()))
-    question = Question(name, title, text, _after(header, QUESTION_JA), parameters)
+    question = Question(name, title, text, header_value(header, QUESTION_JA), parameters)
     from server.questions.parameters import values_blocks  # the body's blocks, found outside comments and strings
 
     blocks = values_blocks(text)
@@ -114,7 +114,8 @@ def load_all(folder: Path) -> list[Question]:
     return out
 
 
-def _after(lines: list[str], marker: str) -> str:
+def header_value(lines: list[str], marker: str) -> str:
+    """What follows `marker` on the first header line that starts with it ("" when none does)."""
     for line in lines:
         if line.strip().startswith(marker):
             return line.strip()[len(marker) :].strip()

@@ -10,6 +10,7 @@ from pathlib import Path
 from flask import current_app
 
 from server import paths
+from server.questions.named import header_value
 
 QUESTION = "# Question:"
 QUESTION_JA = "# 問い:"
@@ -43,13 +44,6 @@ def load_examples(folder: Path | None = None) -> list[Example]:
         except (OSError, UnicodeDecodeError):
             continue  # one unreadable file should not take the page down
         header = text.splitlines()[:3]
-        title = _after(header, QUESTION) or path.stem
-        out.append(Example(path.stem, title, text, _after(header, QUESTION_JA)))
+        title = header_value(header, QUESTION) or path.stem
+        out.append(Example(path.stem, title, text, header_value(header, QUESTION_JA)))
     return out
-
-
-def _after(lines: list[str], marker: str) -> str:
-    for line in lines:
-        if line.strip().startswith(marker):
-            return line.strip()[len(marker) :].strip()
-    return ""
