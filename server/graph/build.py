@@ -134,7 +134,7 @@ def build(
     try:
         graphs = parts.published_graphs()
         if extra_graphs is not None:
-            graphs["shared"] = _with_extra(parts, extra_graphs(parts.merged_lines(), parts.folder or cache_dir))
+            graphs["shared"] = _with_extra(parts, extra_graphs(parts.lazy_merged_lines(), parts.folder or cache_dir))
         info = publish_graphs(graphs, target, info, parts.prefixes)
     finally:
         remove_scratch(parts)
