@@ -151,3 +151,18 @@ def test_extra_graphs_get_the_whole_graph_merged_only_when_they_read_it(tmp_path
     count, first, as_set, as_list = handed["read"]
     assert as_list == sorted(as_set) and count == len(as_list) > 20000 and first == as_list[0]
     assert as_list == list(handed["ignored"])  # the same graph: the first build's lines, merged now
+
+
+def test_the_base_is_closed_once_per_content(tmp_path, monkeypatch):
+    """A rebuild after a plan changed takes the closure of the schema and the shared data from the cache."""
+    from server.graph import parts
+
+    cache = tmp_path / "cache"
+    first = parts.build_parts(graph_input_files(), cache_dir=cache, workers=1)
+    closed = []
+    real = parts.close
+    monkeypatch.setattr(parts, "close", lambda *a, **k: closed.append(1) or real(*a, **k))
+    again = parts.build_parts(graph_input_files(), cache_dir=cache, workers=1)
+    assert closed == [] and again.rebuilt == []
+    assert again.base.lines == first.base.lines and len(first.base.lines) > 1000
+    assert (again.base.violations, again.base.warnings) == (first.base.violations, first.base.warnings)
