@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from server.annotations.annotator import element_texts, load_lexicon, propose
+from server.annotations.annotator import element_plans, element_texts, load_lexicon, propose
 from server.annotations.decisions import read_decisions, shorten
 from server.annotations.quality import (
     details,
@@ -61,6 +61,7 @@ def run_benchmark(verbose: bool = False, fixtures: Path | None = None) -> int:
     lexicon = load_lexicon()
     data = load_files([f for f in graph_input_files() if f.suffix == ".ttl" and f.parent.name != "ontology"])
     texts = element_texts(data)
+    plans = element_plans(data)
     decisions = read_decisions()
     samples = {name: read_sample(fixtures / name) for name in SAMPLES}
     for name, expected in samples.items():
@@ -78,13 +79,13 @@ def run_benchmark(verbose: bool = False, fixtures: Path | None = None) -> int:
     own = {e: t for e, (t, _) in texts.items()}
     for name, expected in samples.items():
         print(f"hand-checked sample: {len(expected)} elements ({name})")
+        started = time.perf_counter()
+        proposals = [p for e in expected for p in propose(*texts[e], lexicon, element=e, plans=plans.get(e, ()))]
+        elapsed = (time.perf_counter() - started) / max(1, len(expected)) * 1000
         for title, got in (
             ("published annotations (decisions kept), any evidence", kept(decisions, False)),
             ("published annotations resting on the element's own words", kept(decisions, True, own)),
-            (
-                "annotator proposals (own words and headings)",
-                proposed(p for e in expected for p in propose(*texts[e], lexicon, element=e)),
-            ),
+            (f"annotator proposals (own words, headings, plan kind; {elapsed:.1f} ms an element)", proposed(proposals)),
         ):
             scores = score(expected, judged(got))
             print(table(f"{name}: {title}", scores))
