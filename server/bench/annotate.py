@@ -6,7 +6,10 @@ server/annotations/quality.py):
   those resting on the element's own words, and the annotator's proposals are scored;
 - unseen-sentences.tsv: invented reworded sentences, a dev half (used to find lexicon gaps) and a held-out half;
 - sample-2.tsv and unseen-sentences-2.tsv (issue 19, round 2): a fresh sample (random.Random(1919), 15 再犯, 15 重層,
-  30 others, judged before the annotations were read) and 40 sentences in wordings the lexicon did not hold.
+  30 others, judged before the annotations were read) and 40 sentences in wordings the lexicon did not hold;
+- sample-3.tsv and unseen-sentences-3.tsv (issue 19, round 3): a third fresh sample (random.Random(2323), 15 再犯,
+  15 重層, 30 others; the drawing rule is in the file's header) judged from the text before the annotator was run on
+  it or its decisions were read, and 60 sentences (30 dev, 30 held-out, 10 naming no concept).
 
 Round 2, precision / recall (all families), before any change -> after the round-2 lexicon and context words:
   sample-2, annotator proposals: 0.941 / 0.787 -> 0.982 / 0.902 (functions 0.917 / 0.611 -> 0.941 / 0.889,
@@ -43,8 +46,8 @@ def bench(args) -> int:
     return run_benchmark(verbose=getattr(args, "verbose", False))
 
 
-SAMPLES = ("sample.tsv", "sample-2.tsv")
-SENTENCES = ("unseen-sentences.tsv", "unseen-sentences-2.tsv")
+SAMPLES = ("sample.tsv", "sample-2.tsv", "sample-3.tsv")
+SENTENCES = ("unseen-sentences.tsv", "unseen-sentences-2.tsv", "unseen-sentences-3.tsv")
 
 
 def run_benchmark(verbose: bool = False, fixtures: Path | None = None) -> int:
