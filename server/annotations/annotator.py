@@ -95,6 +95,19 @@ def located(text: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) 
     高齢者まで」) does not count. A concept's context words count too when its scheme's context concept is in
     `context` (the concepts the element and its headings name); its conditional words count only in a sentence
     that also holds one of its condition words (地域包括支援センター with 相談)."""
+    cache_key = (text, context)
+    if cache_key in lexicon.matched:
+        return lexicon.matched[cache_key]
+    if len(lexicon.matched) >= _CACHE_ENTRIES:
+        lexicon.matched.clear()
+    found = lexicon.matched[cache_key] = _located(text, lexicon, context)
+    return found
+
+
+_CACHE_ENTRIES = 4096
+
+
+def _located(text: str, lexicon: Lexicon, context: frozenset[str]) -> list[tuple[int, int, Concept]]:
     analysed = words(text)
     k = keyed(text, lemmas=True, analysed=analysed)
     literal, where = plain_chars(text)
@@ -105,7 +118,7 @@ def located(text: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) 
     def by_letters(term):
         return [(where[s], where[s + len(term) - 1] + 1) for s in _occurrences(literal, term)]
 
-    by_synonyms = _synonym_matcher(analysed)
+    by_synonyms, present = _synonym_matcher(analysed)
     sentences = _sentences(text)
     fields = field_lists(text)
     found = set()
@@ -117,7 +130,7 @@ def located(text: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) 
         spans = {span for t in concept.terms for span in by_key(t)}
         spans |= {span for t in concept.literals for span in by_letters(t)}
         # a synonym widens a term's words: in a scheme read in a context (再犯), only where that context holds
-        if concept.context is None or concept.context in context:
+        if (concept.context is None or concept.context in context) and not concept.synonym_firsts.isdisjoint(present):
             spans |= {span for t in concept.synonym_terms for span in by_synonyms(t)}
         if concept.context in context:
             spans |= {span for t in concept.context_terms for span in by_key(t)}
@@ -140,9 +153,9 @@ def located(text: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) 
 
 
 def _synonym_matcher(analysed):
-    """A function giving the (start, end) spans where a word pattern (lexicon.synonym_pattern) meets the
-    analysed text word for word: each of the pattern's words shares its lemma or a synonym group with the
-    text's word at that place."""
+    """The keys the text's words meet, and a function giving the (start, end) spans where a word pattern
+    (lexicon.synonym_pattern) meets the analysed text word for word: each of the pattern's words shares its
+    lemma or a synonym group with the text's word at that place."""
     keys = [frozenset({w.lemma} | {f"#{g}" for g in w.synonyms if g not in EXCLUDED_SYNONYM_GROUPS}) for w in analysed]
     at: dict[str, list[int]] = {}
     for i, ks in enumerate(keys):
@@ -157,7 +170,7 @@ def _synonym_matcher(analysed):
             if i + len(pattern) <= len(keys) and all(p & keys[i + j] for j, p in enumerate(pattern))
         ]
 
-    return spans
+    return spans, frozenset(at)
 
 
 # A sentence ends at 。！？ or a line break. An element's label is the title of its description: the label and the
@@ -272,7 +285,9 @@ def propose(
     proposals = {}
     named_by_scheme: dict[str, set[str]] = {}  # scheme -> concepts named by the text or a nearer heading
     # The concepts the element's words or any of its headings name: the context that lets context words count
-    context = frozenset(m[2].iri for t in (text, *headings) for m in located(t, lexicon))
+    # (a narrower concept names its broader ones too: 非行 names 犯罪をした者等 as a context)
+    named = {m[2] for t in (text, *headings) for m in located(t, lexicon)}
+    context = frozenset({c.iri for c in named} | {b for c in named for b in c.broader})
     for concept, words_matched in matches(text, lexicon, context).items():
         proposals[concept.iri] = Proposal(element, concept.property, concept.iri, words_matched, "text")
         named_by_scheme.setdefault(concept.scheme, set()).add(concept.iri)

@@ -9,7 +9,7 @@ ontology/vocabularies.ttl, where a reviewer reads them.
 """
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -94,8 +94,11 @@ class Concept:
     context: str | None = None
     context_terms: tuple[str, ...] = ()
     context_literals: tuple[str, ...] = ()
+    # skos:broader concepts: an element naming 非行少年 names 犯罪をした者等 as a context too
+    broader: tuple[str, ...] = ()
     # The terms as word patterns that also meet synonyms (see `synonym_pattern`).
     synonym_terms: tuple[tuple[frozenset[str], ...], ...] = ()
+    synonym_firsts: frozenset[str] = frozenset()  # the keys the patterns' first words meet: a quick test
     # fk:conditionalLabel: words (often a service's name: 地域包括支援センター) that signal the concept only in a
     # sentence that also holds one of its fk:conditionTerm words (相談, 窓口 …). Lemma keys and literals.
     conditional_terms: tuple[str, ...] = ()
@@ -114,6 +117,8 @@ class Lexicon:
     # Plan class IRI -> the concept its items are about (fk:planSubject: a 再犯防止推進計画's items are about
     # 犯罪をした者等 whether or not each item says so).
     plan_subjects: tuple[tuple[str, str], ...] = ()
+    # (text, context) -> the annotator's matches: the same headings are read for every element below them
+    matched: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def concept(self, iri: str) -> Concept | None:
         return next((c for c in self.concepts if c.iri == iri), None)
@@ -142,6 +147,12 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
         conditions = [w for w in _ja(graph.objects(concept, FK.conditionTerm)) if w.strip()]
         others = [w for w in _ja(graph.objects(concept, FK.otherSubjectLabel)) if w.strip()]
         in_context = [w for w in _ja(graph.objects(concept, FK.contextLabel)) if w.strip()]
+        patterns = tuple(
+            sorted(
+                {p for w in labels if w.strip() for p in [synonym_pattern(w)] if p},
+                key=lambda p: [sorted(k) for k in p],
+            )
+        )
         context = graph.value(scheme, FK.contextConcept)
         concepts.append(
             Concept(
@@ -155,14 +166,11 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
                 literals=tuple(sorted({plain(w) for w in labels if w.strip()}, key=lambda t: (-len(t), t))),
                 excluded_literals=tuple(sorted({plain(w) for w in _ja(graph.objects(concept, FK.excludedTerm))})),
                 context=str(context) if context is not None else None,
+                broader=tuple(sorted(str(b) for b in graph.objects(concept, SKOS.broader))),
                 context_terms=tuple(sorted({normalise(w) for w in in_context}, key=lambda t: (-len(t), t))),
                 context_literals=tuple(sorted({plain(w) for w in in_context}, key=lambda t: (-len(t), t))),
-                synonym_terms=tuple(
-                    sorted(
-                        {p for w in labels if w.strip() for p in [synonym_pattern(w)] if p},
-                        key=lambda p: [sorted(k) for k in p],
-                    )
-                ),
+                synonym_terms=patterns,
+                synonym_firsts=frozenset(k for p in patterns for k in p[0]),
                 conditional_terms=_keys(conditional),
                 conditional_literals=_literals(conditional),
                 condition_terms=_keys(conditions),

@@ -134,6 +134,7 @@ def test_each_scheme_maps_to_its_property():
         RP + "private-cooperators": FK + "addressesPriority",
         FN + "multi-agency-collaboration": FK + "realisesFunction",
         TP + "individual-evacuation-plan": FK + "topic",
+        TG + "persons-with-diminished-capacity": FK + "targetGroup",  # 中核機関 (of 成年後見) names them
     }
 
 
