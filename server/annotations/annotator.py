@@ -38,6 +38,7 @@ __all__ = [
     "Proposal",
     "propose",
     "propose_elements",
+    "element_classes",
     "element_plans",
     "element_texts",
     "heading_parts",
@@ -274,13 +275,15 @@ def propose(
     lexicon: Lexicon | None = None,
     element: str | None = None,
     plans: Sequence[tuple[str, str]] = (),
+    classes: Sequence[str] = (),
 ) -> list[Proposal]:
     """Proposals for one element: every concept whose terms occur in `text`, and, for schemes whose documents
     file items under headings (fk:filedUnderHeadings), the concepts the headings (outermost first) name, under
     the rules of this module's docstring; the nearest heading that names a concept is recorded. `plans` are the
     (class IRI, label) of the plans the element belongs to: a class's fk:planSubject is proposed `via="plan"`
     unless the element's own words name another concept of its scheme or one of its fk:otherSubjectLabel
-    words."""
+    words. `classes` are the element's rdf:types: a scheme's fk:notReachedFromHeadings classes get nothing from
+    its headings."""
     lexicon = lexicon or load_lexicon()
     proposals = {}
     named_by_scheme: dict[str, set[str]] = {}  # scheme -> concepts named by the text or a nearer heading
@@ -307,7 +310,7 @@ def propose(
         named_here: dict[str, set[str]] = {}
         for concept, where in spans.items():
             named_here.setdefault(concept.scheme, set()).add(concept.iri)
-            if not concept.from_headings or concept.iri in proposals:
+            if not concept.from_headings or concept.iri in proposals or set(concept.headings_skip) & set(classes):
                 continue
             if named_by_scheme.get(concept.scheme, set()) - {concept.iri}:
                 continue
@@ -373,5 +376,10 @@ def propose_elements(graph: rdflib.Graph, lexicon: Lexicon | None = None) -> lis
     plans = element_plans(graph)
     out = []
     for element, (own, headings) in sorted(element_texts(graph).items()):
-        out.extend(propose(own, headings, lexicon, element=element, plans=plans.get(element, ())))
+        classes = element_classes(graph, element)
+        out.extend(propose(own, headings, lexicon, element=element, plans=plans.get(element, ()), classes=classes))
     return out
+
+
+def element_classes(graph: rdflib.Graph, element: str) -> list[str]:
+    return sorted(str(c) for c in graph.objects(rdflib.URIRef(element), RDF.type))

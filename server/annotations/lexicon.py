@@ -84,6 +84,9 @@ class Concept:
     terms: tuple[str, ...]  # lemma keys, longest first
     excluded: tuple[str, ...]  # lemma keys
     from_headings: bool
+    # fk:notReachedFromHeadings on the scheme: element classes its heading concepts do not reach (a 重層 function
+    # is a project the municipality runs; a residents' role filed under its heading is not that project)
+    headings_skip: tuple[str, ...] = ()
     # The labels as written (NFKC, no white space): matched literally as well, because the analyser cuts a
     # word differently in some contexts (「範囲で居場所」 is read 範囲 で 居る 場所).
     literals: tuple[str, ...] = ()
@@ -163,6 +166,7 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
                 terms=tuple(terms),
                 excluded=tuple(sorted({normalise(w) for w in _ja(graph.objects(concept, FK.excludedTerm))})),
                 from_headings=graph.value(scheme, FK.filedUnderHeadings) == rdflib.Literal(True),
+                headings_skip=tuple(sorted(str(c) for c in graph.objects(scheme, FK.notReachedFromHeadings))),
                 literals=tuple(sorted({plain(w) for w in labels if w.strip()}, key=lambda t: (-len(t), t))),
                 excluded_literals=tuple(sorted({plain(w) for w in _ja(graph.objects(concept, FK.excludedTerm))})),
                 context=str(context) if context is not None else None,

@@ -335,3 +335,15 @@ def test_a_list_of_fields_does_not_name_each_group(text, absent, present):
 def test_a_list_of_people_still_names_each_group():
     got = {p.concept for p in propose("高齢者、障害のある人、子どもなどの見守りを行います。")}
     assert {TG + "older-people", TG + "people-with-disabilities", TG + "children"} <= got
+
+
+def test_a_functions_heading_does_not_reach_a_residents_role():
+    """A 重層 function is a project the municipality runs (fn: fk:notReachedFromHeadings fk:Role): a role filed
+    under its heading does not inherit it, while a direction there does, and the role's own words still count."""
+    heading = ["多機関協働による包括的な支援体制の推進"]
+    role, direction = [FK + "Role"], [FK + "Direction"]
+    assert propose("近所づきあいの構築", heading, classes=role) == []
+    assert found(propose("近所づきあいの構築", heading, classes=direction)) == {
+        (FN + "multi-agency-collaboration", heading[0], "heading")
+    }
+    assert FN + "community-building" in {p.concept for p in propose("交流の場づくり", heading, classes=role)}
