@@ -121,7 +121,7 @@ class Lexicon:
     # 犯罪をした者等 whether or not each item says so).
     plan_subjects: tuple[tuple[str, str], ...] = ()
     # (text, context) -> the annotator's matches: the same headings are read for every element below them
-    matched: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+    matched: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
     def concept(self, iri: str) -> Concept | None:
         return next((c for c in self.concepts if c.iri == iri), None)
