@@ -18,6 +18,14 @@ Round 2, precision / recall (all families), before any change -> after the round
   unseen-sentences-2 dev (used to find gaps): 0.737 / 0.389 -> 0.909 / 0.833;
   unseen-sentences-2 held-out (never used to change the lexicon): 0.750 / 0.375 -> 0.810 / 0.531 — new wordings
     still escape a lexicon of words: the honest generalisation figure.
+
+Round 3, first run (main at b0e7209, before any change made with set 3), precision / recall:
+  sample-3, annotator proposals: 0.852 / 0.807 (target groups 0.903 / 0.800, functions 0.556 / 0.625, 再犯
+    priorities 0.917 / 0.917, topics 1.000 / 1.000);
+  sample-3, published, any evidence: 0.923 / 0.842; on own words: 0.938 / 0.789 (functions 0.833 / 0.625);
+  unseen-sentences-3 dev: 0.960 / 0.571 (functions 1.000 / 0.143, 再犯 1.000 / 0.500, topics - / 0.000);
+  unseen-sentences-3 held-out: 0.875 / 0.512 (target groups 0.833 / 0.600, functions 1.000 / 0.500, 再犯
+    1.000 / 0.250, topics 1.000 / 0.500).
 """
 
 import sys
