@@ -50,11 +50,9 @@ def test_listing_without_words_pages_through_the_tree_in_order(bundled):
     assert [h.iri for h in everything.hits] == [d.iri for d in sorted(docs.values(), key=lambda d: d.sort)]
 
 
-@pytest.mark.parametrize("few", [0, 2000], ids=["scored-through-the-mask", "scored-by-row-id"])
-def test_ranked_pages_with_filters_are_the_full_ranking_cut_into_pages(bundled, monkeypatch, few):
-    """Both ways of ranking filtered hits: the rows the filters allow tested against a byte mask before bm25, and,
-    when few rows are left, only those rows scored by row id."""
-    monkeypatch.setattr("server.search.index.FEW_HITS", few)
+def test_ranked_pages_with_filters_are_the_full_ranking_cut_into_pages(bundled):
+    """Filtered hits are ranked by the rows the filters allow, tested against a byte mask before bm25: the pages
+    are the full ranking with the filters applied afterwards."""
     index, docs, _, _ = bundled
     filters = {"municipality": ["141500", "352136"], "level": ["Measure", "Policy", "Direction"]}
     # Relevance straight from FTS5, every match, then the filters applied to the documents themselves.
@@ -111,7 +109,6 @@ def test_documents_must_come_in_tree_order(bundled):
 def test_with_filters_only_the_allowed_rows_are_scored(bundled, monkeypatch):
     """The ranked query computes bm25 for the rows the filters allow, not for every row the words match: an
     auxiliary function counting its calls sees as many calls as there are allowed hits."""
-    monkeypatch.setattr("server.search.index.FEW_HITS", 0)
     index, docs, _, _ = bundled
     filters = {"municipality": ["352136"]}
     everywhere = index.search("地域", {}).total
