@@ -13,13 +13,24 @@ items under headings (fk:filedUnderHeadings), a concept a heading names reaches 
   is not 包括的な相談支援, nor is what is filed under 「地域での見守り活動の推進」 within 「見守り活動や交流…」).
 """
 
+import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import rdflib
-from rdflib.namespace import RDFS
+from rdflib.namespace import RDF, RDFS
 
-from server.annotations.lexicon import FK, Concept, Lexicon, load_lexicon, normalise, plain_chars
+from server.annotations.lexicon import (
+    CONCEPT_NS,
+    EXCLUDED_SYNONYM_GROUPS,
+    FK,
+    Concept,
+    Lexicon,
+    load_lexicon,
+    normalise,
+    plain_chars,
+)
 from server.language import keyed, words
 
 __all__ = [
@@ -27,6 +38,8 @@ __all__ = [
     "Proposal",
     "propose",
     "propose_elements",
+    "element_classes",
+    "element_plans",
     "element_texts",
     "heading_parts",
     "load_lexicon",
@@ -39,7 +52,8 @@ DCTERMS = rdflib.Namespace("http://purl.org/dc/terms/")
 SEPARATOR = "|"
 # How far each kind of evidence is trusted (published on each decision record as fk:confidence): an element's
 # own words name the concept; a heading only files the element under it.
-CONFIDENCE = {"text": 0.9, "hand": 0.9, "heading": 0.5}
+CONFIDENCE = {"text": 0.9, "hand": 0.9, "plan": 0.6, "heading": 0.5}
+TARGET_GROUPS = CONCEPT_NS + "target-group/"
 # Words of plan headings that say what is done, not about what: sharing only these is not taking up a part.
 GENERIC = frozenset(
     "推進 充実 促進 支援 活動 取り組む 取り組み 整備 強化 確保 実施 図る 行う 為る 努める 進める 体制 事業 構築 向ける "
@@ -75,11 +89,28 @@ def _occurrences(text: str, term: str):
 
 def located(text: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) -> list[tuple[int, int, Concept]]:
     """Every (start, end, concept) where a concept's term occurs in `text` (original character offsets), as
-    lemma keys or as written, after two rules: a term inside one of the concept's excluded words does not
-    count, and a term inside a longer matched term of the same scheme does not count (要介護者 is not also
-    介護者, but 要援護者名簿 is a register and names 要援護者). A concept's context words count too when its
-    scheme's context concept is in `context` (the concepts the element and its headings name)."""
-    k = keyed(text, lemmas=True)
+    lemma keys, as written, or word by word through SudachiDict's synonym groups (老人 for 高齢者), after these
+    rules: a term inside one of the concept's excluded words does not count; a term inside a longer matched
+    term of the same scheme does not count (要介護者 is not also 介護者, but 要援護者名簿 is a register and names
+    要援護者); a target group named inside a list of fields (「高齢・障害・子どもなど分野を問わず」, 「子どもから
+    高齢者まで」) does not count. A concept's context words count too when its scheme's context concept is in
+    `context` (the concepts the element and its headings name); its conditional words count only in a sentence
+    that also holds one of its condition words (地域包括支援センター with 相談)."""
+    cache_key = (text, context)
+    if cache_key in lexicon.matched:
+        return lexicon.matched[cache_key]
+    if len(lexicon.matched) >= _CACHE_ENTRIES:
+        lexicon.matched.clear()
+    found = lexicon.matched[cache_key] = _located(text, lexicon, context)
+    return found
+
+
+_CACHE_ENTRIES = 4096
+
+
+def _located(text: str, lexicon: Lexicon, context: frozenset[str]) -> list[tuple[int, int, Concept]]:
+    analysed = words(text)
+    k = keyed(text, lemmas=True, analysed=analysed)
     literal, where = plain_chars(text)
 
     def by_key(term):
@@ -88,20 +119,90 @@ def located(text: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) 
     def by_letters(term):
         return [(where[s], where[s + len(term) - 1] + 1) for s in _occurrences(literal, term)]
 
+    by_synonyms, present = _synonym_matcher(analysed)
+    sentences = _sentences(text)
+    fields = field_lists(text)
     found = set()
     for concept in lexicon.concepts:
         blocked = [span for x in concept.excluded for span in by_key(x)]
         blocked += [span for x in concept.excluded_literals for span in by_letters(x)]
+        if concept.scheme == TARGET_GROUPS:
+            blocked += fields
         spans = {span for t in concept.terms for span in by_key(t)}
         spans |= {span for t in concept.literals for span in by_letters(t)}
+        # a synonym widens a term's words: in a scheme read in a context (再犯), only where that context holds
+        if (concept.context is None or concept.context in context) and not concept.synonym_firsts.isdisjoint(present):
+            spans |= {span for t in concept.synonym_terms for span in by_synonyms(t)}
         if concept.context in context:
             spans |= {span for t in concept.context_terms for span in by_key(t)}
             spans |= {span for t in concept.context_literals for span in by_letters(t)}
+        if concept.conditional_terms or concept.conditional_literals:
+            named = {span for t in concept.conditional_terms for span in by_key(t)}
+            named |= {span for t in concept.conditional_literals for span in by_letters(t)}
+            conditions = {span for t in concept.condition_terms for span in by_key(t)}
+            conditions |= {span for t in concept.condition_literals for span in by_letters(t)}
+            # the name's own words (基幹相談支援センター holds 相談) do not meet the condition
+            held = {
+                _sentence_of(sentences, s) for s, e in conditions if not any(ns <= s and e <= ne for ns, ne in named)
+            }
+            spans |= {span for span in named if _sentence_of(sentences, span[0]) in held}
         for start, end in spans:
             if not any(bs <= start and end <= be for bs, be in blocked):
                 found.add((start, end, concept))
     kept = [m for m in found if not any(_inside(m, o) for o in found)]
     return sorted(kept, key=lambda m: (m[0], -m[1], m[2].iri))
+
+
+def _synonym_matcher(analysed):
+    """The keys the text's words meet, and a function giving the (start, end) spans where a word pattern
+    (lexicon.synonym_pattern) meets the analysed text word for word: each of the pattern's words shares its
+    lemma or a synonym group with the text's word at that place."""
+    keys = [frozenset({w.lemma} | {f"#{g}" for g in w.synonyms if g not in EXCLUDED_SYNONYM_GROUPS}) for w in analysed]
+    at: dict[str, list[int]] = {}
+    for i, ks in enumerate(keys):
+        for key in ks:
+            at.setdefault(key, []).append(i)
+
+    def spans(pattern):
+        firsts = sorted({i for key in pattern[0] for i in at.get(key, ())})
+        return [
+            (analysed[i].start, analysed[i + len(pattern) - 1].end)
+            for i in firsts
+            if i + len(pattern) <= len(keys) and all(p & keys[i + j] for j, p in enumerate(pattern))
+        ]
+
+    return spans, frozenset(at)
+
+
+# A sentence ends at 。！？ or a line break. An element's label is the title of its description: the label and the
+# description's first sentence are read as one (「地域包括支援センターの充実|…高齢者の相談支援を行います。」).
+_SENTENCE_END = re.compile(r"[。．！？!?\n]")
+
+
+def _sentences(text: str) -> list[int]:
+    """The offsets where each sentence after the first starts."""
+    return [m.end() for m in _SENTENCE_END.finditer(text)]
+
+
+def _sentence_of(starts: list[int], offset: int) -> int:
+    return bisect.bisect_right(starts, offset)
+
+
+# Target groups listed as the fields a measure spans are not its target groups: a list of at least two items
+# (joined by 「・」「、」) followed, after an optional など／等 and の, by a word for a field or for crossing fields
+# (「高齢・障害・子ども・生活困窮など分野を問わず」, 「高齢、障害、児童、介護の枠組みを超え」); and a range
+# 「子どもから高齢者まで」 (everyone, not those two groups).
+_ITEM = r"[^。．！？、・,，\s|（）()「」]{1,8}"
+_FIELD_LIST = re.compile(
+    rf"(?:{_ITEM}[・、,，])+{_ITEM}?(?:など|等)?の?"
+    r"(?:分野|領域|属性|世代|枠組み|枠|垣根|種別|対象を問わ|を問わ|を問わ|に関わら|にかかわら|を超え|を越え|横断)"
+)
+_RANGE = re.compile(rf"{_ITEM}から{_ITEM}まで")
+
+
+def field_lists(text: str) -> list[tuple[int, int]]:
+    """The (start, end) spans of `text` that list fields or a range of people rather than name target groups."""
+    return [m.span() for pattern in (_FIELD_LIST, _RANGE) for m in pattern.finditer(text)]
 
 
 def matches(text: str, lexicon: Lexicon, context: frozenset[str] = frozenset()) -> dict[Concept, str]:
@@ -169,19 +270,38 @@ def _takes_up_other_part(own: str, heading: str, spans_of_concept: list[tuple[in
 
 
 def propose(
-    text: str, headings: Sequence[str] = (), lexicon: Lexicon | None = None, element: str | None = None
+    text: str,
+    headings: Sequence[str] = (),
+    lexicon: Lexicon | None = None,
+    element: str | None = None,
+    plans: Sequence[tuple[str, str]] = (),
+    classes: Sequence[str] = (),
 ) -> list[Proposal]:
     """Proposals for one element: every concept whose terms occur in `text`, and, for schemes whose documents
     file items under headings (fk:filedUnderHeadings), the concepts the headings (outermost first) name, under
-    the rules of this module's docstring; the nearest heading that names a concept is recorded."""
+    the rules of this module's docstring; the nearest heading that names a concept is recorded. `plans` are the
+    (class IRI, label) of the plans the element belongs to: a class's fk:planSubject is proposed `via="plan"`
+    unless the element's own words name another concept of its scheme or one of its fk:otherSubjectLabel
+    words. `classes` are the element's rdf:types: a scheme's fk:notReachedFromHeadings classes get nothing from
+    its headings."""
     lexicon = lexicon or load_lexicon()
     proposals = {}
     named_by_scheme: dict[str, set[str]] = {}  # scheme -> concepts named by the text or a nearer heading
     # The concepts the element's words or any of its headings name: the context that lets context words count
-    context = frozenset(m[2].iri for t in (text, *headings) for m in located(t, lexicon))
+    # (a narrower concept names its broader ones too: 非行 names 犯罪をした者等 as a context)
+    named = {m[2] for t in (text, *headings) for m in located(t, lexicon)}
+    context = frozenset({c.iri for c in named} | {b for c in named for b in c.broader})
     for concept, words_matched in matches(text, lexicon, context).items():
         proposals[concept.iri] = Proposal(element, concept.property, concept.iri, words_matched, "text")
         named_by_scheme.setdefault(concept.scheme, set()).add(concept.iri)
+    for plan_class, plan_label in plans:
+        for cls, subject in lexicon.plan_subjects:
+            concept = lexicon.concept(subject)
+            if cls != plan_class or concept is None or subject in proposals:
+                continue
+            if named_by_scheme.get(concept.scheme, set()) - {subject} or _names_other_subject(text, concept):
+                continue
+            proposals[subject] = Proposal(element, concept.property, subject, plan_label, "plan")
     nearer = [text]  # the element's words, then each heading between it and the one being read
     for heading in reversed([h for h in headings if h.strip()]):
         spans: dict[Concept, list[tuple[int, int]]] = {}
@@ -190,7 +310,7 @@ def propose(
         named_here: dict[str, set[str]] = {}
         for concept, where in spans.items():
             named_here.setdefault(concept.scheme, set()).add(concept.iri)
-            if not concept.from_headings or concept.iri in proposals:
+            if not concept.from_headings or concept.iri in proposals or set(concept.headings_skip) & set(classes):
                 continue
             if named_by_scheme.get(concept.scheme, set()) - {concept.iri}:
                 continue
@@ -201,6 +321,33 @@ def propose(
             named_by_scheme.setdefault(scheme, set()).update(iris)
         nearer.append(heading)
     return sorted(proposals.values(), key=lambda p: (p.property, p.concept))
+
+
+def _names_other_subject(text: str, concept: Concept) -> bool:
+    k = normalise(text)
+    literal = plain_chars(text)[0]
+    return any(t in k for t in concept.other_subject_terms) or any(t in literal for t in concept.other_subject_literals)
+
+
+def element_plans(graph: rdflib.Graph) -> dict[str, list[tuple[str, str]]]:
+    """Element IRI -> (class IRI, Japanese label) of each plan it belongs to: the plan at the top of its fk:parent
+    chain and any plan it or an element above it is fk:partOf (美祢's 再犯 plan is one 施策 of its welfare plan)."""
+    parents = {s: o for s, o in graph.subject_objects(FK.parent)}
+
+    def described(plan):
+        label = next((str(v) for v in graph.objects(plan, RDFS.label) if getattr(v, "language", None) == "ja"), "")
+        return [(str(cls), label or str(plan)) for cls in sorted(graph.objects(plan, RDF.type))]
+
+    out = {}
+    for element in parents:
+        chain, up = [], element
+        while up is not None and up not in chain:
+            chain.append(up)
+            up = parents.get(up)
+        plans = [chain[-1]] if chain[-1] not in parents else []
+        plans += [p for e in chain for p in sorted(graph.objects(e, FK.partOf)) if p not in parents]
+        out[str(element)] = sorted({d for p in dict.fromkeys(plans) for d in described(p)})
+    return out
 
 
 def element_texts(graph: rdflib.Graph) -> dict[str, tuple[str, list[str]]]:
@@ -226,7 +373,13 @@ def element_texts(graph: rdflib.Graph) -> dict[str, tuple[str, list[str]]]:
 def propose_elements(graph: rdflib.Graph, lexicon: Lexicon | None = None) -> list[Proposal]:
     """Run the annotator once over every element of `graph`."""
     lexicon = lexicon or load_lexicon()
+    plans = element_plans(graph)
     out = []
     for element, (own, headings) in sorted(element_texts(graph).items()):
-        out.extend(propose(own, headings, lexicon, element=element))
+        classes = element_classes(graph, element)
+        out.extend(propose(own, headings, lexicon, element=element, plans=plans.get(element, ()), classes=classes))
     return out
+
+
+def element_classes(graph: rdflib.Graph, element: str) -> list[str]:
+    return sorted(str(c) for c in graph.objects(rdflib.URIRef(element), RDF.type))

@@ -117,11 +117,11 @@ def near_duplicate_groups(texts: dict[str, str]) -> list[list[str]]:
 
 def own_word_tags(decisions: list[Decision], texts: dict[str, str]) -> dict[str, dict[str, str]]:
     """Element -> {concept: property} of the annotations kept on the element's own words: proposed from its
-    text, or added by hand with evidence that is words of its text (a hand-added annotation resting on the
-    plan it belongs to is context, as a heading is)."""
+    text, or added by hand with evidence that is words of its text (an annotation resting on the plan it
+    belongs to, proposed from the plan's kind or added by hand, is context, as a heading is)."""
     out: dict[str, dict[str, str]] = defaultdict(dict)
     for d in decisions:
-        if d.verdict == "rejected" or d.via == "heading":
+        if d.verdict == "rejected" or d.via in ("heading", "plan"):
             continue
         if d.via == "hand" and lemma_key(d.evidence) not in lemma_key(texts.get(d.element, "")):
             continue

@@ -14,7 +14,8 @@ was reviewed:
 Each row is published as a reified statement (fk:AnnotationDecision) with its verdict, evidence, reviewer
 (dcterms:creator), date (dcterms:date), review (fk:review) and confidence (fk:confidence: an element's own
 words weigh more than a heading it is filed under), so the audit can be queried; rows inherited from a heading
-are also typed fk:InheritedAnnotationDecision.
+are also typed fk:InheritedAnnotationDecision, and rows that rest on the kind of plan the element belongs to
+(via plan: a 再犯防止推進計画's items are about 犯罪をした者等) fk:PlanSubjectAnnotationDecision.
 """
 
 import csv
@@ -66,7 +67,7 @@ class Decision:
     property: str
     concept: str
     verdict: str
-    via: str  # text, heading or hand
+    via: str  # text, heading, plan or hand
     evidence: str
     reason: str
     line: int  # in the file, 1-based
@@ -169,8 +170,8 @@ def _row_problem(d: Decision) -> str | None:
         return "a rejected proposal needs a reason"
     if d.verdict == "added" and (d.via != "hand" or not d.evidence):
         return "an annotation added by hand has via 'hand' and the supporting words in 'evidence'"
-    if d.verdict != "added" and d.via not in ("text", "heading"):
-        return "a decision on a proposal has via 'text' or 'heading'"
+    if d.verdict != "added" and d.via not in ("text", "heading", "plan"):
+        return "a decision on a proposal has via 'text', 'heading' or 'plan'"
     return None
 
 
@@ -196,6 +197,8 @@ def decision_records(decisions: list[Decision]) -> rdflib.Graph:
         graph.add((node, FK.proposedVia, rdflib.Literal(d.via)))
         if d.via == "heading":
             graph.add((node, RDF.type, FK.InheritedAnnotationDecision))
+        elif d.via == "plan":
+            graph.add((node, RDF.type, FK.PlanSubjectAnnotationDecision))
         graph.add((node, FK.confidence, rdflib.Literal(Decimal(str(d.confidence)))))
         graph.add((node, FK.review, rdflib.Literal(d.review)))
         graph.add((node, DCTERMS.creator, rdflib.Literal(d.decided_by)))

@@ -9,14 +9,14 @@ ontology/vocabularies.ttl, where a reviewer reads them.
 """
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import rdflib
 from rdflib.namespace import RDF, SKOS
 
-from server.language import lemma_key
+from server.language import lemma_key, words
 from server.paths import ONTOLOGY_DIR, ONTOLOGY_NS
 
 FK = rdflib.Namespace(ONTOLOGY_NS)
@@ -48,6 +48,28 @@ def plain_chars(text: str) -> tuple[str, list[int]]:
     return "".join(out), where
 
 
+# SudachiDict synonym groups (Morpheme.synonym_group_ids) too broad to stand for a lexicon term's word: a term
+# matches a text's word of the same group (援助 for 支援, 老人 for 高齢者, 児童 for 子ども) except through these.
+# Measured on 2026-12-05 over every element of data/, sample.tsv, sample-2.tsv and the invented sentences: the
+# groups added 4 proposals on data/ and none on the samples or sentences (their misses are rewordings, not
+# synonyms). Three were right (老人 and シニア for 高齢者, チャイルド for 子ども); the group below made the fourth,
+# a false positive, and no true one. (老人 also brought 老人クラブ, an association's name: an fk:excludedTerm.)
+EXCLUDED_SYNONYM_GROUPS: dict[int, str] = {
+    1196: "居場所 shares it with 所在 (where a thing is): 美祢 cwp3-g1-p3-d3 「…センターが所在しており」 (地域づくり)",
+}
+
+
+def synonym_pattern(text: str) -> tuple[frozenset[str], ...] | None:
+    """`text`'s words, each as the keys it meets: its lemma and its synonym groups (those not excluded); None
+    when no word has a group, so that the lemma key alone matches it."""
+    out, grouped = [], False
+    for w in words(text):
+        groups = {f"#{g}" for g in w.synonyms if g not in EXCLUDED_SYNONYM_GROUPS}
+        grouped = grouped or bool(groups)
+        out.append(frozenset({w.lemma} | groups))
+    return tuple(out) if grouped and out else None
+
+
 def normalise(text: str) -> str:
     """The text's lemma key (server.language.lemma_key): the form terms and texts are compared in."""
     return lemma_key(text)
@@ -62,6 +84,9 @@ class Concept:
     terms: tuple[str, ...]  # lemma keys, longest first
     excluded: tuple[str, ...]  # lemma keys
     from_headings: bool
+    # fk:notReachedFromHeadings on the scheme: element classes its heading concepts do not reach (a 重層 function
+    # is a project the municipality runs; a residents' role filed under its heading is not that project)
+    headings_skip: tuple[str, ...] = ()
     # The labels as written (NFKC, no white space): matched literally as well, because the analyser cuts a
     # word differently in some contexts (「範囲で居場所」 is read 範囲 で 居る 場所).
     literals: tuple[str, ...] = ()
@@ -72,11 +97,31 @@ class Concept:
     context: str | None = None
     context_terms: tuple[str, ...] = ()
     context_literals: tuple[str, ...] = ()
+    # skos:broader concepts: an element naming 非行少年 names 犯罪をした者等 as a context too
+    broader: tuple[str, ...] = ()
+    # The terms as word patterns that also meet synonyms (see `synonym_pattern`).
+    synonym_terms: tuple[tuple[frozenset[str], ...], ...] = ()
+    synonym_firsts: frozenset[str] = frozenset()  # the keys the patterns' first words meet: a quick test
+    # fk:conditionalLabel: words (often a service's name: 地域包括支援センター) that signal the concept only in a
+    # sentence that also holds one of its fk:conditionTerm words (相談, 窓口 …). Lemma keys and literals.
+    conditional_terms: tuple[str, ...] = ()
+    conditional_literals: tuple[str, ...] = ()
+    condition_terms: tuple[str, ...] = ()
+    condition_literals: tuple[str, ...] = ()
+    # fk:otherSubjectLabel: words by which an element names someone else as its subject (被害者, 防犯, 保護司 …),
+    # so that the concept does not reach it from its plan's kind (fk:planSubject).
+    other_subject_terms: tuple[str, ...] = ()
+    other_subject_literals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Lexicon:
     concepts: tuple[Concept, ...]
+    # Plan class IRI -> the concept its items are about (fk:planSubject: a 再犯防止推進計画's items are about
+    # 犯罪をした者等 whether or not each item says so).
+    plan_subjects: tuple[tuple[str, str], ...] = ()
+    # (text, context) -> the annotator's matches: the same headings are read for every element below them
+    matched: dict = field(default_factory=dict, init=False, compare=False, hash=False, repr=False)
 
     def concept(self, iri: str) -> Concept | None:
         return next((c for c in self.concepts if c.iri == iri), None)
@@ -98,10 +143,19 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
             continue
         if graph.value(concept, FK.assignedByReading) == rdflib.Literal(True):
             continue
-        words = _ja(graph.objects(concept, SKOS.prefLabel))
-        words += _ja(graph.objects(concept, SKOS.altLabel)) + _ja(graph.objects(concept, SKOS.hiddenLabel))
-        terms = sorted({normalise(w) for w in words if w.strip()}, key=lambda t: (-len(t), t))
+        labels = _ja(graph.objects(concept, SKOS.prefLabel))
+        labels += _ja(graph.objects(concept, SKOS.altLabel)) + _ja(graph.objects(concept, SKOS.hiddenLabel))
+        terms = sorted({normalise(w) for w in labels if w.strip()}, key=lambda t: (-len(t), t))
+        conditional = [w for w in _ja(graph.objects(concept, FK.conditionalLabel)) if w.strip()]
+        conditions = [w for w in _ja(graph.objects(concept, FK.conditionTerm)) if w.strip()]
+        others = [w for w in _ja(graph.objects(concept, FK.otherSubjectLabel)) if w.strip()]
         in_context = [w for w in _ja(graph.objects(concept, FK.contextLabel)) if w.strip()]
+        patterns = tuple(
+            sorted(
+                {p for w in labels if w.strip() for p in [synonym_pattern(w)] if p},
+                key=lambda p: [sorted(k) for k in p],
+            )
+        )
         context = graph.value(scheme, FK.contextConcept)
         concepts.append(
             Concept(
@@ -112,14 +166,33 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
                 terms=tuple(terms),
                 excluded=tuple(sorted({normalise(w) for w in _ja(graph.objects(concept, FK.excludedTerm))})),
                 from_headings=graph.value(scheme, FK.filedUnderHeadings) == rdflib.Literal(True),
-                literals=tuple(sorted({plain(w) for w in words if w.strip()}, key=lambda t: (-len(t), t))),
+                headings_skip=tuple(sorted(str(c) for c in graph.objects(scheme, FK.notReachedFromHeadings))),
+                literals=tuple(sorted({plain(w) for w in labels if w.strip()}, key=lambda t: (-len(t), t))),
                 excluded_literals=tuple(sorted({plain(w) for w in _ja(graph.objects(concept, FK.excludedTerm))})),
-                context=str(context) if context is not None and in_context else None,
+                context=str(context) if context is not None else None,
+                broader=tuple(sorted(str(b) for b in graph.objects(concept, SKOS.broader))),
                 context_terms=tuple(sorted({normalise(w) for w in in_context}, key=lambda t: (-len(t), t))),
                 context_literals=tuple(sorted({plain(w) for w in in_context}, key=lambda t: (-len(t), t))),
+                synonym_terms=patterns,
+                synonym_firsts=frozenset(k for p in patterns for k in p[0]),
+                conditional_terms=_keys(conditional),
+                conditional_literals=_literals(conditional),
+                condition_terms=_keys(conditions),
+                condition_literals=_literals(conditions),
+                other_subject_terms=_keys(others),
+                other_subject_literals=_literals(others),
             )
         )
-    return Lexicon(tuple(concepts))
+    plan_subjects = tuple(sorted((str(s), str(o)) for s, o in graph.subject_objects(FK.planSubject)))
+    return Lexicon(tuple(concepts), plan_subjects)
+
+
+def _keys(values: list[str]) -> tuple[str, ...]:
+    return tuple(sorted({normalise(w) for w in values}, key=lambda t: (-len(t), t)))
+
+
+def _literals(values: list[str]) -> tuple[str, ...]:
+    return tuple(sorted({plain(w) for w in values}, key=lambda t: (-len(t), t)))
 
 
 @lru_cache(maxsize=8)

@@ -100,7 +100,7 @@ def kept(decisions: list[Decision], own_words_only: bool, texts: dict[str, str] 
     return out
 
 
-def proposed(proposals, via: tuple[str, ...] = ("text", "heading")) -> dict[str, set]:
+def proposed(proposals, via: tuple[str, ...] = ("text", "heading", "plan")) -> dict[str, set]:
     out = defaultdict(set)
     for p in proposals:
         if p.via in via:

@@ -71,6 +71,11 @@ class Entry:
     def inherited(self) -> bool:
         return self.via == "heading"
 
+    @property
+    def from_plan(self) -> bool:
+        """Rests on the kind of plan the element belongs to (fk:PlanSubjectAnnotationDecision)."""
+        return self.via == "plan"
+
 
 def _value(row, name, default=""):
     term = row[name]
@@ -163,6 +168,7 @@ class ReviewStats:
     decisions: int
     by_review: dict  # review -> count
     inherited: int  # kept annotations that rest on a heading
+    from_plan: int = 0  # kept annotations that rest on the plan's kind
 
     def share(self, review: str) -> float:
         return self.by_review.get(review, 0) / self.decisions if self.decisions else 0.0
@@ -173,7 +179,8 @@ def review_stats(items: list[Entry]) -> ReviewStats:
     unique = {(e.element, e.concept): e for e in items}.values()
     counts = Counter(e.review or "as-proposed" for e in unique)
     inherited = sum(1 for e in unique if e.inherited and e.verdict != "rejected")
-    return ReviewStats(len(unique), {r: counts.get(r, 0) for r in REVIEWS}, inherited)
+    from_plan = sum(1 for e in unique if e.from_plan and e.verdict != "rejected")
+    return ReviewStats(len(unique), {r: counts.get(r, 0) for r in REVIEWS}, inherited, from_plan)
 
 
 TEXTS = """

@@ -56,6 +56,7 @@ def stats_text(store) -> str:
         f"accepted as proposed: {review.by_review['as-proposed']} ({review.share('as-proposed'):.1%})"
     )
     lines.append(f"kept annotations inherited from a heading (lower confidence): {review.inherited}")
+    lines.append(f"kept annotations from the plan's kind (lower confidence): {review.from_plan}")
     lines.append("quality-check rows:")
     lines += [f"  {name}: {n}" for name, n in quality_rows(store, found).items()]
     return "\n".join(lines) + "\n"
@@ -77,7 +78,7 @@ def audit_text(store, city: str | None = None) -> str | None:
             lines.append(f"  {concept_label} [{scheme_label}] <{concept}>")
             for e in items:
                 where = f"{e.source[:3]}:{e.start}" if e.start else ""
-                via = "inherited from heading" if e.inherited else e.via
+                via = "inherited from heading" if e.inherited else "from the plan's kind" if e.from_plan else e.via
                 why = f"{via}: {e.evidence}" + (f" — {e.reason}" if e.reason else "")
                 who = f" [{e.review or 'as-proposed'}: {e.decided_by} {e.decided_on}]" if e.decided_by else ""
                 lines.append(

@@ -76,6 +76,9 @@ class Word:
     pos: str = ""  # the part of speech's first level (名詞, 動詞, 助詞 …)
     lemma: str = ""  # `form`, with a noun made from a verb folded to that verb (see `lemma_of`)
     base: str = ""  # the dictionary form as written here (見まもる for 見まもり), NFKC-folded: the inflection base
+    # SudachiDict's synonym group ids of the word (援助 and 支援 share 310, 高齢者 and 老人 13456): sudachidict-core
+    # ships the ids in its lexicon, though not the synonym dictionary that lists each group's members.
+    synonyms: tuple[int, ...] = ()
 
     @property
     def content(self) -> bool:
@@ -137,6 +140,7 @@ def words(text: str) -> tuple[Word, ...]:
                     pos,
                     lemma_of(form, pos),
                     unicodedata.normalize("NFKC", m.dictionary_form()).casefold(),
+                    tuple(m.synonym_group_ids()),
                 )
             )
     return tuple(out)
@@ -162,10 +166,11 @@ class Keyed:
         return self.spans[start][0], self.spans[end - 1][1]
 
 
-def keyed(text: str, lemmas: bool = False) -> Keyed:
-    """`text`'s key (see `key`; with `lemmas`, its lemma key, see `lemma_key`) and where each part came from."""
+def keyed(text: str, lemmas: bool = False, analysed: tuple[Word, ...] | None = None) -> Keyed:
+    """`text`'s key (see `key`; with `lemmas`, its lemma key, see `lemma_key`) and where each part came from;
+    `analysed` is `words(text)` when the caller has it already."""
     key, spans = [], []
-    for w in words(text):
+    for w in words(text) if analysed is None else analysed:
         part = w.lemma if lemmas else w.form
         key.append(part)
         if part == w.surface:  # written as its normal form: each key character is its own character

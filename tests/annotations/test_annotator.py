@@ -134,6 +134,7 @@ def test_each_scheme_maps_to_its_property():
         RP + "private-cooperators": FK + "addressesPriority",
         FN + "multi-agency-collaboration": FK + "realisesFunction",
         TP + "individual-evacuation-plan": FK + "topic",
+        TG + "persons-with-diminished-capacity": FK + "targetGroup",  # 中核機関 (of 成年後見) names them
     }
 
 
@@ -173,7 +174,7 @@ def test_proposals_are_hashable_values():
         # the element names offenders itself
         ("刑務所を出た人が仕事に就けるよう支援します。", (), RP + "employment-and-housing", "仕事"),
         # a heading above it names 再犯
-        ("協力して住まいの確保を支援します。", ("再犯防止のための支援",), RP + "employment-and-housing", "住まい"),
+        ("協力して住まいを探す手伝いをします。", ("再犯防止のための支援",), RP + "employment-and-housing", "住まい"),
         ("中退した生徒が学校に戻れるよう支えます。", ("非行少年の立ち直り",), RP + "schooling-support", "学校"),
     ],
 )
@@ -196,3 +197,153 @@ def test_an_agency_or_association_name_does_not_name_its_group():
     got = {p.concept for p in propose("こども家庭センターの充実と更生保護女性会の活動支援")}
     assert TG + "children" not in got and TG + "offenders" not in got
     assert RP + "private-cooperators" in got
+
+
+# Issue 19, round 3: synonym groups, the plan's kind, conditional service names, lists of fields.
+
+
+@pytest.mark.parametrize(
+    "text, concept, words",
+    [
+        # SudachiDict puts 老人 in 高齢者's synonym group and 援助 in 支援's: the term meets them word for word
+        ("老人の見守り", TG + "older-people", "老人"),
+        ("包括的な相談援助", FN + "comprehensive-consultation", "包括的な相談援助"),
+    ],
+)
+def test_a_term_meets_the_synonyms_of_its_words(text, concept, words):
+    assert (concept, words, "text") in found(propose(text))
+
+
+def test_a_word_without_a_shared_synonym_group_does_not_match():
+    assert propose("援助の記録を残します") == []  # 支援 alone is no term: its synonym is none either
+
+
+def test_an_excluded_synonym_group_does_not_stand_for_a_term():
+    """居場所 shares a group with 所在 (where a thing is); the group is excluded, so 所在 is not a place to belong."""
+    from server.annotations.lexicon import EXCLUDED_SYNONYM_GROUPS
+    from server.language import words
+
+    (shosai,) = words("所在")
+    assert set(shosai.synonyms) & set(EXCLUDED_SYNONYM_GROUPS)
+    assert FN + "community-building" not in {p.concept for p in propose("市内に支援センターが所在しています")}
+
+
+def test_a_synonym_in_a_context_scheme_counts_only_in_its_context():
+    """住まい is a synonym of 住居 (住居の確保 names the 再犯 priority), but only where offenders are named."""
+    text = "住まいの確保を支援します。"
+    assert RP + "employment-and-housing" in {p.concept for p in propose(text, ("再犯防止のための支援",))}
+    assert RP + "employment-and-housing" not in {p.concept for p in propose(text, ("子育て支援の充実",))}
+
+
+RPP = (FK + "RecidivismPreventionPlan", "再犯防止推進計画")
+
+
+def test_an_item_of_a_recidivism_plan_is_about_offenders_from_the_plans_kind():
+    got = {p.concept: p for p in propose("就労・住居の確保", plans=[RPP])}
+    plan = got[TG + "offenders"]
+    assert (plan.via, plan.matched) == ("plan", "再犯防止推進計画")
+    # its own kind of evidence: weaker than the element's own words, stronger than a heading
+    own = got[RP + "employment-and-housing"]
+    assert own.via == "text" and own.confidence > plan.confidence > Proposal(None, "", "", "", "heading").confidence
+
+
+def test_own_words_naming_offenders_win_over_the_plans_kind():
+    (p,) = [p for p in propose("刑務所出所者の就労支援", plans=[RPP]) if p.concept == TG + "offenders"]
+    assert p.via == "text"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "地域における児童・生徒等の見守り活動",  # another target group is the subject
+        "犯罪被害者等への支援",  # the victims
+        "地域見守り防犯灯・防犯カメラ設置の支援",  # crime prevention for residents
+        "保護司の確保への支援",  # the volunteers who help offenders
+    ],
+)
+def test_an_item_naming_another_subject_does_not_get_the_plans_group(text):
+    assert TG + "offenders" not in {p.concept for p in propose(text, plans=[RPP])}
+
+
+def test_an_item_of_another_kind_of_plan_gets_nothing_from_its_kind():
+    assert propose("就労の支援", plans=[(FK + "CommunityWelfarePlan", "地域福祉計画")]) == []
+
+
+def test_element_plans_follow_parents_and_part_of():
+    import rdflib
+
+    g = rdflib.Graph().parse(
+        data="""
+        @prefix fk: <https://w3id.org/fukushi-kg/ontology#> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        @prefix : <https://w3id.org/fukushi-kg/id/999999/> .
+        :cwp a fk:CommunityWelfarePlan ; rdfs:label "地域福祉計画"@ja .
+        :rpp a fk:RecidivismPreventionPlan ; rdfs:label "再犯防止推進計画"@ja .
+        :p1 fk:parent :cwp ; rdfs:label "再犯防止"@ja ; fk:partOf :rpp .
+        :p1-d1 fk:parent :p1 ; rdfs:label "就労の支援"@ja .
+        :p2 fk:parent :cwp ; rdfs:label "子育て"@ja .
+        """,
+        format="turtle",
+    )
+    from server.annotations.annotator import element_plans
+
+    plans = element_plans(g)
+    base = "https://w3id.org/fukushi-kg/id/999999/"
+    assert RPP in plans[base + "p1-d1"] and (FK + "CommunityWelfarePlan", "地域福祉計画") in plans[base + "p1-d1"]
+    assert plans[base + "p2"] == [(FK + "CommunityWelfarePlan", "地域福祉計画")]
+
+
+@pytest.mark.parametrize(
+    "text, tagged",
+    [
+        ("地域包括支援センターで高齢者の相談を受けます。", True),
+        ("身近な相談窓口として基幹相談支援センターを周知します。", True),
+        ("困りごとを自立相談支援機関につなぎます。", True),
+        # the label is the title of its description: the two are read as one sentence
+        ("地域包括支援センターの充実|二つの地域において、高齢者の相談支援を行います。", True),
+        ("地域包括支援センターの職員を増やします。", False),
+        ("基幹相談支援センターを設置します。", False),  # 相談 inside the name is not the condition
+        ("地域包括支援センターを新設します。また、市役所の相談窓口を案内します。", False),  # another sentence
+    ],
+)
+def test_a_service_name_counts_for_comprehensive_consultation_only_where_the_sentence_speaks_of_it(text, tagged):
+    assert (FN + "comprehensive-consultation" in {p.concept for p in propose(text)}) is tagged
+
+
+@pytest.mark.parametrize(
+    "text, absent, present",
+    [
+        (
+            "高齢・障害・子ども・生活困窮など分野を問わず相談に応じます。",
+            ("older-people", "children"),
+            FN + "comprehensive-consultation",
+        ),
+        (
+            "社会福祉法人が、高齢、障害、児童、介護の枠組みを超え、情報交換を図ります。",
+            ("children", "people-with-disabilities"),
+            None,
+        ),
+        ("子どもから高齢者まで誰もが集える交流の場", ("children", "older-people"), FN + "community-building"),
+    ],
+)
+def test_a_list_of_fields_does_not_name_each_group(text, absent, present):
+    got = {p.concept for p in propose(text)}
+    assert not got & {TG + a for a in absent}
+    assert present is None or present in got
+
+
+def test_a_list_of_people_still_names_each_group():
+    got = {p.concept for p in propose("高齢者、障害のある人、子どもなどの見守りを行います。")}
+    assert {TG + "older-people", TG + "people-with-disabilities", TG + "children"} <= got
+
+
+def test_a_functions_heading_does_not_reach_a_residents_role():
+    """A 重層 function is a project the municipality runs (fn: fk:notReachedFromHeadings fk:Role): a role filed
+    under its heading does not inherit it, while a direction there does, and the role's own words still count."""
+    heading = ["多機関協働による包括的な支援体制の推進"]
+    role, direction = [FK + "Role"], [FK + "Direction"]
+    assert propose("近所づきあいの構築", heading, classes=role) == []
+    assert found(propose("近所づきあいの構築", heading, classes=direction)) == {
+        (FN + "multi-agency-collaboration", heading[0], "heading")
+    }
+    assert FN + "community-building" in {p.concept for p in propose("交流の場づくり", heading, classes=role)}

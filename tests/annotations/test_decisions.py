@@ -3,7 +3,7 @@
 import pytest
 import rdflib
 
-from server.annotations.annotator import element_texts, propose_elements
+from server.annotations.annotator import element_plans, element_texts, propose_elements
 from server.annotations.decisions import DECISIONS_FILE, check, decision_graph, read_decisions
 from server.annotations.lexicon import normalise, plain
 from server.datafile import DataFileError
@@ -61,21 +61,16 @@ def test_the_bundled_decisions_match_the_proposals(data, decisions, proposals):
 
 
 def test_every_decided_annotation_rests_on_words_of_the_text_or_a_heading(data, decisions):
-    """...or, for a hand-added one, the plan it belongs to (相模原's 再犯 priority names rest on 再犯防止推進計画)."""
+    """...or, for a hand-added one or one from the plan's kind, the name of a plan it belongs to (相模原's 再犯
+    priority names rest on 再犯防止推進計画; 美祢's 再犯 items on 第2次美祢市再犯防止推進計画, which their 施策 is
+    part of)."""
     texts = element_texts(data)
-    fk = rdflib.Namespace("https://w3id.org/fukushi-kg/ontology#")
-
-    def plan_label(element):
-        node = rdflib.URIRef(element)
-        while data.value(node, fk.parent) is not None:
-            node = data.value(node, fk.parent)
-        return " ".join(str(v) for v in data.objects(node, rdflib.RDFS.label))
-
+    plans = element_plans(data)
     for d in decisions:
         own, headings = texts[d.element]
         assert d.evidence, d
         places = [own] + (headings if d.via in ("heading", "hand") else [])
-        places += [plan_label(d.element)] if d.via == "hand" else []
+        places += [label for _, label in plans[d.element]] if d.via in ("hand", "plan") else []
         # the annotator matches lemma keys and, where the analyser cuts a word otherwise in context, the letters
         assert any(normalise(d.evidence) in normalise(t) or plain(d.evidence) in plain(t) for t in places), (
             d.line,
@@ -211,6 +206,21 @@ def test_each_record_says_who_decided_when_and_how_far_it_was_reviewed(decisions
     assert str(graph.value(i_node, dcterms.creator)) == inherited.decided_by
     assert graph.value(i_node, dcterms.date).datatype == rdflib.XSD.date
     assert str(graph.value(i_node, fk.review)) == inherited.review
+
+
+def test_a_tag_from_the_plans_kind_is_its_own_kind_of_decision(decisions):
+    """A 再犯 plan's item gets 犯罪をした者等 from the plan's kind: typed fk:PlanSubjectAnnotationDecision, with a
+    confidence below the element's own words and above a heading's."""
+    fk = rdflib.Namespace("https://w3id.org/fukushi-kg/ontology#")
+    from_plan = [d for d in decisions if d.via == "plan"]
+    assert from_plan and {d.concept.rsplit("/", 1)[-1] for d in from_plan} == {"offenders"}
+    graph = decision_graph(from_plan[:1])
+    (node,) = graph.subjects(rdflib.RDF.type, fk.PlanSubjectAnnotationDecision)
+    assert (node, rdflib.RDF.type, fk.InheritedAnnotationDecision) not in graph
+    confidence = float(graph.value(node, fk.confidence))
+    own = next(d for d in decisions if d.via == "text").confidence
+    inherited = next(d for d in decisions if d.via == "heading").confidence
+    assert own > confidence > inherited
 
 
 def test_the_table_records_no_person_review_it_did_not_have(decisions):

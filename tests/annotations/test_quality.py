@@ -26,3 +26,22 @@ def test_the_fixtures_parse_and_hold_what_the_report_says():
     dev, held_out = (read_sentences(FIXTURES / "unseen-sentences.tsv", s) for s in ("dev", "held-out"))
     assert len(dev) == len(held_out) == 22 and not set(dev) & set(held_out)
     assert set() in dev.values()  # sentences naming no concept are there, so precision is tested too
+
+
+def test_the_third_set_is_fresh_and_names_only_concepts_of_the_scheme():
+    import rdflib
+    from rdflib.namespace import SKOS
+
+    sample = read_sample(FIXTURES / "sample-3.tsv")
+    earlier = set(read_sample(FIXTURES / "sample.tsv")) | set(read_sample(FIXTURES / "sample-2.tsv"))
+    assert len(sample) == 60 and not set(sample) & earlier
+    dev, held_out = (read_sentences(FIXTURES / "unseen-sentences-3.tsv", s) for s in ("dev", "held-out"))
+    seen = set(read_sentences(FIXTURES / "unseen-sentences.tsv")) | set(
+        read_sentences(FIXTURES / "unseen-sentences-2.tsv")
+    )
+    assert len(dev) == len(held_out) == 30 and not set(dev) & set(held_out) and not (set(dev) | set(held_out)) & seen
+    assert set() in dev.values() and set() in held_out.values()
+    scheme = rdflib.Graph().parse(Path(__file__).resolve().parents[2] / "ontology" / "vocabularies.ttl")
+    concepts = {str(c) for c in scheme.subjects(rdflib.RDF.type, SKOS.Concept)}
+    named = set().union(*sample.values(), *dev.values(), *held_out.values())
+    assert named and named <= concepts, sorted(named - concepts)

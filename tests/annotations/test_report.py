@@ -66,8 +66,11 @@ def test_audit_lists_each_city_and_concept_with_the_words(published_dir, capsys)
     )
     # a hand-added one says why
     assert re.search(r"\+ added    141500/gpp-pi3 .*\(hand: 成年後見制度利用促進基本計画 — .*002:43", out)
-    # the 再犯 plan's items name 犯罪をした者等 on the plan's words, decided by an agent, not yet by a person
-    assert re.search(r"\+ added    141500/rpp-m02 .*002:56 .*\[agent: agent:issue-19", out)
+    # the 再犯 plan's items are about 犯罪をした者等 from the plan's kind (its own kind of evidence, shown as such),
+    # decided by an agent, not yet by a person
+    assert re.search(
+        r"\+ accepted 141500/rpp-m02 .*002:56 \(from the plan's kind: 再犯防止推進計画\) \[agent: agent:issue-19c", out
+    )
 
 
 def test_audit_of_an_unknown_city_is_an_error(published_dir, capsys):
