@@ -65,7 +65,7 @@ EXCLUDED_SYNONYM_GROUPS: dict[int, str] = {
 SUPPORT_STOP = frozenset(
     "名指す 場合 採る 単なる 置く 付ける 定める 書く 文書 為る 有る 居る 成る 言う 一つ 其の 此処 ここ 社会福祉法 改正 "
     "事業 重層 重層的 体制 整備 推進 支援 課題 地域 対する 向ける 通じる など 関係 行う 確保 状況 把握 必要 "
-    "取る 出来る 作る 生活 福祉 よる".split()
+    "取る 出来る 作る 生活 福祉 よる 内容 様 提供 相談".split()
 )
 
 
@@ -110,8 +110,8 @@ class Concept:
     # is a project the municipality runs; a residents' role filed under its heading is not that project)
     headings_skip: tuple[str, ...] = ()
     # fk:headingNeedsSupport on the scheme: a heading's concept reaches an element only when the element's own
-    # words hold one of `support` (lemmas and synonym-group keys of the concept's labels, definition and scope
-    # note, without the words every concept's notes share: see SUPPORT_STOP)
+    # words hold one of `support` (lemmas and synonym-group keys of the concept's preferred and alternative
+    # labels, definition and scope note, without the words every concept's notes share: see SUPPORT_STOP)
     heading_needs_support: bool = False
     support: frozenset[str] = frozenset()
     # fk:notAsStudyTopic on the scheme: a term that is the topic of a study or training (「アウトリーチの在り方の
@@ -198,8 +198,12 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
                 from_headings=graph.value(scheme, FK.filedUnderHeadings) == rdflib.Literal(True),
                 headings_skip=tuple(sorted(str(c) for c in graph.objects(scheme, FK.notReachedFromHeadings))),
                 heading_needs_support=graph.value(scheme, FK.headingNeedsSupport) == rdflib.Literal(True),
+                # the names (not the hidden variants: fragments and phrases whose every word is not the concept's)
                 support=support_words(
-                    labels + _ja(graph.objects(concept, SKOS.definition)) + _ja(graph.objects(concept, SKOS.scopeNote))
+                    _ja(graph.objects(concept, SKOS.prefLabel))
+                    + _ja(graph.objects(concept, SKOS.altLabel))
+                    + _ja(graph.objects(concept, SKOS.definition))
+                    + _ja(graph.objects(concept, SKOS.scopeNote))
                 ),
                 not_as_study_topic=graph.value(scheme, FK.notAsStudyTopic) == rdflib.Literal(True),
                 literals=tuple(sorted({plain(w) for w in labels if w.strip()}, key=lambda t: (-len(t), t))),

@@ -86,7 +86,7 @@ def test_a_heading_does_not_reach_an_element_whose_own_words_name_another_concep
     got = propose("総合相談体制の推進", headings=["多機関協働による包括的な支援体制の推進"])
     assert found(got) == {(FN + "comprehensive-consultation", "総合相談", "text")}
     # nor through a nearer heading that names another one
-    got = propose("相談体制づくり", headings=["多機関協働による推進", "包括的な相談支援体制の整備"])
+    got = propose("相談を受け止める体制づくり", headings=["多機関協働による推進", "包括的な相談支援体制の整備"])
     assert found(got) == {(FN + "comprehensive-consultation", "包括的な相談支援体制の整備", "heading")}
 
 
@@ -94,7 +94,7 @@ def test_a_heading_does_not_reach_an_element_whose_own_words_name_another_concep
     "own, heading, inherited",
     [
         ("情報提供の充実", "情報提供体制の充実・包括的な相談支援", False),  # 小美玉 000:101
-        ("民生委員と連携した相談の受付", "情報提供体制の充実・包括的な相談支援", True),
+        ("民生委員と連携した相談の受け止め", "情報提供体制の充実・包括的な相談支援", True),
         ("多様な見守り活動による支え合い推進", "見守り活動・交流の場や居場所づくりの推進", False),  # 久留米 003:107
         ("出会い、交流できるつながりの機会の創出", "見守り活動・交流の場や居場所づくりの推進", True),
     ],
@@ -342,8 +342,8 @@ def test_a_functions_heading_does_not_reach_a_residents_role():
     under its heading does not inherit it, while a direction there does, and the role's own words still count."""
     heading = ["多機関協働による包括的な支援体制の推進"]
     role, direction = [FK + "Role"], [FK + "Direction"]
-    assert propose("関係機関の役割分担の調整", heading, classes=role) == []
-    assert found(propose("関係機関の役割分担の調整", heading, classes=direction)) == {
+    assert propose("関係機関の調整", heading, classes=role) == []
+    assert found(propose("関係機関の調整", heading, classes=direction)) == {
         (FN + "multi-agency-collaboration", heading[0], "heading")
     }
     assert FN + "community-building" in {p.concept for p in propose("交流の場づくり", heading, classes=role)}
@@ -357,8 +357,8 @@ def test_a_functions_heading_reaches_only_an_element_whose_own_words_support_it(
     # 小田原 cwp4-g1-p1-d6: a place to talk is not itself multi-agency work (課題 is every function's word)
     assert propose("課題に対する話し合いの場・つながりの創出", heading, classes=direction) == []
     assert propose("近所づきあいの構築", heading, classes=direction) == []
-    # 役割分担 and 調整 are words of the function's definition
-    assert found(propose("関係機関の役割分担の調整", heading, classes=direction)) == {
+    # 機関 and 調整 are words of the function's name and definition
+    assert found(propose("関係機関の調整", heading, classes=direction)) == {
         (FN + "multi-agency-collaboration", heading[0], "heading")
     }
     # 連携 is a word of its labels (多機関が連携)
