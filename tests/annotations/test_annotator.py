@@ -387,3 +387,26 @@ def test_a_function_named_as_the_topic_of_a_study_is_not_proposed(text, named):
     concepts = {p.concept for p in propose(text)}
     fn = {c for c in concepts if c.startswith(FN)}
     assert bool(fn) == named, (text, fn)
+
+
+@pytest.mark.parametrize(
+    "text, concept",
+    [
+        ("満期釈放された人の住まい探しを手伝います。", TG + "offenders"),
+        ("少年院を出院した若者の就労を支えます。", TG + "offenders"),
+        ("家計の立て直しを一緒に考えます。", TG + "people-in-need"),
+        ("一人で避難することが困難な方を把握します。", TG + "persons-requiring-evacuation-support"),
+        ("どのような相談でも受け付けます。", FN + "comprehensive-consultation"),
+        ("本人に寄り添い支援を続けます。", FN + "outreach"),
+        ("関係機関が役割を分担して支えます。", FN + "multi-agency-collaboration"),
+        ("地域子育て支援拠点を充実します。", FN + "community-building"),
+    ],
+)
+def test_round_4_rewordings_meet_the_lexicon(text, concept):
+    """Issue 19d's lexicon variants (ontology/vocabularies.ttl), each in a sentence of its own words."""
+    assert concept in {p.concept for p in propose(text)}
+
+
+def test_a_reworded_offender_phrase_does_not_fire_on_a_source():
+    # 出所 alone is also "a source" (情報の出所): only 出所後/出所した/出所者 name people leaving prison
+    assert TG + "offenders" not in {p.concept for p in propose("情報の出所を明らかにします。")}
