@@ -9,8 +9,7 @@ from server.annotations.views import bp as annotations_bp
 from server.backend.remote import RemoteExecutor
 from server.compliance.publication import compliance_part
 from server.compliance.views import bp as compliance_bp
-from server.compliance.views import current_matrix
-from server.config import DEFAULTS, DUMP_SOURCE, VERDICTS, from_environment
+from server.config import DEFAULTS, DUMP_SOURCE, from_environment
 from server.graph import on_demand
 from server.search import init_app as init_search
 from server.sparql import init_app as init_sparql
@@ -46,7 +45,6 @@ def create_app(test_config=None) -> Flask:
     app.json.ensure_ascii = False
     # The pages and the SPARQL workers never import the build: the app hands them how to get a dump.
     app.extensions[DUMP_SOURCE] = on_demand.for_app(app, compliance_part)
-    app.extensions[VERDICTS] = current_matrix
 
     # Blueprints are registered here, one per concern.
     backend = app.config.get("SPARQL_BACKEND")  # an existing engine answers; the rules stay in server.sparql

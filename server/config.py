@@ -49,9 +49,6 @@ def from_environment(environ=None) -> dict:
 
 
 DUMP_SOURCE = "fukushi_kg.dump_source"  # app.extensions: published folder -> verified dump path
-# app.extensions key: a function giving the bundled plans' compliance matrix, handed to the comparison page by
-# the app (the pages do not import the compliance package, which uses the pages' download writer).
-VERDICTS = "fukushi-kg-verdicts"
 
 
 def dump_source(app):

@@ -150,7 +150,36 @@ def _located(text: str, lexicon: Lexicon, context: frozenset[str]) -> list[tuple
             if not any(bs <= start and end <= be for bs, be in blocked):
                 found.add((start, end, concept))
     kept = [m for m in found if not any(_inside(m, o) for o in found)]
+    kept = [m for m in kept if not (m[2].not_as_study_topic and _study_topic(analysed, sentences, m[0], m[1]))]
     return sorted(kept, key=lambda m: (m[0], -m[1], m[2].iri))
+
+
+# A term followed by one of these word sequences (lemmas) is what something is about, not what is done ...
+_TOPIC_MARKERS = (
+    ("の", "在り方"),
+    ("に", "つく", "て"),
+    ("に", "関する"),
+    ("に", "関す"),
+    ("に", "係る"),
+    ("を", "テーマ"),
+)
+# ... and, in a sentence that also holds one of these words, the topic of a study or training.
+_STUDY_WORDS = frozenset("研修 検討 学習 学ぶ 理解 研究 勉強 講座 講演 講習".split())
+
+
+def _study_topic(analysed, sentences: list[int], start: int, end: int) -> bool:
+    """The words at start..end are the topic of a study (「アウトリーチの在り方の共通理解を目指す研修」,
+    「多機関協働について研修を行う」, 「包括的な相談支援に関する学習会」): followed at once by a topic marker
+    (の在り方, について, に関する …) in a sentence that holds a study word (研修, 検討, 学習 …)."""
+    after = [i for i, w in enumerate(analysed) if w.start >= end]
+    if not after:
+        return False
+    i = after[0]
+    lemmas = [w.lemma for w in analysed[i : i + 3]]
+    if not any(tuple(lemmas[: len(m)]) == m for m in _TOPIC_MARKERS):
+        return False
+    here = _sentence_of(sentences, start)
+    return any(_sentence_of(sentences, w.start) == here and any(x in w.lemma for x in _STUDY_WORDS) for w in analysed)
 
 
 def _synonym_matcher(analysed):
@@ -303,6 +332,7 @@ def propose(
                 continue
             proposals[subject] = Proposal(element, concept.property, subject, plan_label, "plan")
     nearer = [text]  # the element's words, then each heading between it and the one being read
+    own_keys = {k for w in words(text) for k in (w.lemma, *(f"#{g}" for g in w.synonyms))}
     for heading in reversed([h for h in headings if h.strip()]):
         spans: dict[Concept, list[tuple[int, int]]] = {}
         for start, end, concept in located(heading, lexicon):
@@ -311,6 +341,8 @@ def propose(
         for concept, where in spans.items():
             named_here.setdefault(concept.scheme, set()).add(concept.iri)
             if not concept.from_headings or concept.iri in proposals or set(concept.headings_skip) & set(classes):
+                continue
+            if concept.heading_needs_support and not own_keys & concept.support:
                 continue
             if named_by_scheme.get(concept.scheme, set()) - {concept.iri}:
                 continue

@@ -59,6 +59,28 @@ EXCLUDED_SYNONYM_GROUPS: dict[int, str] = {
 }
 
 
+# Words of definitions and scope notes that do not say what a concept is about: the notes' own phrasing
+# (名指す, 場合, 採る), law citations, words every 重層 function shares (支援, 課題, 地域, 体制, 事業 …), and
+# single characters (but 場, a place to meet) that are fragments of longer words.
+SUPPORT_STOP = frozenset(
+    "名指す 場合 採る 単なる 置く 付ける 定める 書く 文書 為る 有る 居る 成る 言う 一つ 其の 此処 ここ 社会福祉法 改正 "
+    "事業 重層 重層的 体制 整備 推進 支援 課題 地域 対する 向ける 通じる など 関係 行う 確保 状況 把握 必要 "
+    "取る 出来る 作る 生活 福祉 よる 内容 様 提供 相談".split()
+)
+
+
+def support_words(texts: list[str]) -> frozenset[str]:
+    """The lemmas and synonym-group keys of the content words of `texts`, less SUPPORT_STOP."""
+    out = set()
+    for text in texts:
+        for w in words(text):
+            if not w.content or len(w.lemma) < 2 and w.lemma != "場" or w.lemma in SUPPORT_STOP or w.lemma.isdigit():
+                continue
+            out.add(w.lemma)
+            out |= {f"#{g}" for g in w.synonyms if g not in EXCLUDED_SYNONYM_GROUPS}
+    return frozenset(out)
+
+
 def synonym_pattern(text: str) -> tuple[frozenset[str], ...] | None:
     """`text`'s words, each as the keys it meets: its lemma and its synonym groups (those not excluded); None
     when no word has a group, so that the lemma key alone matches it."""
@@ -87,6 +109,14 @@ class Concept:
     # fk:notReachedFromHeadings on the scheme: element classes its heading concepts do not reach (a 重層 function
     # is a project the municipality runs; a residents' role filed under its heading is not that project)
     headings_skip: tuple[str, ...] = ()
+    # fk:headingNeedsSupport on the scheme: a heading's concept reaches an element only when the element's own
+    # words hold one of `support` (lemmas and synonym-group keys of the concept's preferred and alternative
+    # labels, definition and scope note, without the words every concept's notes share: see SUPPORT_STOP)
+    heading_needs_support: bool = False
+    support: frozenset[str] = frozenset()
+    # fk:notAsStudyTopic on the scheme: a term that is the topic of a study or training (「アウトリーチの在り方の
+    # 共通理解」, 「多機関協働について研修」) does not name the concept as practised
+    not_as_study_topic: bool = False
     # The labels as written (NFKC, no white space): matched literally as well, because the analyser cuts a
     # word differently in some contexts (「範囲で居場所」 is read 範囲 で 居る 場所).
     literals: tuple[str, ...] = ()
@@ -167,6 +197,15 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
                 excluded=tuple(sorted({normalise(w) for w in _ja(graph.objects(concept, FK.excludedTerm))})),
                 from_headings=graph.value(scheme, FK.filedUnderHeadings) == rdflib.Literal(True),
                 headings_skip=tuple(sorted(str(c) for c in graph.objects(scheme, FK.notReachedFromHeadings))),
+                heading_needs_support=graph.value(scheme, FK.headingNeedsSupport) == rdflib.Literal(True),
+                # the names (not the hidden variants: fragments and phrases whose every word is not the concept's)
+                support=support_words(
+                    _ja(graph.objects(concept, SKOS.prefLabel))
+                    + _ja(graph.objects(concept, SKOS.altLabel))
+                    + _ja(graph.objects(concept, SKOS.definition))
+                    + _ja(graph.objects(concept, SKOS.scopeNote))
+                ),
+                not_as_study_topic=graph.value(scheme, FK.notAsStudyTopic) == rdflib.Literal(True),
                 literals=tuple(sorted({plain(w) for w in labels if w.strip()}, key=lambda t: (-len(t), t))),
                 excluded_literals=tuple(sorted({plain(w) for w in _ja(graph.objects(concept, FK.excludedTerm))})),
                 context=str(context) if context is not None else None,

@@ -12,6 +12,14 @@ and asserts nothing):
 - invented sentences the annotator has never seen (tests/fixtures/annotations/unseen-sentences.tsv), with the
   concepts a reader assigns from their words; `dev` sentences were used to find gaps in the lexicon,
   `held-out` ones were not.
+
+Every set is scored the same way on the concept hierarchy (skos:broader, transitively; `ancestors`): a proposed
+concept that is an ancestor of a concept expected for the same item is implied by it, neither a false positive
+nor a hit (tg:offenders beside an expected tg:juvenile-delinquents, tg:older-people beside an expected
+tg:older-people-living-alone); an expected concept that only a narrower proposal names counts as found, and
+that narrower proposal is then not a false positive (tg:older-people-living-alone proposed where the reader
+wrote tg:older-people). The readers of the sets disagreed on which level to write; the hierarchy says both are
+true of the item.
 """
 
 import csv
@@ -51,14 +59,22 @@ def family(concept: str) -> str:
     return shorten(concept).split(":", 1)[0]
 
 
-def score(expected: dict[str, set[str]], got: dict[str, set[str]]) -> dict[str, Score]:
-    """Per family: true positives, false positives and misses over the items of `expected` (item -> concepts)."""
+def score(
+    expected: dict[str, set[str]], got: dict[str, set[str]], broader: dict[str, frozenset[str]] | None = None
+) -> dict[str, Score]:
+    """Per family: true positives, false positives and misses over the items of `expected` (item -> concepts).
+    `broader` maps a concept to its ancestors (`ancestors`): see the module's docstring for how they count."""
+    broader = broader or {}
     out = {f: Score() for f in FAMILIES}
     for item, want in expected.items():
         have = got.get(item, set())
-        for c in have | want:
+        # an expected concept a narrower proposal names is found; a proposal broader than an expected one is implied
+        found_below = {w for w in want - have if any(w in broader.get(h, ()) for h in have)}
+        below_expected = {h for h in have - want if any(w in broader.get(h, ()) for w in want)}
+        implied = {h for h in have - want if any(h in broader.get(w, ()) for w in want)}
+        for c in (have - below_expected - implied) | want:
             s = out.setdefault(family(c), Score())
-            if c in have and c in want:
+            if c in want and (c in have or c in found_below):
                 s.tp += 1
             elif c in have:
                 s.fp += 1
@@ -66,6 +82,32 @@ def score(expected: dict[str, set[str]], got: dict[str, set[str]]) -> dict[str, 
             else:
                 s.fn += 1
                 s.misses.append((item, shorten(c)))
+    return out
+
+
+def ancestors(path: Path | None = None) -> dict[str, frozenset[str]]:
+    """Concept IRI -> every concept above it (skos:broader, or skos:narrower read the other way, transitively) in
+    ontology/vocabularies.ttl or `path`."""
+    import rdflib
+    from rdflib.namespace import SKOS
+
+    from server.paths import ONTOLOGY_DIR
+
+    graph = rdflib.Graph().parse(Path(path) if path else ONTOLOGY_DIR / "vocabularies.ttl", format="turtle")
+    up: dict[str, set[str]] = defaultdict(set)
+    for narrow, broad in graph.subject_objects(SKOS.broader):
+        up[str(narrow)].add(str(broad))
+    for broad, narrow in graph.subject_objects(SKOS.narrower):
+        up[str(narrow)].add(str(broad))
+    out = {}
+    for concept in up:
+        seen, todo = set(), list(up[concept])
+        while todo:
+            b = todo.pop()
+            if b not in seen and b != concept:
+                seen.add(b)
+                todo.extend(up.get(b, ()))
+        out[concept] = frozenset(seen)
     return out
 
 

@@ -32,6 +32,45 @@ proposals, precision / recall per family (tg target groups, fn functions, rp 再
     range 「子供から高齢者まで」 read otherwise by set 3's reader); after its variants 0.944/0.810;
   unseen-sentences-3 held-out (never read to change the lexicon): main 0.875/0.512, first run 0.840/0.512,
     after 0.846/0.537.
+
+Round 4 (issue 19d), annotator proposals, precision / recall, each step's figures against the one before:
+  1. Hierarchical scoring, the same for every set (server/annotations/quality.py, `score` with `ancestors`): a
+     proposed concept that is a skos:broader ancestor (transitively) of an expected concept of the same item is
+     implied, neither a false positive nor a hit (tg:offenders beside tg:juvenile-delinquents, tg:older-people
+     beside tg:older-people-living-alone); an expected concept named only by a narrower proposal counts as found.
+     The sets' readers disagreed on which level to write down; both levels are true of the item.
+     sample.tsv tg 0.929/1.000 -> 1.000/1.000 (all 0.956/0.977 -> 1.000/0.977); unseen-sentences-2 dev tg
+     0.850/0.773 -> 0.895/0.773; no other set moved (sample-3 all 0.931/0.947, sentences-3 dev 0.944/0.810).
+  2. A function's heading reaches an element only where the element's own words carry support for it (fn:
+     fk:headingNeedsSupport: a word of the function's labels, definition or scope note, or a synonym of one, less
+     the words every function's notes share), and a function named as the topic of a study (fn:
+     fk:notAsStudyTopic: 「アウトリーチの在り方の共通理解」 in a 研修会) is not proposed; 福祉コミュニティ and 地域の
+     プラットフォーム (the national description's words for 地域づくり事業) name fn:community-building.
+     sample-3 fn 0.750/0.750 -> 1.000/0.750 (all 0.931/0.947 -> 0.964/0.947); sample.tsv fn 1.000/0.917 ->
+     1.000/0.833: its reader kept 久留米 cwp4-p6-d1 「地域住民等と協働した支援体制整備」 under 包括的な相談支援の推進
+     ("filed under"), whose own words name no consultation (the trade the rule makes; its own-words figure already
+     counted it a miss); other sets unchanged. Over data/, 7 function proposals went (5 inherited without support,
+     1 study topic, 1 now on the element's own words) and 2 came on own words; decisions.tsv refreshed.
+  3. Rewordings found on the samples and the dev halves only (ontology/vocabularies.ttl, hiddenLabels and one
+     fk:contextLabel: 出所後, 出院, 満期釈放, 刑務所から出 -> tg:offenders; 家計相談, 生活が苦しい -> tg:people-in-need;
+     社会と関わりのない -> tg:socially-isolated-people; 外国から来 -> tg:foreign-residents; 一人で避難することが困難,
+     避難に支援が必要 -> tg:persons-requiring-evacuation-support; 総合的な相談, どのような相談でも, 悩みを問わず ->
+     fn:comprehensive-consultation; 寄り添い支援, 繰り返し訪ね, 支援が届いていない -> fn:outreach; 関係機関の役割分担
+     -> fn:multi-agency-collaboration; 地域子育て支援拠点 (a part of 地域づくり事業 by 社会福祉法第106条の4第2項第3号)
+     -> fn:community-building; 地域全体で -> rp:community-inclusion where offenders are named). A heading's support
+     is now read from a function's names, definition and scope note only (not its hidden phrases), without a bare
+     相談 (the scope note: a bare 相談支援 does not name 包括的相談支援); the scope notes of participation support
+     and multi-agency collaboration say what the law says they are (就労・体験; 関係機関の連携と役割分担の調整).
+     sample-2 fn 0.944/0.944 -> 0.947/1.000 (all 0.984/0.984 -> 0.984/1.000); sample-3 fn 1.000/0.750 ->
+     1.000/0.875, rp 0.917/0.917 -> 0.923/1.000 (all 0.964/0.947 -> 0.966/0.982); unseen-sentences dev all
+     1.000/0.923 -> 1.000/0.962; unseen-sentences-2 dev tg 0.895/0.773 -> 0.900/0.818 (all 0.938/0.833 ->
+     0.939/0.861); unseen-sentences-3 dev fn 0.667/0.571 -> 0.750/0.857, tg 1.000/0.857 -> 1.000/0.929 (all
+     0.944/0.810 -> 0.950/0.905); sample.tsv unchanged (1.000/0.955). Over data/: 7 new proposals, 6 accepted and
+     1 rejected (ひとり親家庭に限った「総合的な相談」), decisions.tsv refreshed (agent:issue-19d).
+  Held-out halves, run once after the three steps (never read to change the lexicon or the rules): unseen-
+  sentences-3 tg 0.842/0.640 -> 0.944/0.680, fn 0.750/0.500 (same), rp 1.000/0.250 (same), all 0.846/0.537 ->
+  0.920/0.561; unseen-sentences-2 all 0.810/0.531 -> 0.905/0.594; unseen-sentences 1.000/1.000 (same). Recall on
+  wordings no one has read stays the weak figure: 再犯 priorities worded without their labels are not found.
 """
 
 import sys
@@ -41,6 +80,7 @@ from pathlib import Path
 from server.annotations.annotator import element_classes, element_plans, element_texts, load_lexicon, propose
 from server.annotations.decisions import read_decisions, shorten
 from server.annotations.quality import (
+    ancestors,
     details,
     kept,
     proposed,
@@ -76,6 +116,7 @@ def run_benchmark(verbose: bool = False, fixtures: Path | None = None) -> int:
         )
         return 2
     lexicon = load_lexicon()
+    hierarchy = ancestors()
     data = load_files([f for f in graph_input_files() if f.suffix == ".ttl" and f.parent.name != "ontology"])
     texts = element_texts(data)
     plans = element_plans(data)
@@ -108,7 +149,7 @@ def run_benchmark(verbose: bool = False, fixtures: Path | None = None) -> int:
             ("published annotations resting on the element's own words", kept(decisions, True, own)),
             (f"annotator proposals (own words, headings, plan kind; {elapsed:.1f} ms an element)", proposed(proposals)),
         ):
-            scores = score(expected, judged(got))
+            scores = score(expected, judged(got), hierarchy)
             print(table(f"{name}: {title}", scores))
             if verbose:
                 print(details(scores))
@@ -118,7 +159,7 @@ def run_benchmark(verbose: bool = False, fixtures: Path | None = None) -> int:
             started = time.perf_counter()
             got = sentence_proposals(sentences, lexicon)
             elapsed = (time.perf_counter() - started) / max(1, len(sentences)) * 1000
-            scores = score(sentences, got)
+            scores = score(sentences, got, hierarchy)
             title = f"invented sentences ({name}), {split}: {len(sentences)} ({elapsed:.1f} ms a sentence)"
             print(table(title, scores))
             if verbose:

@@ -32,11 +32,6 @@ def _matrix():
         return published_matrix(published)
 
 
-def current_matrix():
-    """The bundled plans' matrix for the current app (the comparison page gets it through app.extensions)."""
-    return _matrix()
-
-
 def _wants_json() -> bool:
     if request.args.get("format") in ("json", "html"):
         return request.args["format"] == "json"

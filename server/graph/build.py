@@ -134,7 +134,10 @@ def build(
     try:
         graphs = parts.published_graphs()
         if extra_graphs is not None:
-            graphs["shared"] = _with_extra(parts, extra_graphs(parts.lazy_merged_lines(), parts.folder or cache_dir))
+            merged = parts.lazy_merged_lines()  # read only by a matrix: a home without the law data merges nothing
+            extra = extra_graphs(merged, parts.folder or cache_dir)
+            graphs["shared"] = _with_extra(parts, extra)
+            graphs |= _verdict_counts(parts, extra, merged, parts.folder or cache_dir)
         info = publish_graphs(graphs, target, info, parts.prefixes)
     finally:
         remove_scratch(parts)
@@ -143,6 +146,24 @@ def build(
     summary = f"{info['triples']:,} triples, {len(info['files'])} files and {graphs} named graphs published in {target}"
     progress.done("dumps", summary)
     return BuildReport(parts.asserted, info["triples"], info["files"], timings, parts.warnings, target, parts.rebuilt)
+
+
+def _verdict_counts(parts, extra: list[str], merged: list[str], folder) -> dict:
+    """{"requirement-verdicts": its graph}: the compliance cells of the `extra` lines counted per municipality and
+    prefecture (server.graph.summary.verdict_lines), once after the matrix; nothing when there is no matrix."""
+    from server.graph.parts import PartResult, write_formats
+    from server.graph.summary import VERDICTS, verdict_lines
+
+    lines = verdict_lines(extra, merged)
+    if not lines:
+        return {}
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+    folder = Path(folder or Path(parts.base.files["nt"]).parent)
+    files, sums = write_formats(lines, folder, f"{VERDICTS}-{digest}", parts.prefixes)
+    for old in folder.glob(f"{VERDICTS}-*"):  # earlier counts: a version that published them holds a hard link
+        if old not in files.values():
+            old.unlink(missing_ok=True)
+    return {VERDICTS: PartResult(VERDICTS, digest, files, sums, len(lines))}
 
 
 def _with_extra(parts, extra: list[str]):

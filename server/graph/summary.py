@@ -20,6 +20,11 @@ Datasets (fk:count of …):
 - elements-by-target-group, elements-by-function: the same, per fk:targetGroup or fk:realisesFunction;
 - plans: plans per area and kind; plans-by-period: per area, kind, first and last fiscal year (plans whose text
   states a period).
+
+And in a graph of its own (`…/graph/requirement-verdicts`), made once per build after the compliance matrix (which
+is evaluated on the whole graph, not per part): requirement-verdicts, the compliance cells per area, verdict and
+severity (fk:observedVerdict, fk:observedSeverity), counted by queries/compliance/requirement-verdicts.rq over the
+compliance publication.
 """
 
 import hashlib
@@ -27,7 +32,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from server.paths import BASE_IRI
+from server.paths import BASE_IRI, QUERIES_DIR
 
 FK = BASE_IRI + "ontology#"
 QB = "http://purl.org/linked-data/cube#"
@@ -75,6 +80,10 @@ QUESTION_ROWS = "question-rows"
 DIMENSIONS = {QUESTION_ROWS: ("question",), **{name: dims for name, (dims, _) in DATASETS.items()}}
 _COLUMNS = {"elementKind": "kind", "planKind": "kind", "observedTargetGroup": "group", "observedFunction": "function"}
 _COLUMNS |= {"periodStart": "start", "periodEnd": "end"}
+VERDICTS = "requirement-verdicts"  # the dataset, and the key of its graph
+VERDICT_DIMENSIONS = {VERDICTS: ("observedVerdict", "observedSeverity")}
+VERDICT_QUERY = QUERIES_DIR / "compliance" / f"{VERDICTS}.rq"
+_LITERAL_DIMENSIONS = {"question", "observedVerdict", "observedSeverity"}  # values that are text, not IRIs
 
 
 def _value(term) -> str | int:
@@ -122,7 +131,7 @@ def _obs_iri(dataset: str, area: str, values: list) -> str:
 def _term(dimension: str, value) -> ox.NamedNode | ox.Literal:
     if isinstance(value, int):
         return ox.Literal(value)
-    if dimension == "question":
+    if dimension in _LITERAL_DIMENSIONS:
         return ox.Literal(value)
     return ox.NamedNode(value)
 
@@ -137,11 +146,11 @@ def prefecture_records(records_by_part: dict[str, list]) -> list[list]:
     return [[dataset, pref, "", list(values), n] for (dataset, pref, values), n in sorted(totals.items(), key=repr)]
 
 
-def structure_lines() -> list[str]:
-    """The datasets and their structure definitions, as sorted N-Triples lines."""
+def structure_lines(datasets: dict | None = None) -> list[str]:
+    """The datasets (DIMENSIONS unless given) and their structure definitions, as sorted N-Triples lines."""
     triples = []
     a, qb = ox.NamedNode(RDF_TYPE), lambda local: ox.NamedNode(QB + local)
-    for dataset, dims in DIMENSIONS.items():
+    for dataset, dims in (DIMENSIONS if datasets is None else datasets).items():
         ds = ox.NamedNode(SUMMARY + dataset)
         dsd = ox.NamedNode(f"{SUMMARY}{dataset}/structure")
         triples += [
@@ -170,9 +179,39 @@ def observation_lines(records: list[list]) -> list[str]:
             f"{obs} {ox.NamedNode(REF_AREA)} {ox.NamedNode(area)} .",
             f"{obs} {ox.NamedNode(FK + 'count')} {ox.Literal(n)} .",
         ]
-        for dimension, value in zip(DIMENSIONS[dataset], values, strict=True):
+        for dimension, value in zip((DIMENSIONS | VERDICT_DIMENSIONS)[dataset], values, strict=True):
             lines.append(f"{obs} {ox.NamedNode(FK + dimension)} {_term(dimension, value)} .")
     return sorted(set(lines))
+
+
+def verdict_lines(compliance: list[str], graph_lines) -> list[str]:
+    """The graph `…/graph/requirement-verdicts` as sorted N-Triples lines: the compliance cells per municipality
+    and per prefecture, by verdict and severity, counted by queries/compliance/requirement-verdicts.rq over the
+    compliance publication's lines (`compliance`) with the links it needs from the whole graph's lines
+    (`graph_lines`: each document's municipality, each municipality's prefecture). Empty without compliance cells.
+
+    Once per build, not per part: the matrix is evaluated on the whole graph (server.compliance.publication)."""
+    if not compliance:
+        return []
+    links = (f"<{FK}municipality> ", f"<{FK}prefecture> ")
+    body = [*compliance, *(line for line in graph_lines if links[0] in line or links[1] in line)]
+    store = ox.Store()
+    store.bulk_load(input="".join(line + "\n" for line in body).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    prefecture = {r["m"].value: r["p"].value for r in store.query(f"SELECT ?m ?p WHERE {{ ?m <{FK}prefecture> ?p }}")}
+    records = [
+        [
+            VERDICTS,
+            r["city"].value,
+            prefecture.get(r["city"].value, ""),
+            [r["verdict"].value, r["severity"].value],
+            int(r["cells"].value),
+        ]
+        for r in store.query(VERDICT_QUERY.read_text(encoding="utf-8"))
+    ]
+    if not records:
+        return []
+    head = structure_lines(VERDICT_DIMENSIONS)
+    return sorted(set(head + observation_lines(records) + observation_lines(prefecture_records({"": records}))))
 
 
 class PartCounter:

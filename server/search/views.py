@@ -44,6 +44,7 @@ LINES_SHOWN = 20
 MAX_QUERY_CHARS = 1000
 MAX_WORDS = 32
 MAX_FACET_VALUES = 100  # selected values, all facets together
+FACET_VALUES_SHOWN = 100  # values listed per facet on the page (the JSON has them all, the counts stay exact)
 MAX_PAGE = 100_000
 
 
@@ -166,7 +167,7 @@ def search():
         q=q,
         named=named,
         result=result,
-        facets=[(key, ja, en, result.facets.get(key, [])) for key, (_, ja, en) in FACETS.items()],
+        facets=[(key, ja, en, *_shown(result.facets.get(key, []))) for key, (_, ja, en) in FACETS.items()],
         columns=COLUMNS,
         href=lambda iri: local_href(iri, graph.ns),
         toggle=_toggles(),
@@ -206,6 +207,17 @@ def _url(**changes) -> str:
     args = [(k, v) for k, v in request.args.items(multi=True) if k not in changes and k != "go"]
     args += [(k, v) for k, v in changes.items() if v is not None]
     return request.path + ("?" + urlencode(args) if args else "")
+
+
+def _shown(values: list) -> tuple[list, int]:
+    """(the facet's values the page lists, how many it leaves out): at national scale the municipality facet has
+    1,741 values, each a link to make. The selected values stay (to unselect them), then those with the most
+    hits; they keep the facet's order."""
+    if len(values) <= FACET_VALUES_SHOWN:
+        return values, 0
+    ranked = sorted(range(len(values)), key=lambda i: (not values[i].selected, -values[i].count, i))
+    keep = sorted(ranked[: max(FACET_VALUES_SHOWN, sum(v.selected for v in values))])
+    return [values[i] for i in keep], len(values) - len(keep)
 
 
 def _toggles():

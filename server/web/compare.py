@@ -27,22 +27,36 @@ SCALES = {
     "count": ("要素数", "number of elements"),
 }
 DIMENSIONS = {
-    "target-group": ("targetGroup", "対象者別", "By target group"),
-    "function": ("realisesFunction", "重層的支援の機能別", "By multilayered-support function"),
+    # key: (summary dataset, its dimension property, Japanese, English)
+    "target-group": ("elements-by-target-group", "observedTargetGroup", "対象者別", "By target group"),
+    "function": ("elements-by-function", "observedFunction", "重層的支援の機能別", "By multilayered-support function"),
 }
 
-COUNTS = """
-SELECT ?m ?c (COUNT(DISTINCT ?e) AS ?n) WHERE {
-  ?e a ?cls ; ?prop ?c ; fk:partOf ?plan .
-  ?plan a fk:Plan ; fk:municipality ?m .
-} GROUP BY ?m ?c
+# The counts come from the summary graph made at build time (server.graph.summary), not from the elements: at
+# national scale a count over every element of every plan takes seconds, its observations milliseconds. Each
+# observation there is a municipality's distinct elements of one class (fk:elementKind; an element counts under
+# every class it has) with, in the *-by-* datasets, one concept of the dimension.
+SUMMARY_PREFIXES = (
+    "PREFIX qb: <http://purl.org/linked-data/cube#>\nPREFIX sdmx: <http://purl.org/linked-data/sdmx/2009/dimension#>\n"
+)
+COUNTS = (
+    SUMMARY_PREFIXES
+    + """
+SELECT ?m ?c ?n WHERE {
+  ?obs qb:dataSet ?dataset ; sdmx:refArea ?m ; fk:elementKind ?cls ; ?dimension ?c ; fk:count ?n .
+  ?m a fk:Municipality .
+}
 """
-ELEMENTS = """
-SELECT ?m (COUNT(DISTINCT ?e) AS ?n) WHERE {
-  ?e a ?cls ; fk:partOf ?plan .
-  ?plan a fk:Plan ; fk:municipality ?m .
-} GROUP BY ?m
+)
+ELEMENTS = (
+    SUMMARY_PREFIXES
+    + """
+SELECT ?m ?cls ?n WHERE {
+  ?obs qb:dataSet ?dataset ; sdmx:refArea ?m ; fk:elementKind ?cls ; fk:count ?n .
+  ?m a fk:Municipality .
+}
 """
+)
 MUNICIPALITIES = "SELECT ?m ?code WHERE { ?m a fk:Municipality . OPTIONAL { ?m fk:localGovernmentCode ?code } }"
 FUNCTIONS = """
 SELECT ?c ?notation WHERE { ?c skos:inScheme ?scheme . OPTIONAL { ?c skos:notation ?notation } }
@@ -93,7 +107,7 @@ def chart(describer: Describer, dimension: str, level: str, scale: str = "count"
     `only`: the municipalities' codes to compare, in that order."""
     graph = describer.graph
     fk = graph.ns.fk
-    prop, title_ja, title_en = DIMENSIONS[dimension]
+    dataset, observed, title_ja, title_en = DIMENSIONS[dimension]
     cls = LEVELS[level][0]
     cities = sorted(
         ((r["m"].value, r["code"].value if "code" in r else r["m"].value) for r in graph.select(MUNICIPALITIES)),
@@ -102,8 +116,10 @@ def chart(describer: Describer, dimension: str, level: str, scale: str = "count"
     if only:
         cities = sorted((mc for mc in cities if mc[1] in only), key=lambda mc: only.index(mc[1]))
     city_values = [(describer.iri_value(m), PALETTE[i % len(PALETTE)]) for i, (m, _) in enumerate(cities)]
+    summary = graph.ns.id + "summary/"
     counts: dict[tuple, int] = {}
-    for r in graph.select(COUNTS, cls=fk + cls, prop=fk + prop):
+    found = graph.select(COUNTS, dataset=summary + dataset, cls=fk + cls, dimension=fk + observed)
+    for r in found:
         counts[(r["c"].value, r["m"].value)] = int(r["n"].value)
     concepts = {c for c, _ in counts}
     if dimension == "function":
@@ -116,7 +132,9 @@ def chart(describer: Describer, dimension: str, level: str, scale: str = "count"
     else:
         keys = sorted(concepts, key=lambda c: (-sum(counts.get((c, m), 0) for m, _ in cities), c))
 
-    elements = {r["m"].value: int(r["n"].value) for r in graph.select(ELEMENTS, cls=fk + cls)}
+    elements = {
+        r["m"].value: int(r["n"].value) for r in graph.select(ELEMENTS, dataset=summary + "elements", cls=fk + cls)
+    }
     denominators = [elements.get(m, 0) for m, _ in cities]
     raw = [(describer.iri_value(c), [counts.get((c, m), 0) for m, _ in cities]) for c in keys]
     matrix = []
@@ -153,12 +171,16 @@ SELECT DISTINCT ?m ?kind ?kindLabel WHERE {
   FILTER(?kind != fk:Plan && lang(?kindLabel) = "ja")
 }
 """
-LEVEL_COUNTS = """
-SELECT ?m ?cls (COUNT(DISTINCT ?e) AS ?n) WHERE {
-  VALUES ?cls { fk:BasicGoal fk:Policy fk:Direction fk:Measure fk:Role }
-  ?e a ?cls ; fk:partOf ?plan . ?plan a fk:Plan ; fk:municipality ?m .
-} GROUP BY ?m ?cls
+VERDICT_COUNTS = (
+    SUMMARY_PREFIXES
+    + """
+SELECT ?m ?verdict ?severity ?n WHERE {
+  ?obs qb:dataSet ?dataset ; sdmx:refArea ?m ; fk:observedVerdict ?verdict ; fk:observedSeverity ?severity ;
+       fk:count ?n .
+  ?m a fk:Municipality .
+}
 """
+)
 SUMMARY_LEVELS = (
     ("BasicGoal", "基本目標", "Basic goals"),
     ("Policy", "施策", "Policies"),
@@ -314,9 +336,10 @@ class Indicator:
     year: str | None
 
 
-def side_by_side(graph, available: list[Choice], codes: list, matrix=None, describer=None, depth=0) -> SideBySide:
+def side_by_side(graph, available: list[Choice], codes: list, describer=None, depth=0) -> SideBySide:
     """Plans and periods, elements per level, indicators and verdicts of each municipality compared; with a
-    describer and a depth, each plan's tree down to that depth."""
+    describer and a depth, each plan's tree down to that depth. The counts and verdicts are read from the summary
+    graphs made at build time (…/graph/summary, …/graph/requirement-verdicts)."""
     by_code = {c.code: c for c in available}
     cities = [by_code[c] for c in codes]
     iris = [c.iri for c in cities]
@@ -324,8 +347,9 @@ def side_by_side(graph, available: list[Choice], codes: list, matrix=None, descr
     for r in graph.select(PERIODS):
         period = (int(r["start"].value), int(r["end"].value)) if "start" in r else (None, None)
         plans.setdefault(r["m"].value, {})[r["plan"].value] = (r["label"].value, *period)
+    summary = graph.ns.id + "summary/"
     counts: dict = {}
-    for r in graph.select(LEVEL_COUNTS):
+    for r in graph.select(ELEMENTS, dataset=summary + "elements"):
         counts[(r["m"].value, r["cls"].value.rsplit("#", 1)[-1])] = int(r["n"].value)
     indicators: dict = {}
     for r in graph.select(INDICATORS):
@@ -340,19 +364,14 @@ def side_by_side(graph, available: list[Choice], codes: list, matrix=None, descr
                 year,
             )
         )
-    verdicts = []
-    for c in cities:
-        rows = [row for row in matrix.rows if row.code == c.code] if matrix is not None else []
-        if not rows:
-            verdicts.append(None)
-            continue
-        tally: dict = {}
-        for row in rows:
-            for cell in row.cells.values():
-                tally[cell.verdict] = tally.get(cell.verdict, 0) + 1
-                if cell.severity == "violation":
-                    tally["violation"] = tally.get("violation", 0) + 1
-        verdicts.append(tally)
+    tallies: dict = {}  # municipality -> {verdict: cells, "violation": cells of that severity}
+    for r in graph.select(VERDICT_COUNTS, dataset=summary + "requirement-verdicts"):
+        tally = tallies.setdefault(r["m"].value, {})
+        n = int(r["n"].value)
+        tally[r["verdict"].value] = tally.get(r["verdict"].value, 0) + n
+        if r["severity"].value == "violation":
+            tally["violation"] = tally.get("violation", 0) + n
+    verdicts = [tallies.get(m) for m in iris]  # None: no plan document of the municipality was judged
     return SideBySide(
         cities,
         [sorted(plans.get(m, {}).values(), key=lambda p: (p[1] or 0, p[0])) for m in iris],

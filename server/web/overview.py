@@ -2,7 +2,8 @@
 and the national reference figures the graph holds (data/statistics.ttl) beside its own coverage.
 
 Every figure on the page is read from the graph: the plans and measures per prefecture from the summary graph
-(server.graph.summary: its observations with a prefecture as sdmx-dimension:refArea), the reference figures
+(server.graph.summary: its observations with a prefecture as sdmx-dimension:refArea), the requirements met from
+the requirement-verdicts graph (the compliance cells by verdict, counted at build time), the reference figures
 from their W3C Data Cube observations with source and date. Nothing is counted here over the whole graph.
 
 The prefectures' shapes come from the `japanmap` package (its japan.json boundaries, Apache-2.0; Hokkaido and
@@ -10,7 +11,7 @@ Okinawa moved in as on printed maps of Japan), projected with the cosine of 36°
 proportions; each prefecture links to its list of plans (/query/plans?prefecture=NN).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flask import Blueprint, abort, render_template, request
@@ -40,10 +41,24 @@ REFERENCE = """SELECT ?dataset ?datasetLabel ?obs ?period ?n ?outOf ?comment ?so
   OPTIONAL { ?obs fk:outOf ?outOf }
   OPTIONAL { ?obs rdfs:comment ?comment . FILTER(lang(?comment) = "ja") }
 } ORDER BY ?dataset ?period"""
+VERDICT_CELLS = """SELECT ?area ?verdict (SUM(?n) AS ?cells) WHERE {
+  ?obs qb:dataSet ?dataset ; sdmx:refArea ?area ; fk:count ?n ; fk:observedVerdict ?verdict .
+  ?area a fk:Prefecture .
+} GROUP BY ?area ?verdict"""
+# The compliance cells (one per plan document and requirement of the law, /compliance) by verdict: the values of
+# fks:verdict, as the requirement-verdicts graph counts them (server.graph.summary.verdict_lines).
+VERDICTS = {
+    "present": ("法令の要件：記載あり", "Requirements: present"),
+    "partial": ("法令の要件：一部記載", "Requirements: partly present"),
+    "absent": ("法令の要件：記載なし", "Requirements: absent"),
+    "undeterminable": ("法令の要件：判断できない（要確認）", "Requirements: cannot be determined"),
+    "not-applicable": ("法令の要件：対象外", "Requirements: not applicable"),
+}
 METRICS = {
     "municipalities": ("地域福祉計画のある市町村", "Municipalities with a community welfare plan"),
     "plans": ("地域福祉計画", "Community welfare plans"),
     "measures": ("取組（施策の方向・役割を含む）", "Measures (with directions and roles)"),
+    **VERDICTS,
 }
 CLASSES = 6  # 0 for none, then five shades
 
@@ -56,10 +71,11 @@ class Row:
     municipalities: int = 0
     plans: int = 0
     measures: int = 0
+    verdicts: dict = field(default_factory=dict)  # verdict -> compliance cells of the prefecture's documents
     shade: int = 0
 
     def value(self, metric: str) -> int:
-        return getattr(self, metric)
+        return self.verdicts.get(metric, 0) if metric in VERDICTS else getattr(self, metric)
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +121,10 @@ def figures(graph, target_group: str | None) -> list[Row]:
         row = rows.get(r["area"].value)
         if row is not None:
             row.municipalities = int(r["n"].value)
+    for r in graph.select(PREFIXES + VERDICT_CELLS, dataset=summary + "requirement-verdicts"):
+        row = rows.get(r["area"].value)
+        if row is not None:
+            row.verdicts[r["verdict"].value] = int(r["cells"].value)
     return sorted(rows.values(), key=lambda row: row.code)
 
 
@@ -137,6 +157,11 @@ def reference(graph) -> list[dict]:
     return [{k: v.value for k, v in r.items()} for r in found]
 
 
+def _column(metric: str) -> str:
+    """The download's column name: a verdict's cells as requirements_<verdict> (requirements_not_applicable)."""
+    return f"requirements_{metric.replace('-', '_')}" if metric in VERDICTS else metric
+
+
 @bp.route("/overview")
 def overview():
     from server.questions.parameters import concepts
@@ -156,18 +181,10 @@ def overview():
         columns = [
             Column("prefecture_code", "都道府県コード", "Prefecture code (JIS X 0401)"),
             Column("prefecture", "都道府県名", "Prefecture"),
-            Column("municipalities", METRICS["municipalities"][0], METRICS["municipalities"][1]),
-            Column("plans", METRICS["plans"][0], METRICS["plans"][1]),
-            Column("measures", METRICS["measures"][0], METRICS["measures"][1]),
+            *(Column(_column(key), ja, en) for key, (ja, en) in METRICS.items()),
         ]
         body = [
-            {
-                "prefecture_code": r.code,
-                "prefecture": r.name,
-                "municipalities": r.municipalities,
-                "plans": r.plans,
-                "measures": r.measures,
-            }
+            {"prefecture_code": r.code, "prefecture": r.name, **{_column(key): r.value(key) for key in METRICS}}
             for r in rows
         ]
         name = "fukushi-kg-overview" + (f"-{target_group}" if target_group else "")
@@ -185,5 +202,6 @@ def overview():
         height=frame_height(),
         target_group=target_group,
         groups=[(local, label) for local, label, _ in concepts()["target-group"]],
+        verdicts=VERDICTS,
         reference=reference(graph),
     )

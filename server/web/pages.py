@@ -126,23 +126,10 @@ def compare():
         here=chosen.query(),
         depths=TREE_DEPTHS,
         depth=depth,
-        summary=side_by_side(graph, available, chosen.codes, _compliance_matrix(), d, int(depth)),
+        summary=side_by_side(graph, available, chosen.codes, d, int(depth)),
         prefectures=sorted({(c.prefecture, c.prefecture_label) for c in available if c.prefecture}),
         kinds=sorted({(k, v) for c in available for k, v in c.kinds.items()}, key=lambda kv: kv[1]),
     )
-
-
-def _compliance_matrix():
-    """The bundled plans' verdicts, or None when they cannot be had here (the page compares the rest)."""
-    from flask import current_app
-
-    from server.config import VERDICTS
-
-    source = current_app.extensions.get(VERDICTS)
-    try:
-        return source() if source else None
-    except Exception:  # no published graph, a build not allowed: the comparison stands without verdicts
-        return None
 
 
 def compare_download(fmt: str, charts: list, level: str):

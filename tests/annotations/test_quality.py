@@ -45,3 +45,27 @@ def test_the_third_set_is_fresh_and_names_only_concepts_of_the_scheme():
     concepts = {str(c) for c in scheme.subjects(rdflib.RDF.type, SKOS.Concept)}
     named = set().union(*sample.values(), *dev.values(), *held_out.values())
     assert named and named <= concepts, sorted(named - concepts)
+
+
+def test_a_broader_proposal_is_implied_and_a_narrower_one_finds_its_ancestor():
+    from server.annotations.quality import ancestors
+
+    hierarchy = ancestors()
+    # from the scheme: 非行少年 is narrower than 犯罪をした者等, 避難行動要支援者 than 要配慮者 (skos:narrower)
+    assert TG + "offenders" in hierarchy[TG + "juvenile-delinquents"]
+    assert TG + "persons-requiring-special-care" in hierarchy[TG + "persons-requiring-evacuation-support"]
+    expected = {
+        "a": {TG + "juvenile-delinquents"},  # offenders proposed beside it: implied, neither hit nor false positive
+        "b": {TG + "older-people"},  # only the narrower older-people-living-alone proposed: found
+        "c": {TG + "children"},  # a broader concept of nothing expected here stays a false positive
+    }
+    got = {
+        "a": {TG + "juvenile-delinquents", TG + "offenders"},
+        "b": {TG + "older-people-living-alone"},
+        "c": {TG + "children", TG + "offenders"},
+    }
+    s = score(expected, got, hierarchy)["tg"]
+    assert (s.tp, s.fp, s.fn) == (3, 1, 0)
+    assert s.false_positives == [("c", "tg:offenders")]
+    flat = score(expected, got)["tg"]  # without the hierarchy every level is its own concept
+    assert (flat.tp, flat.fp, flat.fn) == (2, 3, 1)

@@ -58,10 +58,11 @@ def test_audit_lists_each_city_and_concept_with_the_words(published_dir, capsys)
     out = capsys.readouterr().out
     assert out.startswith("相模原市 (141500)\n")
     assert "久留米市" not in out
-    # a proposal filed under its heading, with the heading as its words
+    # a proposal resting on the element's own words, with the words and who reviewed it (this element was filed
+    # under 地域づくりへの支援 until its own words were read as 地域づくり: issue 19d)
     assert re.search(
         r"\+ accepted 141500/cwp5-pi1-d2-m01 「福祉コミュニティの形成の充実」 002:16 "
-        r"\(inherited from heading: 地域づくりへの支援\) \[as-proposed: .+ 2026-12-02\]",
+        r"\(text: 福祉コミュニティ\) \[agent: agent:issue-19d .+ 2026-12-05\]",
         out,
     )
     # a hand-added one says why
@@ -70,6 +71,16 @@ def test_audit_lists_each_city_and_concept_with_the_words(published_dir, capsys)
     # decided by an agent, not yet by a person
     assert re.search(
         r"\+ accepted 141500/rpp-m02 .*002:56 \(from the plan's kind: 再犯防止推進計画\) \[agent: agent:issue-19c", out
+    )
+
+
+def test_audit_shows_a_heading_inherited_annotation_as_such(published_dir, capsys):
+    assert main(["annotations", "--city", "402036", "--published", str(published_dir)]) == 0
+    # a proposal filed under its heading, with the heading as its words (its own words 交流 support it)
+    assert re.search(
+        r"\+ accepted 402036/cwp4-p4-d2 .*\(inherited from heading: 見守り活動・交流の場や居場所づくりの推進\) "
+        r"\[as-proposed: .+ 2026-12-02\]",
+        capsys.readouterr().out,
     )
 
 

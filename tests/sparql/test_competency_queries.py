@@ -40,6 +40,7 @@ CONTRACT = {
         "date",
         "reason",
     ],
+    "compliance/requirement-verdicts": ["city", "cityLabel", "verdict", "severity", "cells"],
 }
 
 
@@ -468,3 +469,27 @@ def test_reviewer_judgements(ask):
         )
         assert row["date"] == "2026-12-04"
         assert "（28行）" in row["reason"] and "（66行）" in row["reason"]
+
+
+def test_requirement_verdicts(ask, published_dir):
+    """The cells per municipality, verdict and severity are the tally of the compliance matrix evaluated from the
+    published graph (server.compliance.graphs.published_matrix, what /compliance shows), and every municipality
+    with a plan document has one cell per requirement. 小田原市's 28 cells are all not applicable (the judgement
+    above)."""
+    from server.compliance.graphs import published_matrix
+    from server.compliance.requirements import requirements
+
+    rows = ask("compliance/requirement-verdicts")
+    got = {(r["city"], r["verdict"], r["severity"]): int(r["cells"]) for r in rows}
+    tally = Counter()
+    for row in published_matrix(published_dir).rows:
+        for cell in row.cells.values():
+            tally[(row.municipality, cell.verdict, cell.severity)] += 1
+    assert got == dict(tally)
+    per_city = Counter()
+    for (city, _, _), n in got.items():
+        per_city[city] += n
+    assert set(per_city.values()) == {len(requirements())}
+    assert {k: n for k, n in got.items() if k[0] == MUNI + "142069"} == {
+        (MUNI + "142069", "not-applicable", "info"): len(requirements())
+    }

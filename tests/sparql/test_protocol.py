@@ -23,7 +23,8 @@ OMITAMA = "https://w3id.org/fukushi-kg/id/municipality/082368"
 SRJ = "{http://www.w3.org/2005/sparql-results#}"
 # Each plan's named graph and the shared rest's (server.store.graph_name).
 PLAN_GRAPHS = sorted(
-    graph_name(k).value for k in ("082368", "141500", "142069", "352136", "402036", "shared", "summary")
+    graph_name(k).value
+    for k in ("082368", "141500", "142069", "352136", "402036", "shared", "summary", "requirement-verdicts")
 )
 
 

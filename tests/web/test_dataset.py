@@ -123,7 +123,9 @@ def test_void_describes_each_plan_graph_with_its_dump(client, published_dir):
     info = json.loads((published_dir / "build-info.json").read_text(encoding="utf-8"))
     subsets = {str(s).removeprefix(BASE + "graph/"): s for s in g.objects(DATASET, ns.VOID.subset)}
     assert (
-        set(subsets) == set(info["graphs"]) == {"082368", "141500", "142069", "352136", "402036", "shared", "summary"}
+        set(subsets)
+        == set(info["graphs"])
+        == {"082368", "141500", "142069", "352136", "402036", "shared", "summary", "requirement-verdicts"}
     )
     union = rdflib.Graph()
     for key, subset in subsets.items():

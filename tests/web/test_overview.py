@@ -7,19 +7,20 @@ import re
 
 import pyoxigraph as ox
 
+from server.web.overview import VERDICTS
+
 FK = "https://w3id.org/fukushi-kg/ontology#"
 TG = "https://w3id.org/fukushi-kg/id/concept/target-group/"
 
 
-def table(html):
-    return {
-        m[0]: (int(m[1]), int(m[2]), int(m[3]))
-        for m in re.findall(
-            r'<tr><td><a href="/query/plans\?prefecture=(\d\d)">[^<]+</a></td><td class="num">(\d+)</td>'
-            r'<td class="num">(\d+)</td><td class="num">(\d+)</td></tr>',
-            html,
-        )
-    }
+def table(html, every=False):
+    """{prefecture code: (municipalities, plans, measures)} from the page's table; `every`: all its figures (the
+    requirements by verdict too)."""
+    found = re.findall(
+        r'<tr><td><a href="/query/plans\?prefecture=(\d\d)">[^<]+</a></td>((?:<td class="num">\d+</td>)+)</tr>', html
+    )
+    rows = {code: tuple(int(n) for n in re.findall(r"(\d+)</td>", cells)) for code, cells in found}
+    return rows if every else {code: figures[:3] for code, figures in rows.items()}
 
 
 def live_action_elements(published_dir, code, group=None):
@@ -59,6 +60,39 @@ def test_csv_holds_the_same_figures(client):
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:2] == ["都道府県コード", "都道府県名"] and len(rows) == 48
     assert {r[0]: tuple(map(int, r[2:5])) for r in rows[1:]} == html_rows
+
+
+def test_requirements_met_equal_the_compliance_cells_by_prefecture(client, published_dir):
+    """Each prefecture's cells per verdict on the map, in the table, the CSV and the JSON equal the compliance
+    publication's cells of its municipalities' documents, counted one by one from the whole graph."""
+    from collections import Counter
+
+    store = ox.Store()
+    store.bulk_load(path=str(published_dir / "fukushi-kg.nt"), format=ox.RdfFormat.N_TRIPLES)
+    fks = "https://w3id.org/fukushi-kg/shapes#"
+    live = Counter()
+    for r in store.query(
+        f"""SELECT ?cell ?verdict ?pref WHERE {{ ?cell a <{fks}Verdict> ; <{fks}verdict> ?verdict ;
+              <http://purl.org/dc/terms/subject>/<{FK}municipality>/<{FK}prefecture> ?pref }}"""
+    ):
+        live[(r["pref"].value.rsplit("/", 1)[-1][:2], r["verdict"].value)] += 1  # JIS X 0401 code first
+    assert live, "the bundled build publishes a compliance matrix"
+    verdicts = ["present", "partial", "absent", "undeterminable", "not-applicable"]
+    want = {f"{n:02d}": tuple(live[(f"{n:02d}", v)] for v in verdicts) for n in range(1, 48)}
+    html = client.get("/overview?metric=present").text
+    assert {code: row[3:] for code, row in table(html, every=True).items()} == want
+    shapes = re.findall(r'prefecture=(\d\d)"><path class="shade\d" d="M[^"]+Z"><title>[^:]+: (\d+)</title>', html)
+    assert {code: int(n) for code, n in shapes} == {code: w[0] for code, w in want.items()}  # the map's layer
+    text = client.get("/overview?format=csv").data.decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    at = [header.index(VERDICTS[v][0]) for v in verdicts]
+    assert {r[0]: tuple(int(r[i]) for i in at) for r in rows} == want
+    data = client.get("/overview?format=json").get_json()
+    records = data["rows"] if isinstance(data, dict) else data
+    names = [f"requirements_{v.replace('-', '_')}" for v in verdicts]
+    assert {r["prefecture_code"]: tuple(r[k] for k in names) for r in records} == want
+    # 小田原市's 28 cells are all not applicable (its one judgement), with 相模原市's in 神奈川県
+    assert want["14"][4] >= 28
 
 
 def test_reference_figures_come_from_the_graph_with_their_sources(client):

@@ -50,11 +50,9 @@ def test_listing_without_words_pages_through_the_tree_in_order(bundled):
     assert [h.iri for h in everything.hits] == [d.iri for d in sorted(docs.values(), key=lambda d: d.sort)]
 
 
-@pytest.mark.parametrize("few", [0, 2000], ids=["ranked-stream", "scored-by-row-id"])
-def test_ranked_pages_with_filters_are_the_full_ranking_cut_into_pages(bundled, monkeypatch, few):
-    """Both ways of ranking filtered hits: the ranked stream skipping what the filters refuse, and, when few rows
-    are left, only those rows scored by row id."""
-    monkeypatch.setattr("server.search.index.FEW_HITS", few)
+def test_ranked_pages_with_filters_are_the_full_ranking_cut_into_pages(bundled):
+    """Filtered hits are ranked by the rows the filters allow, tested against a byte mask before bm25: the pages
+    are the full ranking with the filters applied afterwards."""
     index, docs, _, _ = bundled
     filters = {"municipality": ["141500", "352136"], "level": ["Measure", "Policy", "Direction"]}
     # Relevance straight from FTS5, every match, then the filters applied to the documents themselves.
@@ -106,3 +104,34 @@ def test_documents_must_come_in_tree_order(bundled):
     index = SearchIndex(ordered[100:], labels, base)
     with pytest.raises(ValueError, match="tree order"):
         index.add(ordered[:100])
+
+
+def test_with_filters_only_the_allowed_rows_are_scored(bundled, monkeypatch):
+    """The ranked query computes bm25 for the rows the filters allow, not for every row the words match: an
+    auxiliary function counting its calls sees as many calls as there are allowed hits."""
+    index, docs, _, _ = bundled
+    filters = {"municipality": ["352136"]}
+    everywhere = index.search("地域", {}).total
+    result = index.search("地域", filters)
+    assert 0 < result.total < everywhere
+    calls = []
+    index.db.create_function("seen", 1, lambda rowid: calls.append(rowid) or 0)
+    real = index.db.execute
+
+    def counting(sql, params=()):  # the same query with a call added to bm25's: it runs where bm25 runs
+        return real(sql.replace("1.0) AS score", "1.0) + seen(rowid) AS score"), params)
+
+    monkeypatch.setattr(index, "db", _Connection(index.db, counting))
+    again = index.search("地域", filters, size=None)
+    assert [h.iri for h in again.hits][:50] == [h.iri for h in result.hits]
+    assert len(calls) == result.total
+
+
+class _Connection:
+    """An sqlite3 connection whose execute is replaced (sqlite3.Connection's attributes are read-only)."""
+
+    def __init__(self, db, execute):
+        self._db, self.execute = db, execute
+
+    def __getattr__(self, name):
+        return getattr(self._db, name)

@@ -1,6 +1,8 @@
 """/search under hostile parameters: each limit answers 400 with a message naming it, the plan page's
 「この中を検索」 link answers, huge pages are refused, and the kept normalisations stay bounded in bytes."""
 
+import re
+
 import pytest
 
 from server.search import normalise as norm_mod
@@ -59,3 +61,34 @@ def test_normalisation_cache_is_bounded_in_bytes(monkeypatch):
     long = "あ" * (norm_mod.MAX_KEPT_CHARS + 1)
     # Sudachi reads a run of あ as interjections (あああ → ああ): compare with the uncached normalisation.
     assert norm_mod.normalise(long).text == norm_mod._normalise(long).text and long not in cache.items
+
+
+def test_the_page_lists_at_most_the_cap_of_a_facets_values_with_exact_counts(client, monkeypatch):
+    """At national scale the municipality facet has 1,741 values: the page lists the cap (here 2 of the 5
+    bundled municipalities), those with the most hits, and says how many it leaves out; the JSON keeps every
+    value and count."""
+    monkeypatch.setattr(views, "FACET_VALUES_SHOWN", 2)
+    every = client.get("/search", query_string={"q": "地域", "format": "json"}).get_json()["facets"]["municipality"]
+    assert len(every) == 5
+    counts = {v["value"]: v["count"] for v in every}
+    html = client.get("/search", query_string={"q": "地域"}, headers={"Accept": "text/html"}).text
+    section = html.split('id="facet-municipality"')[1].split("</section>")[0]
+    listed = dict(re.findall(r'data-value="(\d{6})">(?:✓ )?[^<]+</a> <span class="count">(\d+)</span>', section))
+    assert {k: int(n) for k, n in listed.items()} == {
+        k: counts[k] for k in sorted(counts, key=lambda k: (-counts[k], k))[:2]
+    }
+    assert "ほか 3 件" in section
+
+
+def test_the_cap_keeps_the_facets_order():
+    from server.search.index import FacetValue
+    from server.web.labels import Label
+
+    values = [FacetValue(f"{n:06d}", Label(str(n)), count, n == 4) for n, count in enumerate([5, 1, 9, 3, 0, 7])]
+    orig = views.FACET_VALUES_SHOWN
+    try:
+        views.FACET_VALUES_SHOWN = 3
+        shown, hidden = views._shown(values)
+    finally:
+        views.FACET_VALUES_SHOWN = orig
+    assert [v.key for v in shown] == ["000002", "000004", "000005"] and hidden == 3
