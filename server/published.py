@@ -250,26 +250,80 @@ def concatenate(paths: list[Path], destination: Path, fmt: str) -> tuple[int, st
     """Lay the graphs' files end to end into `destination`; (size, SHA-256) of what was written."""
     digest, size = hashlib.sha256(), 0
     with open(destination, "wb") as out:
-
-        def put(chunk: bytes) -> None:
-            nonlocal size
+        for chunk in joined_chunks(paths, fmt):
             digest.update(chunk)
             out.write(chunk)
             size += len(chunk)
-
-        if fmt != "jsonld":
-            for path in paths:
-                with open(path, "rb") as fh:
-                    for block in iter(lambda fh=fh: fh.read(1 << 22), b""):
-                        put(block)
-            return size, digest.hexdigest()
-        # JSON-LD: each graph is one flat array of node objects; the whole is one array of them all.
-        put(b"[")
-        first = True
-        for path in paths:
-            inner = Path(path).read_bytes().strip()[1:-1].strip()
-            if inner:
-                put(inner if first else b"," + inner)
-                first = False
-        put(b"]\n")
     return size, digest.hexdigest()
+
+
+# Whole dumps in these formats are not written when the graphs are larger than whole_dump_limit(): they are
+# the graphs' files joined as they are sent (server.web.dataset), so that a rebuild after one plan changed
+# writes that plan's files, not 1.6 GB of Turtle and JSON-LD at national scale. Nothing but a download reads
+# them; the N-Triples dump, which the store and the server's checks read, is always written.
+JOINABLE = ("ttl", "jsonld")
+
+
+def whole_dump_limit() -> int:
+    """Graphs up to this many bytes (all formats together) get every whole dump written
+    (FUKUSHI_KG_WHOLE_DUMP_LIMIT, default 256 MiB); above it the JOINABLE ones are joined when sent."""
+    return int(os.environ.get("FUKUSHI_KG_WHOLE_DUMP_LIMIT", 256 << 20))
+
+
+def joined_chunks(paths: list[Path], fmt: str, block: int = 1 << 22):
+    """The bytes of the graphs' files laid end to end, block by block: N-Triples lines, gzip members and Turtle
+    documents concatenate as they are (each Turtle document declares its own prefixes); each JSON-LD file is one
+    flat array of node objects, and the whole is one array of them all."""
+    if fmt != "jsonld":
+        for path in paths:
+            with open(path, "rb") as fh:
+                yield from iter(lambda fh=fh: fh.read(block), b"")
+        return
+    yield b"["
+    first = True
+    for path in paths:
+        start, end = _array_inside(Path(path))
+        if start >= end:
+            continue
+        if not first:
+            yield b","
+        first = False
+        with open(path, "rb") as fh:
+            fh.seek(start)
+            left = end - start
+            while left:
+                chunk = fh.read(min(block, left))
+                if not chunk:
+                    raise DumpInvalid(f"{path}: shorter than when it was measured")
+                left -= len(chunk)
+                yield chunk
+    yield b"]\n"
+
+
+def joined_size(paths: list[Path], fmt: str) -> int:
+    """The size of joined_chunks(paths, fmt), from the files' sizes (and each JSON-LD file's ends) only."""
+    if fmt != "jsonld":
+        return sum(Path(p).stat().st_size for p in paths)
+    spans = [end - start for start, end in map(_array_inside, map(Path, paths)) if end > start]
+    return 1 + sum(spans) + max(0, len(spans) - 1) + 2
+
+
+def _array_inside(path: Path, look: int = 4096) -> tuple[int, int]:
+    """Offsets [start, end) of what lies inside a JSON-LD file's outer brackets, white space around it left
+    out (as bytes.strip() would), read from the file's two ends only."""
+    size = path.stat().st_size
+    with open(path, "rb") as fh:
+        head = fh.read(min(size, look))
+        fh.seek(max(0, size - look))
+        tail = fh.read()
+    offset = size - len(tail)
+    start = len(head) - len(head.lstrip())
+    end = offset + len(tail.rstrip())
+    if start >= end or head[start : start + 1] != b"[" or tail[end - offset - 1 : end - offset] != b"]":
+        raise DumpInvalid(f"{path}: not a JSON-LD array")
+    start, end = start + 1, end - 1
+    while start < end and start < len(head) and head[start : start + 1].isspace():
+        start += 1
+    while end > start and end - offset > 0 and tail[end - offset - 1 : end - offset].isspace():
+        end -= 1
+    return start, end

@@ -122,3 +122,47 @@ def test_a_rebuild_after_a_change_recounts_the_summary_as_a_fresh_build_does(dat
         assert any(tg in line for line in set(rebuilt.summary.lines) - set(before))
     finally:
         plan.write_text(original, encoding="utf-8")
+
+
+def test_extra_graphs_get_the_whole_graph_merged_only_when_they_read_it(tmp_path, monkeypatch):
+    """At national scale the merge reads every part's file (about 20 s per rebuild): a build whose extra graphs
+    do not read the lines (a home without the law data) does not merge them."""
+    from server.graph.build import build
+    from server.graph.parts import MergedLines, PartsBuild
+
+    merges = []
+    real = PartsBuild.merged_lines
+    monkeypatch.setattr(PartsBuild, "merged_lines", lambda self: merges.append(1) or real(self))
+    handed = {}
+
+    def ignoring(lines, folder):
+        handed["ignored"] = lines
+        return []
+
+    build(tmp_path / "published", extra_graphs=ignoring, workers=1)
+    assert isinstance(handed["ignored"], MergedLines) and not handed["ignored"].merged and merges == []
+
+    def reading(lines, folder):
+        handed["read"] = (len(lines), lines[0], set(lines), list(lines))
+        return []
+
+    build(tmp_path / "published", extra_graphs=reading, workers=1)  # every part from the cache
+    assert merges == [1]  # once, however often the lines are read
+    count, first, as_set, as_list = handed["read"]
+    assert as_list == sorted(as_set) and count == len(as_list) > 20000 and first == as_list[0]
+    assert as_list == list(handed["ignored"])  # the same graph: the first build's lines, merged now
+
+
+def test_the_base_is_closed_once_per_content(tmp_path, monkeypatch):
+    """A rebuild after a plan changed takes the closure of the schema and the shared data from the cache."""
+    from server.graph import parts
+
+    cache = tmp_path / "cache"
+    first = parts.build_parts(graph_input_files(), cache_dir=cache, workers=1)
+    closed = []
+    real = parts.close
+    monkeypatch.setattr(parts, "close", lambda *a, **k: closed.append(1) or real(*a, **k))
+    again = parts.build_parts(graph_input_files(), cache_dir=cache, workers=1)
+    assert closed == [] and again.rebuilt == []
+    assert again.base.lines == first.base.lines and len(first.base.lines) > 1000
+    assert (again.base.violations, again.base.warnings) == (first.base.violations, first.base.warnings)

@@ -134,7 +134,7 @@ def build(
     try:
         graphs = parts.published_graphs()
         if extra_graphs is not None:
-            merged = parts.merged_lines()
+            merged = parts.lazy_merged_lines()  # read only by a matrix: a home without the law data merges nothing
             extra = extra_graphs(merged, parts.folder or cache_dir)
             graphs["shared"] = _with_extra(parts, extra)
             graphs |= _verdict_counts(parts, extra, merged, parts.folder or cache_dir)

@@ -16,6 +16,7 @@ from server.published import (
     BUILD_INFO,
     DUMP_NAMES,
     GRAPHS,
+    JOINABLE,
     STORE,
     BuildInfoDamaged,
     NQuads,
@@ -23,8 +24,10 @@ from server.published import (
     concatenate,
     current_version,
     graph_name,
+    joined_size,
     read_build_info,
     versions_dir,
+    whole_dump_limit,
 )
 
 KEEP_VERSIONS = 3
@@ -49,9 +52,10 @@ def publish_graphs(graphs: dict, target: Path, info: dict, prefixes: dict[str, s
 
     Each graph's files (N-Triples, gzip, Turtle, JSON-LD, written by the worker that built the part) are linked
     into `graphs/`, not copied, and the whole graph's dumps are the graphs' files laid end to end in this order:
-    N-Triples lines, gzip members and Turtle documents concatenate as they are, JSON-LD arrays are joined. So a
-    rebuild after one plan changed writes that plan's files and the whole dumps' bytes, and the same inputs
-    give the same bytes. The Oxigraph store (`store/`) holds every graph as a named graph and the whole in the
+    N-Triples lines, gzip members and Turtle documents concatenate as they are, JSON-LD arrays are joined; the same
+    inputs give the same bytes. Above whole_dump_limit() the Turtle and JSON-LD dumps are not written but sent
+    joined (build-info.json's `joined`), so a rebuild after one plan changed writes that plan's files and the
+    N-Triples dumps only. The Oxigraph store (`store/`) holds every graph as a named graph and the whole in the
     default graph; after a small change it is the previous version's store (RocksDB files linked by a
     backup) with the changed graphs replaced.
 
@@ -73,13 +77,20 @@ def publish_graphs(graphs: dict, target: Path, info: dict, prefixes: dict[str, s
                 _link(Path(path), staging / GRAPHS / f"{key}.{fmt}")
         info = dict(info, files={}, sha256={}, graphs={})
         info["triples"] = sum(graph.triples for graph in graphs.values())
+        joined = _joined_formats(graphs)
         with ThreadPoolExecutor(max_workers=len(DUMP_NAMES)) as pool:  # hashing and copying release the GIL
             done = {
                 fmt: pool.submit(concatenate, [g.files[fmt] for g in graphs.values()], staging / name, fmt)
                 for fmt, name in DUMP_NAMES.items()
+                if fmt not in joined
             }
             for fmt, name in DUMP_NAMES.items():
-                info["files"][name], info["sha256"][name] = done[fmt].result()
+                if fmt in joined:  # sent as the graphs' files joined: its size is known, its bytes are not written
+                    info["files"][name] = joined_size([g.files[fmt] for g in graphs.values()], fmt)
+                    info["sha256"][name] = None
+                else:
+                    info["files"][name], info["sha256"][name] = done[fmt].result()
+        info["joined"] = {DUMP_NAMES[fmt]: fmt for fmt in joined}  # the graphs' order is info["graphs"]'
         info["ntriples_sha256"] = info["sha256"][DUMP_NAMES["nt"]]
         for key, graph in graphs.items():
             info["graphs"][key] = {"triples": graph.triples, "sha256": graph.sha256["nt"], "formats": graph.sha256}
@@ -95,6 +106,13 @@ def publish_graphs(graphs: dict, target: Path, info: dict, prefixes: dict[str, s
         publish(version, target)
     prune(target)
     return info
+
+
+def _joined_formats(graphs: dict) -> tuple[str, ...]:
+    """The formats whose whole dump is sent joined rather than written: none for a small build (every dump is
+    one file, as a mirror expects), JOINABLE once the graphs' N-Triples pass whole_dump_limit()."""
+    size = sum(Path(g.files["nt"]).stat().st_size for g in graphs.values())
+    return JOINABLE if size > whole_dump_limit() else ()
 
 
 def _link(source: Path, destination: Path) -> None:

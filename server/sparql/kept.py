@@ -13,7 +13,7 @@ from dataclasses import replace
 from server.published import DumpInvalid
 from server.sparql import safety
 from server.sparql.jobs import Answer, Job, QueryTimeout, QueryTooLarge, WorkerFailed
-from server.sparql.pool import _Worker
+from server.sparql.pool import _Worker, lower_priority
 from server.sparql.scheduling import _Costs
 
 
@@ -53,6 +53,7 @@ class KeptAnswers:
                         return
                     if worker is None or not worker.alive:
                         worker = self._spawn(dump, generation, spare=True)  # not one of the pool's
+                        lower_priority(worker)
                         self._await_ready(worker, dump)
                     kept += self._warm_one(generation, job, worker)
                 self.warmed[generation] = (kept, len(self.warm_jobs), time.monotonic() - started)

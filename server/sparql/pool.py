@@ -62,6 +62,19 @@ class _Worker:
         self.conn.close()
 
 
+WARM_UP_NICENESS = 19
+
+
+def lower_priority(worker: _Worker, niceness: int = WARM_UP_NICENESS) -> None:
+    """Run `worker` at the lowest CPU priority: the warm-up evaluates every named question (minutes at national
+    scale) while clients ask theirs, and on a machine with as many cores as workers it took their CPU time
+    (clients' 10 ms questions waited behind it). Where the priority cannot be set, the worker runs as it is."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, worker.process.pid, niceness)
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker_command(fd: int, nt_path: str, base: str) -> tuple[list[str], dict]:
     env = dict(os.environ)
     # The worker must import this very package, whether or not it is installed.

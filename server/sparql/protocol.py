@@ -133,7 +133,7 @@ def _answer(executor: Executor, settings: Settings) -> Response:
             )
         return _service_description(settings, graph_key)
     try:
-        form = safety.check(req.query, settings.service_allowlist, settings.base_iri)
+        form, bound = safety.checked(req.query, settings.service_allowlist, settings.base_iri)
     except safety.Refused as exc:
         raise ProtocolError(exc.status, exc.message) from exc
     if form in ("SELECT", "ASK") and solutions_key is None:
@@ -154,6 +154,7 @@ def _answer(executor: Executor, settings: Settings) -> Response:
         graph_format=graph_key,
         max_rows=settings.max_rows,
         max_bytes=settings.max_bytes,
+        row_bound=bound if form == "SELECT" else None,
     )
     try:
         answer = executor.run(job, request.remote_addr or "-")
@@ -198,7 +199,17 @@ def select_job(query: str, settings: Settings) -> Job:
         graph_format=None,
         max_rows=settings.max_rows,
         max_bytes=settings.max_bytes,
+        row_bound=_row_bound(query, settings),
     )
+
+
+def _row_bound(query: str, settings: Settings) -> int | None:
+    """As the endpoint finds it for the same text (so that a page and a client's request share a kept answer)."""
+    try:
+        form, bound = safety.checked(query, settings.service_allowlist, settings.base_iri)
+    except safety.Refused:
+        return None
+    return bound if form == "SELECT" else None
 
 
 def parse_request(max_body: int) -> SparqlRequest:

@@ -156,29 +156,55 @@ _VERDICTS = _Verdicts()
 
 def check(query: str, allowlist=(), base_iri: str | None = None) -> str | None:
     """Raise Refused when the query may not run; otherwise return its form (None if unrecognised)."""
+    return checked(query, allowlist, base_iri)[0]
+
+
+def checked(query: str, allowlist=(), base_iri: str | None = None) -> tuple[str | None, int | None]:
+    """check(), and the most rows the query can answer when its text says so (row_bound)."""
     allowlist = tuple(allowlist)
     key = hashlib.sha256(repr((query, allowlist, base_iri)).encode("utf-8", "surrogatepass")).digest()
     verdict = _VERDICTS.get(key)
     if verdict is None:
         try:
-            verdict = ("ok", _check(query, allowlist, base_iri))
+            verdict = ("ok", *_check(query, allowlist, base_iri))
         except Refused as exc:
             verdict = ("refused", exc.status, exc.message)
         _VERDICTS.put(key, verdict)
     if verdict[0] == "refused":
         raise Refused(verdict[1], verdict[2])
-    return verdict[1]
+    return verdict[1], verdict[2]
 
 
-def _check(query: str, allowlist: tuple[str, ...], base_iri: str | None) -> str | None:
+def row_bound(toks) -> int | None:
+    """The LIMIT of a query whose text ends with its solution modifiers' LIMIT (and OFFSET), in either order:
+    after the last closing brace nothing but the outermost query's modifiers can stand, so no answer has more
+    rows. None when the text ends otherwise (a VALUES block, ORDER BY, no LIMIT)."""
+    i, limit = len(toks), None
+    for _ in range(2):
+        j = i
+        while j > 0 and toks[j - 1][0] == "other" and toks[j - 1][1].isdigit():
+            j -= 1
+        if j == i or j == 0 or toks[j - 1][0] != "word":
+            break
+        keyword = toks[j - 1][1].upper()
+        if keyword == "LIMIT" and limit is None:
+            limit = int("".join(text for _, text in toks[j:i]))
+        elif keyword != "OFFSET":
+            break
+        i = j - 1
+    return limit
+
+
+def _check(query: str, allowlist: tuple[str, ...], base_iri: str | None) -> tuple[str | None, int | None]:
     toks = tokens(query)
     form = _first_keyword(toks)
     if form in UPDATE_KEYWORDS:
         raise Refused(403, f"SPARQL Update ({form}) is not accepted: this endpoint is read-only")
     check_shape(toks)
     count = service_count(query)
+    bound = row_bound(toks)
     if count == 0:
-        return form
+        return form, bound
     if not allowlist:
         raise Refused(403, "SERVICE is not allowed on this endpoint (no federated endpoint is allow-listed)")
     endpoints = service_endpoints(query, base_iri)
@@ -189,7 +215,7 @@ def _check(query: str, allowlist: tuple[str, ...], base_iri: str | None) -> str 
             raise Refused(403, "SERVICE with a variable endpoint is not allowed")
         if endpoint not in allowlist:
             raise Refused(403, f"SERVICE <{endpoint}> is not allowed: the endpoint is not in the allowlist")
-    return form
+    return form, bound
 
 
 def service_endpoints(query: str, base_iri: str | None = None) -> list[str | None]:

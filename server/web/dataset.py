@@ -12,7 +12,7 @@ from server.web.describe import Describer
 from server.web.dumps import BUILD_INFO_NAME, BY_NAME, DUMPS, dump_bytes, dump_sizes, rebased
 from server.web.graph import OWL, RDF, RDFS, XSD, get_graph
 from server.web.ontology import ontology_graph
-from server.web.verified import current_build_info, file_response, verified_bytes
+from server.web.verified import current_build_info, file_response, joined_response, verified_bytes
 from server.web.void import DESCRIPTION, TITLE, VOID_PREFIXES, build_time, license_iri, statistics, void_triples
 
 bp = open_for_reading(Blueprint("dataset", __name__))
@@ -72,6 +72,11 @@ def dump(name):
         abort(404)
     if rebased(graph):
         resp = Response(dump_bytes(graph, name), mimetype=spec.media_type)
+    elif name in (info.get("joined") or {}):  # a national build's Turtle or JSON-LD: its graphs' files joined
+        fmt, graphs = info["joined"][name], info.get("graphs") or {}
+        paths = [graph.published_dir / GRAPHS / f"{key}.{fmt}" for key in graphs]
+        sums = [(meta.get("formats") or {}).get(fmt) for meta in graphs.values()]
+        resp = joined_response(paths, fmt, sums, info["files"][name], spec.media_type)
     else:
         sha, size = (info.get("sha256") or {}).get(name), (info.get("files") or {}).get(name)
         resp = file_response(graph.published_dir / name, sha, size, spec.media_type)

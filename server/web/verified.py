@@ -71,6 +71,19 @@ def file_response(path: Path, sha256: str | None, size: int | None, mimetype: st
     return send_file(path, mimetype=mimetype, conditional=True, etag=sha256 or True, max_age=None)
 
 
+def joined_response(paths: list[Path], fmt: str, sha256s: list[str | None], size: int, mimetype: str) -> Response:
+    """A whole dump the build did not write (server.published.JOINABLE): the graphs' files joined as they are
+    sent, each file checked against its own record first (hashed once per file version, as `check` does). The
+    length is the build's; a range is not offered for it (RFC 9110 lets a server send the whole instead)."""
+    from server.published import joined_chunks
+
+    for path, sha256 in zip(paths, sha256s, strict=True):
+        check(path, sha256, None)
+    response = Response(joined_chunks(paths, fmt), mimetype=mimetype)
+    response.headers["Content-Length"] = str(size)
+    return response
+
+
 def verified_bytes(path: Path, sha256: str | None) -> bytes:
     """A small published file's bytes, when they match the record."""
     try:

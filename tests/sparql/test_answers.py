@@ -191,3 +191,37 @@ def test_keys_hold_no_query_text():
     assert held < 200_000 and cache._bytes <= cache.max_bytes
     job = Job(query="ASK {} # 999 " + "x" * (64 << 10))
     assert cache.get((1, job)) is not None  # the same job finds its answer by digest
+
+
+def test_the_warm_up_worker_runs_at_the_lowest_priority(published_dir, tmp_path, monkeypatch):
+    """The warm-up evaluates every named question while clients ask theirs: its worker yields the CPU to the
+    pool's workers (on a 2-core machine it had taken their time)."""
+    import os
+
+    from server.sparql import kept
+
+    queries = tmp_path / "queries"
+    queries.mkdir()
+    (queries / "count.rq").write_text("# Question: how many triples?\n" + COUNT + "\n", encoding="utf-8")
+    seen = []
+    real = kept.lower_priority
+
+    def watched(worker):
+        real(worker)
+        seen.append(os.getpriority(os.PRIO_PROCESS, worker.process.pid))
+
+    monkeypatch.setattr(kept, "lower_priority", watched)
+    config = {"TESTING": True, "PUBLISHED_DIR": str(published_dir), "BUILD_IF_MISSING": False}
+    app = create_app(dict(config, QUERIES_DIR=str(queries), WARM_UP=True))
+    pool = executor_of(app)
+    try:
+        pool.start()
+        deadline = time.monotonic() + 30
+        while not pool.warmed:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        assert seen == [19]
+        ours = os.getpriority(os.PRIO_PROCESS, os.getpid())
+        assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in pool.worker_pids()] == [ours] * pool.size
+    finally:
+        pool.close()
