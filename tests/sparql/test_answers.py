@@ -20,6 +20,13 @@ from .publishing import publish_tiny
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
+def _wait_for_warm_up(pool, seconds=30):
+    deadline = time.monotonic() + seconds
+    while not pool.warmed:
+        assert time.monotonic() < deadline, "the warm-up did not finish"
+        time.sleep(0.05)
+
+
 def q(**params) -> str:
     return "/sparql?" + urlencode(params)
 
@@ -125,10 +132,7 @@ def test_the_named_queries_are_answered_from_the_warm_up(published_dir, tmp_path
     pool = executor_of(app)
     try:
         pool.start()
-        deadline = time.monotonic() + 30
-        while not pool.warmed:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        _wait_for_warm_up(pool)
         assert list(pool.warmed.values())[0][:2] == (1, 1)
         with app.test_client() as client:
             reply = client.get(q(query=text), headers={"Accept": "application/sparql-results+json"})
@@ -216,10 +220,7 @@ def test_the_warm_up_worker_runs_at_the_lowest_priority(published_dir, tmp_path,
     pool = executor_of(app)
     try:
         pool.start()
-        deadline = time.monotonic() + 30
-        while not pool.warmed:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
+        _wait_for_warm_up(pool)
         assert seen == [19]
         ours = os.getpriority(os.PRIO_PROCESS, os.getpid())
         assert [os.getpriority(os.PRIO_PROCESS, pid) for pid in pool.worker_pids()] == [ours] * pool.size
