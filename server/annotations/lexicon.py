@@ -10,7 +10,7 @@ ontology/vocabularies.ttl, where a reviewer reads them.
 
 import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 import rdflib
@@ -173,16 +173,14 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
             continue
         if graph.value(concept, FK.assignedByReading) == rdflib.Literal(True):
             continue
-        labels = _ja(graph.objects(concept, SKOS.prefLabel))
-        labels += _ja(graph.objects(concept, SKOS.altLabel)) + _ja(graph.objects(concept, SKOS.hiddenLabel))
-        terms = sorted({normalise(w) for w in labels if w.strip()}, key=lambda t: (-len(t), t))
-        conditional = [w for w in _ja(graph.objects(concept, FK.conditionalLabel)) if w.strip()]
-        conditions = [w for w in _ja(graph.objects(concept, FK.conditionTerm)) if w.strip()]
-        others = [w for w in _ja(graph.objects(concept, FK.otherSubjectLabel)) if w.strip()]
-        in_context = [w for w in _ja(graph.objects(concept, FK.contextLabel)) if w.strip()]
+
+        written = partial(_written, graph, concept)
+        labels = written(SKOS.prefLabel, SKOS.altLabel, SKOS.hiddenLabel)
+        conditional, conditions = written(FK.conditionalLabel), written(FK.conditionTerm)
+        others, in_context = written(FK.otherSubjectLabel), written(FK.contextLabel)
         patterns = tuple(
             sorted(
-                {p for w in labels if w.strip() for p in [synonym_pattern(w)] if p},
+                {p for w in labels for p in [synonym_pattern(w)] if p},
                 key=lambda p: [sorted(k) for k in p],
             )
         )
@@ -193,25 +191,20 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
                 scheme=str(scheme),
                 property=SCHEME_PROPERTY[str(scheme)],
                 label=(_ja(graph.objects(concept, SKOS.prefLabel)) or [str(concept)])[0],
-                terms=tuple(terms),
+                terms=_keys(labels),
                 excluded=tuple(sorted({normalise(w) for w in _ja(graph.objects(concept, FK.excludedTerm))})),
                 from_headings=graph.value(scheme, FK.filedUnderHeadings) == rdflib.Literal(True),
                 headings_skip=tuple(sorted(str(c) for c in graph.objects(scheme, FK.notReachedFromHeadings))),
                 heading_needs_support=graph.value(scheme, FK.headingNeedsSupport) == rdflib.Literal(True),
                 # the names (not the hidden variants: fragments and phrases whose every word is not the concept's)
-                support=support_words(
-                    _ja(graph.objects(concept, SKOS.prefLabel))
-                    + _ja(graph.objects(concept, SKOS.altLabel))
-                    + _ja(graph.objects(concept, SKOS.definition))
-                    + _ja(graph.objects(concept, SKOS.scopeNote))
-                ),
+                support=support_words(written(SKOS.prefLabel, SKOS.altLabel, SKOS.definition, SKOS.scopeNote)),
                 not_as_study_topic=graph.value(scheme, FK.notAsStudyTopic) == rdflib.Literal(True),
-                literals=tuple(sorted({plain(w) for w in labels if w.strip()}, key=lambda t: (-len(t), t))),
+                literals=_literals(labels),
                 excluded_literals=tuple(sorted({plain(w) for w in _ja(graph.objects(concept, FK.excludedTerm))})),
                 context=str(context) if context is not None else None,
                 broader=tuple(sorted(str(b) for b in graph.objects(concept, SKOS.broader))),
-                context_terms=tuple(sorted({normalise(w) for w in in_context}, key=lambda t: (-len(t), t))),
-                context_literals=tuple(sorted({plain(w) for w in in_context}, key=lambda t: (-len(t), t))),
+                context_terms=_keys(in_context),
+                context_literals=_literals(in_context),
                 synonym_terms=patterns,
                 synonym_firsts=frozenset(k for p in patterns for k in p[0]),
                 conditional_terms=_keys(conditional),
@@ -224,6 +217,11 @@ def lexicon_from_graph(graph: rdflib.Graph) -> Lexicon:
         )
     plan_subjects = tuple(sorted((str(s), str(o)) for s, o in graph.subject_objects(FK.planSubject)))
     return Lexicon(tuple(concepts), plan_subjects)
+
+
+def _written(graph: rdflib.Graph, concept, *properties) -> list[str]:
+    """The concept's Japanese values of `properties`, in that order, blank ones left out."""
+    return [w for p in properties for w in _ja(graph.objects(concept, p)) if w.strip()]
 
 
 def _keys(values: list[str]) -> tuple[str, ...]:

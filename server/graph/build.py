@@ -151,15 +151,14 @@ def build(
 def _verdict_counts(parts, extra: list[str], merged: list[str], folder) -> dict:
     """{"requirement-verdicts": its graph}: the compliance cells of the `extra` lines counted per municipality and
     prefecture (server.graph.summary.verdict_lines), once after the matrix; nothing when there is no matrix."""
-    from server.graph.parts import PartResult, write_formats
+    from server.graph.parts import PartResult
     from server.graph.summary import VERDICTS, verdict_lines
 
     lines = verdict_lines(extra, merged)
     if not lines:
         return {}
-    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
     folder = Path(folder or Path(parts.base.files["nt"]).parent)
-    files, sums = write_formats(lines, folder, f"{VERDICTS}-{digest}", parts.prefixes)
+    digest, files, sums = _written(parts, lines, folder, VERDICTS)
     for old in folder.glob(f"{VERDICTS}-*"):  # earlier counts: a version that published them holds a hard link
         if old not in files.values():
             old.unlink(missing_ok=True)
@@ -168,13 +167,20 @@ def _verdict_counts(parts, extra: list[str], merged: list[str], folder) -> dict:
 
 def _with_extra(parts, extra: list[str]):
     """The shared graph with the `extra` lines added (a new file set; the cached base is left as it was)."""
-    from server.graph.parts import PartResult, write_formats
+    from server.graph.parts import PartResult
 
     if not extra:
         return parts.base
     lines = sorted(set(parts.base.lines) | set(extra))
-    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
-    folder = parts.folder or Path(parts.base.files["nt"]).parent
-    files, sums = write_formats(lines, folder, f"shared-{digest}", parts.prefixes)
+    _, files, sums = _written(parts, lines, parts.folder or Path(parts.base.files["nt"]).parent, "shared")
     base = parts.base
     return PartResult("shared", base.digest, files, sums, len(lines), base.violations, base.warnings)
+
+
+def _written(parts, lines: list[str], folder: Path, name: str) -> tuple[str, dict, dict]:
+    """(digest, files, sums) of `lines` written in every format under `folder` as NAME-<digest of the lines>."""
+    from server.graph.parts import write_formats
+
+    digest = hashlib.sha256("\n".join(lines).encode("utf-8")).hexdigest()[:16]
+    files, sums = write_formats(lines, folder, f"{name}-{digest}", parts.prefixes)
+    return digest, files, sums
