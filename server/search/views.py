@@ -94,7 +94,11 @@ def _format() -> str:
     fmt = request.args.get("format")
     if fmt:
         if fmt not in ("html", "json", "csv", "xlsx"):
-            abort(400, f"unknown format {fmt!r}: use html, json, csv or xlsx")
+            abort(
+                400,
+                f"形式 {fmt!r} は扱えません（html・json・csv・xlsx のいずれか） / "
+                f"unknown format {fmt!r}: use html, json, csv or xlsx",
+            )
         return fmt
     best = request.accept_mimetypes.best_match(OFFERS, default="text/html")
     return {"application/json": "json", "text/csv": "csv"}.get(best, "html")

@@ -38,7 +38,12 @@ def negotiate(offers=FORMATS) -> Format:
     if wanted:
         fmt = BY_KEY.get(wanted) or BY_MEDIA_TYPE.get(wanted)
         if fmt is None or fmt not in offers:
-            abort(400, description=f"unknown format {wanted!r}; use one of: {', '.join(f.key for f in offers)}")
+            keys = [f.key for f in offers]
+            abort(
+                400,
+                description=f"形式 {wanted!r} は扱えません（{'・'.join(keys)} のいずれか） / "
+                f"unknown format {wanted!r}; use one of: {', '.join(keys)}",
+            )
         return fmt
     if not request.headers.get("Accept"):
         return offers[0]

@@ -190,7 +190,10 @@ def overview():
         name = "fukushi-kg-overview" + (f"-{target_group}" if target_group else "")
         return table_response(fmt, name, columns, body, target_group=target_group)
     if fmt != "html":
-        abort(400, f"unknown format {fmt!r}: use html, csv or json")
+        abort(
+            400,
+            f"形式 {fmt!r} は扱えません（html・csv・json のいずれか） / unknown format {fmt!r}: use html, csv or json",
+        )
     limits = shade(rows, metric)
     return render_template(
         "web/overview.html",

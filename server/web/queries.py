@@ -232,7 +232,11 @@ def example_result(name):
         abort(400, str(exc))
     fmt = request.args.get("format", "html")
     if fmt not in ("html", "csv", "xlsx", "json", "sparql"):
-        abort(400, f"unknown format {fmt!r}: use html, csv, xlsx, json or sparql")
+        abort(
+            400,
+            f"形式 {fmt!r} は扱えません（html・csv・xlsx・json・sparql のいずれか） / "
+            f"unknown format {fmt!r}: use html, csv, xlsx, json or sparql",
+        )
     labels = column_labels(question.text)
     if fmt in ("csv", "xlsx", "json"):  # the whole answer under the parameters given, not one page
         results, truncated = run_select(bound.text)

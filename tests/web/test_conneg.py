@@ -121,7 +121,9 @@ def test_unacceptable_and_unknown_format(client):
     resp = client.get("/id/municipality/352136", headers={"Accept": "image/png"})
     assert resp.status_code == 406
     assert "text/turtle" in resp.text
-    assert client.get("/id/municipality/352136?format=docx").status_code == 400
+    resp = client.get("/id/municipality/352136?format=docx")
+    assert resp.status_code == 400
+    assert "形式 'docx' は扱えません（" in resp.text.replace("&#39;", "'")
 
 
 def test_head_and_options(client):

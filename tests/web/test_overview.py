@@ -112,6 +112,11 @@ def test_reference_figures_come_from_the_graph_with_their_sources(client):
 def test_bad_choices_are_400(client):
     assert client.get("/overview?metric=everything").status_code == 400
     assert client.get("/overview?target-group=nobody").status_code == 400
+    resp = client.get("/overview?format=xlsx")
+    assert resp.status_code == 400
+    assert "形式 'xlsx' は扱えません（html・csv・json のいずれか） / unknown format 'xlsx'" in resp.text.replace(
+        "&#39;", "'"
+    )
 
 
 def test_home_links_the_overview(client):
