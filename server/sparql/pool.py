@@ -43,6 +43,9 @@ class _Worker:
         self.baseline: int | None = None  # resident memory once the graph is loaded
         self.killed = False  # stopped by us (timeout, memory, switch), not lost
         self.spare = False  # loaded and kept idle until a stopped worker's place needs it
+        # close() and a thread forgetting a worker that failed to start may stop it at the same time: its
+        # descriptor must be closed once, or the second close can hit a number the system has given out again
+        self._stopping = threading.Lock()
 
     @property
     def alive(self) -> bool:
@@ -53,13 +56,16 @@ class _Worker:
 
     def stop(self) -> None:
         self.killed = True
-        if self.alive:
-            self.process.kill()
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            pass
-        self.conn.close()
+        with self._stopping:
+            if self.conn.closed:
+                return
+            if self.alive:
+                self.process.kill()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            self.conn.close()
 
 
 WARM_UP_NICENESS = 19

@@ -7,10 +7,12 @@ written by the real publication step (server.graph.dumps.write_dumps).
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pytest
@@ -219,3 +221,36 @@ def test_a_plain_folder_from_before_versioning_is_taken_over(published_dir, tmp_
     shutil.copytree(os.path.realpath(published_dir), target)  # the previous layout: dumps in a real folder
     publish_tiny(target, 2)
     assert target.is_symlink() and verified_dump(target).triples == 2
+
+
+def test_a_worker_stopped_by_two_threads_at_once_closes_its_descriptor_once():
+    """close() and the thread forgetting a worker that failed to start may stop it together (a CI run closed the
+    same descriptor twice: EBADF, or worse, another socket's number given out again in between)."""
+    from server.sparql.pool import _Worker
+
+    ours, theirs = socket.socketpair()
+    theirs.close()
+    conn = Connection(ours.detach())
+    closes = []
+
+    def slow_close(handle=conn._handle):
+        closes.append(handle)
+        time.sleep(0.2)  # both threads are inside close() unless stop() lets only one in
+        os.close(handle)
+
+    conn._close = slow_close
+    worker = _Worker(subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]), conn)
+    errors = []
+
+    def stop():
+        try:
+            worker.stop()
+        except OSError as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=stop) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and len(closes) == 1 and conn.closed and not worker.alive
