@@ -166,3 +166,57 @@ def test_the_base_is_closed_once_per_content(tmp_path, monkeypatch):
     assert closed == [] and again.rebuilt == []
     assert again.base.lines == first.base.lines and len(first.base.lines) > 1000
     assert (again.base.violations, again.base.warnings) == (first.base.violations, first.base.warnings)
+
+
+def test_a_rebuild_reads_only_the_inputs_whose_stamp_changed(tmp_path, monkeypatch):
+    """The inputs' digests are remembered by stat; an edit that keeps the size and puts the modification time back
+    is still seen (the change time moves), and only that file is read again."""
+    import os
+
+    from server.graph import input_digests, parts
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    monkeypatch.setattr(input_digests, "RECENT", 0.0)  # the copies were just written; a real home's are older
+    made = []
+
+    class Counted(input_digests.InputDigests):
+        def __init__(self, folder):
+            super().__init__(folder)
+            made.append(self)
+
+    monkeypatch.setattr(parts, "InputDigests", Counted)
+    cache = tmp_path / "cache"
+    first = build_parts(_files(data), cache_dir=cache, workers=1, data_dir=data)
+    assert made[-1].read == len(_files(data)) - len(list(ONTOLOGY_DIR.glob("*.ttl")))
+
+    again = build_parts(_files(data), cache_dir=cache, workers=1, data_dir=data)
+    assert again.rebuilt == [] and made[-1].read == 0
+
+    plan = data / "municipalities" / "402036-kurume.ttl"
+    before = plan.stat()
+    text = plan.read_text(encoding="utf-8")
+    assert '"久留米' in text
+    plan.write_text(text.replace('"久留米', '"来留米', 1), encoding="utf-8")  # in a literal, same length in bytes
+    os.utime(plan, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (plan.stat().st_size, plan.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    changed = build_parts(_files(data), cache_dir=cache, workers=1, data_dir=data)
+    assert changed.rebuilt == ["402036"] and made[-1].read == 1
+    assert any("来留米" in line for line in changed.merged_lines())
+    assert not any("来留米" in line for line in first.merged_lines())
+
+
+def test_a_damaged_digest_record_costs_reading_the_inputs_again(tmp_path, monkeypatch):
+    from server.graph import input_digests
+    from server.graph.input_digests import NAME, InputDigests
+
+    monkeypatch.setattr(input_digests, "RECENT", 0.0)
+    (tmp_path / NAME).write_text("{not json", encoding="utf-8")
+    source = tmp_path / "plan.ttl"
+    source.write_text("x", encoding="utf-8")
+    known = InputDigests(tmp_path)
+    assert known.digest(source, "plan.ttl", lambda body: body.hex()) == b"x".hex() and known.read == 1
+    known.save()  # a fresh record replaces the damaged one
+    later = InputDigests(tmp_path)
+    assert later.digest(source, "plan.ttl", lambda body: "read again") == b"x".hex() and later.read == 0
+    assert later.digest(source, "other key", lambda body: "made anew") == "made anew" and later.read == 1

@@ -71,6 +71,32 @@ Round 4 (issue 19d), annotator proposals, precision / recall, each step's figure
   sentences-3 tg 0.842/0.640 -> 0.944/0.680, fn 0.750/0.500 (same), rp 1.000/0.250 (same), all 0.846/0.537 ->
   0.920/0.561; unseen-sentences-2 all 0.810/0.531 -> 0.905/0.594; unseen-sentences 1.000/1.000 (same). Recall on
   wordings no one has read stays the weak figure: 再犯 priorities worded without their labels are not found.
+
+Round 5 (issue 19v): reading by meaning with GiNZA's word vectors (ja-ginza 5.3.0), measured by a `bench annotate
+--vectors` kept on the branch issue-19v only (ja-ginza cannot be installed beside this project: it requires
+SudachiPy < 0.7; load average 1.1-3.1, 2 shared cores) and NOT adopted. Three readings on
+top of the annotator's proposals, under its guards, tp/fp/fn over all families; annotator alone: sample
+42/0/2, sample-2 61/1/0, sample-3 56/2/1, dev halves 25/0/1, 31/2/5, 38/2/4:
+  phrase (1-3 content words against each label's vector): the loosest setting (0.7, 0.0, 1) finds 5 more on the
+    dev halves (33/35/3, 41/55/1) and adds 469 false positives on the samples (43/136/1, 61/183/0, 57/153/0);
+    at (0.9, 0.0, 2) it finds one more on sample.tsv, none on the dev halves, and adds 18 false positives on the
+    samples (43/2/1, 61/15/0, 56/4/1) and 2 on the dev halves;
+  neighbours (a label's words met in order, each the same lemma or a word within cosine tau): with labels of two
+    or more words nothing changes at tau >= 0.7 (2 dev false positives at 0.6); with one-word labels it adds
+    21-380 sample false positives and no dev true positive;
+  centroid (each clause against a concept's labels, definition and scope note): nothing at 0.9; below, false
+    positives (5 on the samples at 0.85), and a missed dev concept found only at (0.6, 0.0): 2, for 450 false
+    positives on the samples.
+  Held-out halves, run once with the setting each variant's rule chose (the most dev hits among settings adding no
+  sample false positive, else the most dev hits):
+  neighbours and centroid chose settings that change nothing (held-out as before: 1.000/1.000, 0.905/0.594,
+  0.920/0.561); phrase, no setting clean, chose its loosest: recall rises and precision falls, unseen-sentences
+  1.000/1.000 -> 0.646/1.000, -2 0.905/0.594 -> 0.431/0.781, -3 0.920/0.561 -> 0.375/0.878. Why: the model's
+  vectors are pruned (480 443 words on 20 000 vectors), so 高齢者, 独居 and 成年後見制度 share one vector, as do
+  介護, 要介護者 and 要支援, or 刑務所 and 少年院; and chiVe's similarity is relatedness (障害者/高齢者 0.65,
+  家計/困窮 0.32), which cannot tell one target group from another. Cost: +~300 MB installed, 1.7-2.3 s to
+  load, 0.6 (centroid) to ~10 ms (phrase, neighbours) an element on top of the annotator's ~2 ms; and ja-ginza
+  requires SudachiPy < 0.7 against the annotator's >= 0.7 (one pip resolve refuses both).
 """
 
 import sys

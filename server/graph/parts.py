@@ -44,6 +44,7 @@ from server.annotations.decisions import annotator_sources, decision_graph, read
 from server.annotations.decisions import check as check_decisions
 from server.graph.canonical import canonical_ntriples
 from server.graph.inference import materialise
+from server.graph.input_digests import InputDigests
 from server.graph.loading import load_files
 from server.graph.progress import Quiet
 from server.graph.rules import apply_rules, schema_from
@@ -122,11 +123,13 @@ def _digest(*chunks: bytes) -> str:
     return h.hexdigest()
 
 
-def _files_digest(files: list[Path], root: Path) -> bytes:
-    return b"".join(
-        _digest(str(p.relative_to(root) if p.is_relative_to(root) else p).encode(), p.read_bytes()).encode()
-        for p in files
-    )
+def _files_digest(files: list[Path], root: Path, known: InputDigests | None = None) -> bytes:
+    known = known or InputDigests(None)
+    out = []
+    for p in files:
+        name = str(p.relative_to(root) if p.is_relative_to(root) else p)
+        out.append(known.digest(p, name, lambda body, name=name: _digest(name.encode(), body)).encode())
+    return b"".join(out)
 
 
 @lru_cache(maxsize=2)
@@ -375,6 +378,7 @@ def build_parts(
     folder = Path(cache_dir) if cache_dir else Path(tempfile.mkdtemp(prefix="fukushi-kg-parts-"))
     folder.mkdir(parents=True, exist_ok=True)
     progress.start("load")
+    known = InputDigests(folder if cache_dir else None)
     schema_files, units, shared_inputs = split_files(files, data_dir)
     schema = load_files(schema_files)
     schema_nt = "\n".join(nt_lines_any(schema)) + "\n"
@@ -382,7 +386,7 @@ def build_parts(
     shapes_nt = "\n".join(nt_lines_any(shapes)) + "\n"
     tables = [p for p in shared_inputs if p.suffix == ".tsv"]  # the decisions: turned into triples per part
     turtle = [p for p in shared_inputs if p not in tables]
-    owned, common_lines, shared_count = _shared_inputs(turtle, data_dir, folder if cache_dir else None)
+    owned, common_lines, shared_count = _shared_inputs(turtle, data_dir, folder if cache_dir else None, known)
     prefixes = _prefixes(schema_files + shared_inputs)  # after the files were parsed once: errors name file and line
     common = rdflib.Graph().parse(data="\n".join(common_lines) + "\n", format="nt")
     shared_nt = "\n".join(common_lines) + "\n"
@@ -401,7 +405,7 @@ def build_parts(
     unknown = sorted(set(owned) - set(units))
     for code in unknown:  # triples about a municipality that has no plan files: they still get built
         units[code] = []
-    table, rows, undecided = _decisions(shared_inputs, units, data_dir, folder if cache_dir else None)
+    table, rows, undecided = _decisions(shared_inputs, units, data_dir, folder if cache_dir else None, known)
     annotator = b"".join(p.read_bytes() for p in annotator_sources()) if table else b""
     questions = _questions()
     fixed = _digest(
@@ -421,7 +425,7 @@ def build_parts(
         owned_nt = "\n".join(owned[code]) + "\n" if code in owned else ""
         mine = rows.get(code, [])
         decided = repr(mine).encode() if table else b""
-        digest = _digest(fixed.encode(), _files_digest(own_files, Path(data_dir)), owned_nt.encode(), decided)
+        digest = _digest(fixed.encode(), _files_digest(own_files, Path(data_dir), known), owned_nt.encode(), decided)
         hit = cache.get(code, digest) if cache_dir else None
         if hit:
             results[code] = hit
@@ -446,6 +450,7 @@ def build_parts(
         "folder": str(folder),
         "questions": questions,
     }
+    known.save()
     progress.start("plans")
     for i, part in enumerate(_run(tasks, workers, context), start=1):
         results[part.key] = part
@@ -532,22 +537,24 @@ def _summary(results: dict[str, PartResult], folder: Path, prefixes: dict) -> Pa
     return PartResult(GRAPH_KEY, "", files, sums, triples)
 
 
-def _shared_inputs(paths: list[Path], data_dir: Path, cache: Path | None) -> tuple[dict, list[str], int]:
+def _shared_inputs(
+    paths: list[Path], data_dir: Path, cache: Path | None, known: InputDigests | None = None
+) -> tuple[dict, list[str], int]:
     """The shared files' triples: ({code: sorted N-Triples lines about that municipality's resources}, the
     rest's sorted lines, how many triples they hold). Each file is read once per content: its split is kept
     in the cache under a hash of its path, bytes and the project version."""
     owned: dict[str, set] = {}
     common: set = set()
     for path in paths:
-        split = _split_file(path, data_dir, cache)
+        split = _split_file(path, data_dir, cache, known)
         for code, lines in split.items():
             (owned.setdefault(code, set()).update(lines) if code else common.update(lines))
     count = len(common) + sum(len(v) for v in owned.values())
     return {code: sorted(lines) for code, lines in owned.items()}, sorted(common), count
 
 
-def _split_file(path: Path, data_dir: Path, cache: Path | None) -> dict:
-    stamp = _digest(__version__.encode(), _files_digest([Path(path)], Path(data_dir)))
+def _split_file(path: Path, data_dir: Path, cache: Path | None, known: InputDigests | None = None) -> dict:
+    stamp = _digest(__version__.encode(), _files_digest([Path(path)], Path(data_dir), known))
     kept = cache / f"input-{stamp}.pickle" if cache else None
     if kept and kept.exists():
         with open(kept, "rb") as fh:
@@ -570,7 +577,11 @@ def _write_pickle(path: Path, value) -> None:
 
 
 def _decisions(
-    shared_inputs: list[Path], units: dict, data_dir: Path = DATA_DIR, cache: Path | None = None
+    shared_inputs: list[Path],
+    units: dict,
+    data_dir: Path = DATA_DIR,
+    cache: Path | None = None,
+    known: InputDigests | None = None,
 ) -> tuple[Path | None, dict, list[str]]:
     """The annotation decisions table among the shared inputs, its rows by the part of their element, and the
     rows whose element belongs to no part (a decision on something that is not a plan element). The rows are
@@ -578,7 +589,7 @@ def _decisions(
     table = next((p for p in shared_inputs if p.suffix == ".tsv"), None)
     if table is None:
         return None, {}, []
-    stamp = _digest(__version__.encode(), _files_digest([table], Path(data_dir)))
+    stamp = _digest(__version__.encode(), _files_digest([table], Path(data_dir), known))
     kept = cache / f"decisions-{stamp}.pickle" if cache else None
     if kept and kept.exists():
         with open(kept, "rb") as fh:
