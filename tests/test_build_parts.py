@@ -220,3 +220,30 @@ def test_a_damaged_digest_record_costs_reading_the_inputs_again(tmp_path, monkey
     later = InputDigests(tmp_path)
     assert later.digest(source, "plan.ttl", lambda body: "read again") == b"x".hex() and later.read == 0
     assert later.digest(source, "other key", lambda body: "made anew") == "made anew" and later.read == 1
+
+
+def test_the_schema_rule_tables_are_kept_in_the_part_cache(tmp_path, monkeypatch):
+    """A rebuild in a new process loads the schema's closure from the part cache instead of closing it again."""
+    from server.graph import parts
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    cache = tmp_path / "cache"
+    parts._schema.cache_clear()
+    parts.build_parts(_files(data), cache_dir=cache, workers=1, data_dir=data)
+    assert len(list(cache.glob("schema-*.pickle"))) == 1
+
+    plan = data / "municipalities" / "402036-kurume.ttl"
+    comment = (
+        '\n<https://w3id.org/fukushi-kg/id/402036/document> <http://www.w3.org/2000/01/rdf-schema#comment> "y"@ja .\n'
+    )
+    plan.write_text(plan.read_text(encoding="utf-8") + comment, encoding="utf-8")
+    closed = []
+    real = parts.schema_from
+    monkeypatch.setattr(parts, "schema_from", lambda graph: closed.append(1) or real(graph))
+    parts._schema.cache_clear()  # as a new process would start
+    changed = parts.build_parts(_files(data), cache_dir=cache, workers=1, data_dir=data)
+    assert changed.rebuilt == ["402036"] and closed == []
+    parts._schema.cache_clear()
+    assert changed.merged_lines() == parts.build_parts(_files(data), workers=1, data_dir=data).merged_lines()
+    assert closed == [1]  # without a cache the schema is closed
