@@ -124,3 +124,11 @@ def test_the_guide_pages_answer(client):
     assert "法令適合の判定を見る" in client.get("/id/municipality/352136").get_data(as_text=True)
     unknown = client.get("/id/municipality/999999")
     assert unknown.status_code == 404 and "追加" in unknown.get_data(as_text=True)
+
+
+def test_no_document_holds_a_merge_conflict():
+    """A merge left half-resolved reads as two contradicting guides; git's markers at a line's start show it."""
+    marker = re.compile(r"^(<{7}|={7}|>{7})( |$)", re.M)
+    documents = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    assert len(documents) > 1
+    assert [str(d.relative_to(ROOT)) for d in documents if marker.search(d.read_text(encoding="utf-8"))] == []

@@ -57,9 +57,9 @@ def publish_graphs(graphs: dict, target: Path, info: dict, prefixes: dict[str, s
     into `graphs/`, not copied, and the whole graph's dumps are the graphs' files laid end to end in this order:
     N-Triples lines, gzip members and Turtle documents concatenate as they are, JSON-LD arrays are joined; the same
     inputs give the same bytes. Above whole_dump_limit() no whole dump is written: each is sent joined
-    (build-info.json's `joined`), so a rebuild after one plan changed writes that plan's files only. The Oxigraph store (`store/`) holds every graph as a named graph and the whole in the
-    default graph; after a small change it is the previous version's store (RocksDB files linked by a
-    backup) with the changed graphs replaced.
+    (build-info.json's `joined`), so a rebuild after one plan changed writes that plan's files only. The Oxigraph
+    store (`store/`) holds every graph as a named graph and the whole in the default graph; after a small change
+    it is the previous version's store (RocksDB files linked by a backup) with the changed graphs replaced.
 
     `target` is a symbolic link to the current version folder in versions_dir(target); publication replaces
     the link with os.replace, which is atomic, so a reader (or a kill at any moment) sees the old graph or the
