@@ -9,6 +9,7 @@ stays light.
 
 import fcntl
 import hashlib
+import io
 import json
 import os
 import threading
@@ -109,10 +110,54 @@ def dump_path(published_dir) -> Path:
     return Path(published_dir) / NT_DUMP
 
 
+def dump_stat(path) -> os.stat_result:
+    """The stat of the whole N-Triples dump, or of its version's build-info.json (written in the same step) when
+    the build joined the dump rather than wrote it (JOINABLE); FileNotFoundError when neither exists. Whether a
+    missing dump was joined or removed is verified_dump's question (it reads the record), not this one's: this
+    runs on every request."""
+    try:
+        return os.stat(path)
+    except FileNotFoundError:
+        return os.stat(Path(path).with_name(BUILD_INFO))
+
+
 def dump_stamp(path) -> tuple:
     """What changes when a build swaps a new dump in: the workers and the pages reload on a new stamp."""
-    st = Path(path).stat()
+    st = dump_stat(path)
     return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def dump_joined(path) -> bool:
+    """Whether the build recorded the whole N-Triples dump beside `path`'s record as joined, not written."""
+    try:
+        info = read_build_info(Path(path).parent) or {}
+    except BuildInfoDamaged:
+        return False
+    return NT_DUMP in (info.get("joined") or {})
+
+
+def dump_exists(path) -> bool:
+    """Whether a whole N-Triples dump is published at `path`: written, or joined from the graphs' files."""
+    return os.path.exists(path) or dump_joined(path)
+
+
+def dump_size(path) -> int:
+    """The whole N-Triples dump's bytes: the file's, or the build's record of a joined one."""
+    try:
+        return os.stat(path).st_size
+    except FileNotFoundError:
+        size = ((read_build_info(Path(path).parent) or {}).get("files") or {}).get(NT_DUMP)
+        if size is None or not dump_joined(path):
+            raise
+        return size
+
+
+def open_dump(path) -> io.BufferedReader:
+    """The whole N-Triples dump to read: the file, or the graphs' files joined as they are read (the same bytes,
+    server.graph.dumps.publish_graphs), for a build that joined it."""
+    if os.path.exists(path) or not dump_joined(path):
+        return open(path, "rb")
+    return io.BufferedReader(ChunkReader(joined_chunks(list(graph_files(path).values()), "nt")), 1 << 20)
 
 
 _VERIFIED: dict[tuple, Dump] = {}  # (file, stamp) -> Dump: a dump is hashed once, not on every request
@@ -128,6 +173,8 @@ def verified_dump(published_dir) -> Dump | None:
         stamp = dump_stamp(path)
     except FileNotFoundError:
         return None
+    if not path.exists() and not dump_joined(path):
+        return None  # a record without its dump: nothing to serve
     key = (str(path), stamp)
     with _VERIFIED_LOCK:
         if key in _VERIFIED:
@@ -146,6 +193,8 @@ def verified_dump(published_dir) -> Dump | None:
         # start (2.5 s at national scale). A downloader checks the dump against the SHA-256 that build-info.json
         # and the VoID description publish.
         _check_store(path, folder, info)
+    elif not path.exists():
+        _check_graphs(folder, info)
     else:
         _check_hash(path, expected)
     dump = Dump(path, folder, info.get("triples"), expected, stamp)
@@ -165,13 +214,22 @@ def existing_dump(published_dir) -> Path:
     return dump.path
 
 
+def _check_graphs(folder: Path, info: dict) -> None:
+    """A joined dump is its graphs' files: each is held to the SHA-256 the build recorded for it."""
+    for key, meta in (info.get("graphs") or {}).items():
+        _check_hash(folder / GRAPHS / f"{key}.nt", meta.get("sha256"))
+
+
 def _check_hash(path: Path, expected: str | None) -> None:
     digest = hashlib.sha256()
     last = b"\n"
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-            last = block[-1:]
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+                last = block[-1:]
+    except FileNotFoundError:
+        raise DumpInvalid(f"{path}: missing, though {BUILD_INFO} lists it: run `fukushi-kg build`") from None
     if expected and digest.hexdigest() != expected:
         raise DumpInvalid(
             f"{path}: SHA-256 {digest.hexdigest()[:16]}… differs from the build's {expected[:16]}… "
@@ -183,8 +241,18 @@ def _check_hash(path: Path, expected: str | None) -> None:
 
 def _check_store(path: Path, folder: Path, info: dict) -> None:
     size = (info.get("files") or {}).get(NT_DUMP)
-    if size is not None and path.stat().st_size != size:
-        raise DumpInvalid(f"{path}: {path.stat().st_size} bytes, the build wrote {size}: run `fukushi-kg build`")
+    if path.exists():
+        actual = path.stat().st_size
+    else:  # joined: the graphs' files laid end to end are the dump
+        try:
+            actual = joined_size([folder / GRAPHS / f"{key}.nt" for key in info.get("graphs") or {}], "nt")
+        except FileNotFoundError as exc:
+            raise DumpInvalid(
+                f"{exc.filename}: missing, though {BUILD_INFO} lists it: run `fukushi-kg build`"
+            ) from None
+    if size is not None and actual != size:
+        what = path if path.exists() else f"{path} ({folder / GRAPHS}/*.nt joined)"
+        raise DumpInvalid(f"{what}: {actual} bytes, the build wrote {size}: run `fukushi-kg build`")
     recorded = (info.get("store") or {}).get("files")
     if recorded is None:
         raise DumpInvalid(f"{folder / STORE}: the build recorded no store files to check: run `fukushi-kg build`")
@@ -209,7 +277,7 @@ def store_location(nt_path, base: str | None = None, memory_limit: int | None = 
     """The on-disk store server.store.load_store opens for this dump, or None when it loads the dump into memory."""
     on_disk = Path(nt_path).parent / STORE
     limit = in_memory_limit() if memory_limit is None else memory_limit
-    if normalise_base(base) == BASE_IRI and on_disk.is_dir() and Path(nt_path).stat().st_size > limit:
+    if normalise_base(base) == BASE_IRI and on_disk.is_dir() and dump_size(nt_path) > limit:
         return on_disk
     return None
 
@@ -222,6 +290,28 @@ def graph_files(nt_path) -> dict[str, Path]:
     except (OSError, ValueError):
         keys = {}
     return {key: folder / GRAPHS / f"{key}.nt" for key in sorted(keys, key=lambda k: (k != "shared", k))}
+
+
+class ChunkReader(io.RawIOBase):
+    """A read-only binary stream over an iterable of byte chunks (joined_chunks), for the readers that take a
+    file: pyoxigraph's bulk_load and parse, rdflib's parse."""
+
+    def __init__(self, chunks):
+        self._chunks, self._buffer = iter(chunks), memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        while not len(self._buffer):
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                return 0
+            self._buffer = memoryview(chunk)
+        n = min(len(target), len(self._buffer))
+        target[:n] = self._buffer[:n]
+        self._buffer = self._buffer[n:]
+        return n
 
 
 class NQuads:
@@ -259,9 +349,11 @@ def concatenate(paths: list[Path], destination: Path, fmt: str) -> tuple[int, st
 
 # Whole dumps in these formats are not written when the graphs are larger than whole_dump_limit(): they are
 # the graphs' files joined as they are sent (server.web.dataset), so that a rebuild after one plan changed
-# writes that plan's files, not 1.6 GB of Turtle and JSON-LD at national scale. Nothing but a download reads
-# them; the N-Triples dump, which the store and the server's checks read, is always written.
-JOINABLE = ("ttl", "jsonld")
+# writes that plan's files, not 3.3 GB of dumps at national scale. The N-Triples dump too: writing its 1.7 GB
+# took 5–10 s of a 12–16 s rebuild on this disk (`cp` of it alone 4.3 s), and nothing needs it as one file —
+# the store's default graph is loaded from the graphs' files, the server stamps a joined dump by its
+# build-info.json and checks it by the graphs' records (verified_dump), and a reader gets it from open_dump.
+JOINABLE = ("nt", "nt.gz", "ttl", "jsonld")
 
 
 def whole_dump_limit() -> int:

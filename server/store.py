@@ -11,7 +11,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from server.paths import BASE_IRI
-from server.published import NQuads, graph_files, graph_name, read_build_info, store_location
+from server.published import NQuads, graph_files, graph_name, open_dump, read_build_info, store_location
 from server.rebase import normalise_base, rebase_quads
 
 
@@ -45,9 +45,11 @@ def load_store(nt_path, base: str | None = None, memory_limit: int | None = None
     graphs = graph_files(nt_path)
     if base == BASE_IRI:
         store.bulk_load(input=NQuads(graphs), format=ox.RdfFormat.N_QUADS)
-        store.bulk_load(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES)
+        with open_dump(nt_path) as whole:
+            store.bulk_load(input=whole, format=ox.RdfFormat.N_TRIPLES)
         return store
-    store.bulk_extend(rebase_quads(ox.parse(path=str(nt_path), format=ox.RdfFormat.N_TRIPLES), base, ox.DefaultGraph()))
+    with open_dump(nt_path) as whole:
+        store.bulk_extend(rebase_quads(ox.parse(input=whole, format=ox.RdfFormat.N_TRIPLES), base, ox.DefaultGraph()))
     for key, path in graphs.items():
         parsed = ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
         store.bulk_extend(rebase_quads(parsed, base, graph_name(key, base)))

@@ -107,6 +107,9 @@ def copy_triples(template: Template, code: str):
         yield term(s), p, term(o)
 
 
+CODE_LISTS = ("prefectures.ttl", "reference")
+
+
 def generate(home: Path, municipalities: int, data_dir: Path = DATA_DIR) -> dict:
     """Write a project home with `municipalities` synthetic copies (round robin over the templates).
 
@@ -122,7 +125,13 @@ def generate(home: Path, municipalities: int, data_dir: Path = DATA_DIR) -> dict
     (data / "municipalities").mkdir(parents=True)
     # The seed texts are cited by the copies' provenance and read by the pages: link them, don't copy.
     os.symlink((Path(data_dir) / "sources").resolve(), data / "sources")
+    # The code lists the pages' forms and the national overview read as files (server.questions.parameters):
+    # linked too, and left out of shared.ttl so that the build loads them once.
     found, shared = templates(data_dir)
+    for name in CODE_LISTS:
+        os.symlink((Path(data_dir) / name).resolve(), data / name)
+        if name.endswith(".ttl"):
+            shared -= load_files([Path(data_dir) / name])
     shared.serialize(data / "shared.ttl", format="nt", encoding="utf-8")
     taken = set(t.code for t in found)
     share, extra = divmod(municipalities, len(found))

@@ -12,12 +12,13 @@ def build_if_needed(published_dir, allowed: bool = True) -> bool:
     from server.graph.build import build
     from server.graph.on_demand import is_stale
     from server.graph.progress import Progress
-    from server.published import dump_path
+    from server.published import dump_exists, dump_path
 
     path = dump_path(published_dir)
-    if not allowed or (path.exists() and not is_stale(path)):
+    exists = dump_exists(path)
+    if not allowed or (exists and not is_stale(path)):
         return False
-    why = "is older than its inputs" if path.exists() else "has not been built yet"
+    why = "is older than its inputs" if exists else "has not been built yet"
     print(f"the graph in {Path(published_dir)} {why}: building it …", file=sys.stderr)
     report = build(Path(published_dir), progress=Progress(), extra_graphs=compliance_part)
     print(f"built {report.triples:,} triples", file=sys.stderr)

@@ -20,7 +20,7 @@ from server.graph.inputs import parse_input
 from server.graph.loading import load_files, parse_file
 from server.graph.rules import Schema, apply_rules, schema_from
 from server.paths import DATA_DIR, ONTOLOGY_DIR, ONTOLOGY_NS
-from server.published import DUMP_NAMES
+from server.published import DUMP_NAMES, dump_exists, dump_stamp, open_dump
 
 # What a draft is validated together with (besides the ontology): the provisions it cites, the seed
 # texts it may cite and the prefectures its municipality lies in.
@@ -136,12 +136,13 @@ _cache: dict = {}
 def published_matrix(published_dir) -> Matrix:
     """The bundled plans' matrix, computed from the published graph once per version of the dump."""
     path = Path(published_dir) / DUMP_NAMES["nt"]
-    if not path.exists():
+    if not dump_exists(path):
         raise PublishedGraphMissing(f"{path} does not exist: run `fukushi-kg build` first")
-    key = _stamp([path])
+    key = (str(path), dump_stamp(path))
     with _lock:
         if key not in _cache:
-            graph = rdflib.Graph().parse(path, format="nt")  # already materialised by the build
+            with open_dump(path) as whole:
+                graph = rdflib.Graph().parse(file=whole, format="nt")  # already materialised by the build
             _cache.clear()
             _cache[key] = evaluate(graph, str(path))
         return _cache[key]

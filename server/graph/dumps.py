@@ -1,6 +1,7 @@
 """Writing the published dumps, all at once or not at all, and publishing them in one atomic step."""
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -19,11 +20,13 @@ from server.published import (
     JOINABLE,
     STORE,
     BuildInfoDamaged,
+    ChunkReader,
     NQuads,
     build_lock,
     concatenate,
     current_version,
     graph_name,
+    joined_chunks,
     joined_size,
     read_build_info,
     versions_dir,
@@ -53,9 +56,8 @@ def publish_graphs(graphs: dict, target: Path, info: dict, prefixes: dict[str, s
     Each graph's files (N-Triples, gzip, Turtle, JSON-LD, written by the worker that built the part) are linked
     into `graphs/`, not copied, and the whole graph's dumps are the graphs' files laid end to end in this order:
     N-Triples lines, gzip members and Turtle documents concatenate as they are, JSON-LD arrays are joined; the same
-    inputs give the same bytes. Above whole_dump_limit() the Turtle and JSON-LD dumps are not written but sent
-    joined (build-info.json's `joined`), so a rebuild after one plan changed writes that plan's files and the
-    N-Triples dumps only. The Oxigraph store (`store/`) holds every graph as a named graph and the whole in the
+    inputs give the same bytes. Above whole_dump_limit() no whole dump is written: each is sent joined
+    (build-info.json's `joined`), so a rebuild after one plan changed writes that plan's files only. The Oxigraph store (`store/`) holds every graph as a named graph and the whole in the
     default graph; after a small change it is the previous version's store (RocksDB files linked by a
     backup) with the changed graphs replaced.
 
@@ -91,13 +93,13 @@ def publish_graphs(graphs: dict, target: Path, info: dict, prefixes: dict[str, s
                 else:
                     info["files"][name], info["sha256"][name] = done[fmt].result()
         info["joined"] = {DUMP_NAMES[fmt]: fmt for fmt in joined}  # the graphs' order is info["graphs"]'
-        info["ntriples_sha256"] = info["sha256"][DUMP_NAMES["nt"]]
+        info["ntriples_sha256"] = info["sha256"][DUMP_NAMES["nt"]]  # None when joined: each graph has its own
         for key, graph in graphs.items():
             info["graphs"][key] = {"triples": graph.triples, "sha256": graph.sha256["nt"], "formats": graph.sha256}
-        info["store"] = write_store(staging / STORE, graphs, staging / DUMP_NAMES["nt"], previous)
+        info["store"] = write_store(staging / STORE, graphs, previous)
         (staging / BUILD_INFO).write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it 0700; a published folder is as readable as any
-        version = versions / f"{time.time_ns()}-{info['ntriples_sha256'][:12]}"
+        version = versions / f"{time.time_ns()}-{_version_digest(info)[:12]}"
         os.rename(staging, version)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -106,6 +108,14 @@ def publish_graphs(graphs: dict, target: Path, info: dict, prefixes: dict[str, s
         publish(version, target)
     prune(target)
     return info
+
+
+def _version_digest(info: dict) -> str:
+    """What names a version folder after its content: the whole dump's SHA-256, or when that dump is joined, the
+    SHA-256 of its graphs' SHA-256s in order (the same graphs give the same name)."""
+    if info["ntriples_sha256"]:
+        return info["ntriples_sha256"]
+    return hashlib.sha256("".join(f"{k}\t{g['sha256']}\n" for k, g in info["graphs"].items()).encode()).hexdigest()
 
 
 def _joined_formats(graphs: dict) -> tuple[str, ...]:
@@ -127,7 +137,7 @@ STORE_LAYOUT = "named-graphs/2"  # each graph under server.published.graph_name(
 REUSE_LIMIT = 0.1  # the share of graphs that may change for the previous store to be reused
 
 
-def write_store(folder: Path, graphs: dict, whole_nt: Path, previous: Path | None = None) -> dict:
+def write_store(folder: Path, graphs: dict, previous: Path | None = None) -> dict:
     """The Oxigraph store of a version: each graph as its named graph, the whole again in the default graph (so
     a query without FROM sees everything, and a client can ask GRAPH ?g which plan holds a triple). Returns the
     record the server checks before opening it: the layout and the size of each of its database files.
@@ -144,7 +154,9 @@ def write_store(folder: Path, graphs: dict, whole_nt: Path, previous: Path | Non
     else:
         store = ox.Store(str(folder))
         store.bulk_load(input=NQuads({k: g.files["nt"] for k, g in graphs.items()}), format=ox.RdfFormat.N_QUADS)
-        store.bulk_load(path=str(whole_nt), format=ox.RdfFormat.N_TRIPLES)
+        # The default graph from the graphs' files joined: the whole dump's bytes, written or not.
+        whole = io.BufferedReader(ChunkReader(joined_chunks([g.files["nt"] for g in graphs.values()], "nt")), 1 << 20)
+        store.bulk_load(input=whole, format=ox.RdfFormat.N_TRIPLES)
         # A bulk load leaves RocksDB's tables as loaded; compacting them once makes every later read 2–5× faster
         # (measured at national scale: 8 s to compact, guardianship-measures 108 s -> 20 s). A reused store keeps
         # its compacted tables and adds a few small ones per rebuild.

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from server.graph import build as building  # looked up at each build, so that a test can stand in for it
 from server.paths import SHAPES_DIR, graph_input_files
-from server.published import DumpInvalid, GraphNotBuilt, build_lock, dump_path, verified_dump
+from server.published import DumpInvalid, GraphNotBuilt, build_lock, dump_path, dump_stat, verified_dump
 
 
 class GraphBeingBuilt(GraphNotBuilt):
@@ -31,7 +31,7 @@ def latest_input_change() -> float:
 
 def is_stale(path: Path) -> bool:
     """Whether an ontology, data or structural shape file changed after the dump was written."""
-    return latest_input_change() > path.stat().st_mtime
+    return latest_input_change() > dump_stat(path).st_mtime
 
 
 def _in_request() -> bool:

@@ -72,7 +72,7 @@ def dump(name):
         abort(404)
     if rebased(graph):
         resp = Response(dump_bytes(graph, name), mimetype=spec.media_type)
-    elif name in (info.get("joined") or {}):  # a national build's Turtle or JSON-LD: its graphs' files joined
+    elif name in (info.get("joined") or {}):  # a national build's dumps: its graphs' files joined
         fmt, graphs = info["joined"][name], info.get("graphs") or {}
         paths = [graph.published_dir / GRAPHS / f"{key}.{fmt}" for key in graphs]
         sums = [(meta.get("formats") or {}).get(fmt) for meta in graphs.values()]

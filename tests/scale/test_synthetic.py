@@ -59,8 +59,10 @@ def test_each_copy_holds_its_template_under_synthetic_iris(made):
 
 def test_shared_data_is_written_once_and_holds_no_municipality(made):
     shared = load_files([made["home"] / "data" / "shared.ttl"])
+    code_list = load_files([made["home"] / "data" / "prefectures.ttl"])  # linked, as the pages read it
     _, expected = templates()
-    assert len(shared) == len(expected) > 0
+    assert len(shared) + len(code_list) == len(expected) and len(shared) > 0 and len(code_list) > 0
+    assert not set(shared) & set(code_list)
     assert not any(str(s).startswith(MUNICIPALITY) for s in shared.subjects())
 
 
@@ -95,3 +97,12 @@ def test_a_synthetic_home_builds(tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     info = (home / "published" / "build-info.json").read_text(encoding="utf-8")
     assert '"parts": 5' in info
+    # The national overview and a question's form read the code lists from the home's data folder.
+    pages = (
+        "from server.app import create_app\n"
+        f"c = create_app({{'TESTING': True, 'PUBLISHED_DIR': {str(home / 'published')!r}, 'BUILD_IF_MISSING': False}})"
+        ".test_client()\n"
+        "print([c.get(u).status_code for u in ('/overview', '/query/measures')])"
+    )
+    run = subprocess.run([sys.executable, "-c", pages], env=env, capture_output=True, text=True, timeout=300)
+    assert run.stdout.strip() == "[200, 200]", run.stderr[-2000:]
