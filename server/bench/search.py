@@ -3,12 +3,15 @@
 On the bundled data: each query in QUERIES answered through the app (the /search JSON and HTML responses, the
 index built once beforehand), timed per request; the peer is the same words looked up without an index, as a
 SPARQL FILTER(CONTAINS(…)) over every element's label, description and note in the same pyoxigraph store the
-pages use — what a user can do today without search. Target: p90 ≤ 30 ms.
+pages use — what a user can do today without search. Every request is timed fresh: what the index keeps of earlier
+requests with the same words (server.search.index._Kept) is dropped before it. Target: p90 ≤ 30 ms.
 
 With --national: a synthetic copy of the bundled elements, one per municipality of Japan (1,741), made only
 inside this process and never written anywhere, clearly marked (codes from 900001, names 合成…). It measures
 the index at national size until the national-scale data generator exists, with QUERIES and NATIONAL_QUERIES.
-Target: p90 ≤ 100 ms.
+Each query is timed fresh (nothing kept from an earlier request: the target's figure, p90 ≤ 100 ms), again (the
+same request once more: another page or format of the same search) and, for words with a facet, ticked (the words
+alone asked first, untimed, as a user ticks a facet on their results).
 """
 
 import statistics
@@ -67,7 +70,9 @@ def bench(args) -> int:
                 client.get("/search", query_string={**params, "format": "json"})
             json_t, html_t, peer_t = [], [], []
             for _ in range(repeat):
+                index.forget()
                 json_t.append(_timed(lambda p=params: client.get("/search", query_string={**p, "format": "json"})))
+                index.forget()
                 html_t.append(_timed(lambda p=params: client.get("/search", query_string=p)))
                 if params["q"]:
                     peer_t.append(_timed(lambda p=params: _sparql_contains(graph, p)))
@@ -153,25 +158,35 @@ def _national(graph, repeat: int) -> None:
             batch = []
     index.add(batch)
     print(f"index: {len(index):,} elements, built in {time.perf_counter() - t:.1f} s")
-    times = []
-    print(f"{'query':<44} {'hits':>8} {'p50 ms':>8} {'p90 ms':>8}")
+    fresh, again = [], []
+    print(f"{'query':<44} {'hits':>8} {'fresh p50':>10} {'fresh p90':>10} {'again p90':>10} {'ticked p90':>11}")
     for params, what in QUERIES + NATIONAL_QUERIES:
         filters = {k: [v] for k, v in params.items() if k != "q" and k != "municipality"}
         if "municipality" in params:
             filters["municipality"] = ["900004"]  # a synthetic copy of 美祢市
-        t_list = []
-        for _ in range(max(3, repeat // 2)):
-            t = time.perf_counter()
-            result = index.search(params["q"], filters)
-            t_list.append(time.perf_counter() - t)
-        times += t_list
+        runs = max(3, repeat // 2)
+        f_list, a_list, t_list = [], [], []
+        for _ in range(runs):
+            index.forget()
+            f_list.append(_timed(lambda q=params["q"], f=filters: index.search(q, f)))
+        for _ in range(runs):
+            a_list.append(_timed(lambda q=params["q"], f=filters: index.search(q, f)))
+        if params["q"] and filters:
+            for _ in range(runs):
+                index.forget()
+                index.search(params["q"], {})
+                t_list.append(_timed(lambda q=params["q"], f=filters: index.search(q, f)))
+        result = index.search(params["q"], filters)
+        fresh += f_list
+        again += a_list
         label = f"{what}: " + " ".join(f"{k}={v}" for k, v in params.items() if v)
+        ticked = f"{percentile(t_list, 90) * 1000:>11.1f}" if t_list else f"{'—':>11}"
         print(
-            f"{label[:44]:<44} {result.total:>8,} {statistics.median(t_list) * 1000:>8.1f} "
-            f"{percentile(t_list, 90) * 1000:>8.1f}"
+            f"{label[:44]:<44} {result.total:>8,} {statistics.median(f_list) * 1000:>10.1f} "
+            f"{percentile(f_list, 90) * 1000:>10.1f} {percentile(a_list, 90) * 1000:>10.1f} {ticked}"
         )
-    p90 = percentile(times, 90) * 1000
+    p90 = percentile(fresh, 90) * 1000
     print(
-        f"all queries: p90 {p90:.1f} ms (index only, first page of 50) — target ≤ 100 ms: "
-        f"{'met' if p90 <= 100 else 'NOT met'}"
+        f"all queries: p90 fresh {p90:.1f} ms, again {percentile(again, 90) * 1000:.1f} ms "
+        f"(index only, first page of 50) — target ≤ 100 ms (fresh): {'met' if p90 <= 100 else 'NOT met'}"
     )

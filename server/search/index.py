@@ -6,8 +6,10 @@ order and ties in relevance fall in tree order. Hits and filters are sets of row
 (numpy), as search engines hold bit sets (Lucene's FixedBitSet): a filter is the union of its values' rows, and
 the facet counts are one bincount over the (document, facet value) pairs of the hits, with no Python loop over
 every hit. Only the page shown is ranked and fetched (FTS5's bm25 with ORDER BY … LIMIT), and with filters only
-the rows that pass them are scored. The index is built from the published graph when the pages first need it and
-is rebuilt with the graph (it lives in Graph.cache).
+the rows that pass them are scored. What the words match and the head of their ranking are kept for the next
+requests of the same words (a bounded LRU, _Kept): another page, the JSON beside the HTML, a facet ticked. The
+index is built from the published graph when the pages first need it and is rebuilt with the graph (it lives in
+Graph.cache).
 SQLite ships with Python; FTS5 is compiled into Debian's and python.org's builds.
 """
 
@@ -15,6 +17,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -75,6 +78,17 @@ SELECT DISTINCT ?src ?m ?code WHERE {
 }
 """
 PAGE_SIZE = 50
+# bm25 is FTS5's per-row cost: at national size 地域 福祉 matches 66k rows in 6 ms but scoring them takes 70 ms,
+# and ORDER BY … LIMIT cannot skip any (bm25 saturates, so no cheap bound tells which rows cannot reach the page;
+# ORDER BY rank with the weights configured is slower still, 119 ms, FTS5 sorting in a subquery). The scoring is
+# done once per words instead: the first RANKED_KEPT rows of the ranking (the same ORDER BY … LIMIT, about as
+# costly for 1,000 rows as for 50: 73 against 70 ms) and the matched rows are kept, and later requests with the
+# same words take their page from them, a facet's page too (the kept head restricted to the allowed rows is the
+# head of the filtered ranking: bm25's IDF and lengths are over the whole table, whatever the filters).
+RANKED_KEPT = 1000  # 20 pages of the HTML, one JSON page of the default size
+MAX_HEAD = 10_000  # a page ending further down is ranked with OFFSET and not kept (fetching every row above it costs)
+KEPT_BYTES = 32 << 20  # 4 bytes per matched row, 12 per ranked one: a query matching every row is about 1 MB
+KEPT_ENTRY_BYTES = 256  # the key, the tuple and the arrays' headers
 SPARSE_SHARE = 0.125  # hits under this share of the documents are counted from their own facet pairs
 # 基本理念 and 基本的な視点 head a plan's tree although the data numbers them among the goals (as server.web.plans).
 HEAD_RANK = {"BasicPhilosophy": 0, "Perspective": 1}
@@ -179,7 +193,13 @@ class SearchIndex:
         self.pair_key: list[int] = []
         self.frozen: _Pairs | None = None  # the pairs as arrays, remade after each add
         self.last_sort = ""
+        self.kept = _Kept(KEPT_BYTES)  # per words and filters: what they match, the head of the ranking
         self.add(docs)
+
+    def forget(self) -> None:
+        """Drop the kept rankings (the benchmark times fresh answers with it)."""
+        with self.lock:
+            self.kept.clear()
 
     def _pairs(self) -> "_Pairs":
         if self.frozen is None:
@@ -247,6 +267,7 @@ class SearchIndex:
                 self.last_sort = _sort_key(docs[-1])
             self.size += len(docs)
             self.frozen = None
+            self.kept.clear()  # new rows change the matches and every score (IDF, average length)
             self._pairs()  # made now, so that the first search does not pay for it
             self.db.executemany("INSERT INTO docs VALUES (?, ?)", rows)
             self.db.executemany("INSERT INTO fts(rowid, label, description, source) VALUES (?, ?, ?, ?)", texts)
@@ -314,10 +335,7 @@ class SearchIndex:
         with self.lock:
             allowed = self._filter_mask(filters)
             if expression is not None:
-                hits = self._text_mask(expression, allowed)
-                if allowed is not None:
-                    hits &= allowed
-                ranked = self._ranked(expression, allowed, offset, size, hits)
+                hits, ranked = self._words(expression, filters, allowed, offset, size)
             else:  # no words: tree order, which is row id order
                 if allowed is None:
                     hits = np.ones(self.size, dtype=bool)
@@ -334,6 +352,41 @@ class SearchIndex:
         return Result(
             query, filters, total, hits_shown, self._facets(counts, filters), page, pages, time.perf_counter() - t0
         )
+
+    def _words(self, expression: str, filters: dict, allowed, offset: int, size: int | None):
+        """(the hits as a mask, [(row id, bm25)] of the page) for words and filters, from what is kept for them or
+        for the same words without filters when there is, else from FTS5 (and then kept)."""
+        key = (expression, tuple(sorted((f, tuple(sorted(vs))) for f, vs in filters.items())))
+        kept = self.kept.get(key)
+        if kept is None and allowed is not None:
+            words = self.kept.get((expression, ()))
+            if words is not None:  # a facet ticked after the words alone: their matches and ranking, filtered
+                ids = words.ids[allowed[words.ids]]
+                head = allowed[words.head]
+                kept = _Ranking(ids, words.head[head], words.scores[head], words.complete)
+                self.kept.put(key, kept)
+        if kept is not None:
+            hits = np.zeros(self.size, dtype=bool)
+            hits[kept.ids] = True
+        else:
+            hits = self._text_mask(expression, allowed)
+            if allowed is not None:
+                hits &= allowed
+        end = None if size is None else offset + int(size)
+        if kept is not None and end is not None and (end <= len(kept.head) or kept.complete):
+            return hits, list(zip(kept.head[offset:end].tolist(), kept.scores[offset:end].tolist(), strict=True))
+        if end is not None and end <= MAX_HEAD:
+            # Ranked from the top and kept: a facet whose rows are few in the words' head (the Measures among 地域
+            # 福祉's best hits) gets its own head, so that its next page or format is not ranked again.
+            limit = max(RANKED_KEPT, end)
+            head = self._ranked(expression, allowed, 0, limit, hits)
+            ids = kept.ids if kept is not None else np.flatnonzero(hits).astype(np.int32)
+            rows = np.array([i for i, _ in head], dtype=np.int32)
+            scores = np.array([score for _, score in head], dtype=np.float64)
+            self.kept.put(key, _Ranking(ids, rows, scores, len(head) < limit))
+            return hits, head[offset:end]
+        # A download (every hit) or a page deep in the ranking: ranked by SQLite and not kept (the heads stay small).
+        return hits, self._ranked(expression, allowed, offset, size, hits)
 
     def _text_mask(self, expression: str, allowed=None):
         """Every row the words match, without ranking them (one string of ids is cheaper to fetch than rows).
@@ -427,6 +480,49 @@ class SearchIndex:
             highlight(d["label"], runs),
             -score,
         )
+
+
+@dataclass
+class _Ranking:
+    ids: "np.ndarray"  # every row the words match that the filters allow (int32, in row order)
+    head: "np.ndarray"  # the first rows of their ranking (int32) …
+    scores: "np.ndarray"  # … and their bm25 (float64, as SQLite computed it)
+    complete: bool  # the head is the whole ranking
+
+    def bytes(self) -> int:
+        return KEPT_ENTRY_BYTES + self.ids.nbytes + self.head.nbytes + self.scores.nbytes
+
+
+class _Kept:
+    """Least recently used rankings within `max_bytes` (the arrays' bytes); callers hold the index's lock."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.bytes = 0
+        self.items: OrderedDict[tuple, _Ranking] = OrderedDict()
+
+    def get(self, key: tuple) -> "_Ranking | None":
+        found = self.items.get(key)
+        if found is not None:
+            self.items.move_to_end(key)
+        return found
+
+    def put(self, key: tuple, ranking: _Ranking) -> None:
+        """Keep `ranking` for `key`, in place of what was kept for it."""
+        old = self.items.pop(key, None)
+        if old is not None:
+            self.bytes -= old.bytes()
+        if ranking.bytes() > self.max_bytes:
+            return
+        self.items[key] = ranking
+        self.bytes += ranking.bytes()
+        while self.bytes > self.max_bytes:
+            _, old = self.items.popitem(last=False)
+            self.bytes -= old.bytes()
+
+    def clear(self) -> None:
+        self.items.clear()
+        self.bytes = 0
 
 
 @dataclass

@@ -135,3 +135,99 @@ class _Connection:
 
     def __getattr__(self, name):
         return getattr(self._db, name)
+
+
+def fresh(index, query, filters, page=1, size=5):
+    index.forget()
+    return index.search(query, filters, page, size)
+
+
+def answer(result) -> tuple:
+    return (
+        result.total,
+        result.pages,
+        [(h.iri, h.score) for h in result.hits],
+        {k: [(v.key, v.count, v.selected) for v in vs] for k, vs in result.facets.items()},
+    )
+
+
+@pytest.mark.parametrize(
+    "query, filters",
+    [
+        ("見守り", {"level": ["Measure"]}),
+        ("地域 福祉", {"municipality": ["141500", "352136"]}),
+        ("地域 福祉", {"level": ["Policy", "Measure"], "target_group": ["concept/target-group/older-people"]}),
+        ("支えあい", {"municipality": ["082368"]}),
+    ],
+)
+def test_kept_answers_are_the_fresh_answers(bundled, monkeypatch, query, filters):
+    """Pages taken from what is kept equal the answers computed from nothing: after the same words alone (a facet
+    ticked), after the same search (another page), with a kept head shorter than the pages asked for."""
+    monkeypatch.setattr("server.search.index.RANKED_KEPT", 6)  # pages past the head are ranked again and kept
+    index = bundled[0]
+    pages = fresh(index, query, filters).pages
+    assert pages > 1 or query == "支えあい"
+    want = [answer(fresh(index, query, filters, page)) for page in range(1, pages + 2)]
+    index.forget()
+    index.search(query, {}, 1, 5)  # the words alone first
+    assert [answer(index.search(query, filters, page, 5)) for page in range(1, pages + 2)] == want
+    assert [answer(index.search(query, filters, page, 5)) for page in range(pages + 1, 0, -1)] == want[::-1]
+    assert answer(index.search(query, {}, 2, 5)) == answer(fresh(index, query, {}, 2))
+
+
+def test_kept_answers_belong_to_their_words_and_filters(bundled):
+    """Two searches kept side by side never answer for each other, whatever order they come in."""
+    index = bundled[0]
+    searches = [("見守り", {}), ("地域", {}), ("見守り", {"municipality": ["352136"]})]
+    searches += [("地域", {"level": ["Measure"]})]
+    want = [answer(fresh(index, q, f)) for q, f in searches]
+    assert len({str(w) for w in want}) == len(searches)
+    index.forget()
+    for _ in range(2):
+        assert [answer(index.search(q, f, 1, 5)) for q, f in searches] == want
+        assert [answer(index.search(q, f, 1, 5)) for q, f in reversed(searches)] == want[::-1]
+    assert len(index.kept.items) == len(searches)
+
+
+def expression_of(words: str) -> str:
+    from server.search.normalise import match_expression
+
+    return match_expression(words)[0]
+
+
+def test_what_is_kept_stays_within_its_bytes(bundled, monkeypatch):
+    """The kept rankings are dropped least recently used first once their bytes pass the bound, and a ranking
+    larger than the bound is not kept at all."""
+    from server.search.index import KEPT_BYTES, _Kept
+
+    index = bundled[0]
+    words = ["見守り", "地域", "福祉", "支え合い", "相談", "障害", "子ども", "高齢者", "防災", "住民"]
+    sizes = {}
+    for w in words:
+        index.forget()
+        index.search(w, {})
+        sizes[w] = index.kept.bytes
+    assert all(sizes.values())
+    bound = sizes["見守り"] + sizes["地域"] + sizes["福祉"]
+    monkeypatch.setattr(index, "kept", _Kept(bound))
+    for w in words:
+        index.search(w, {})
+        assert index.kept.bytes == sum(r.bytes() for r in index.kept.items.values()) <= bound
+    assert len(index.kept.items) < len(words)
+    index.forget()
+    for w in ("見守り", "地域", "福祉", "見守り"):  # 見守り used again: 地域 is now the least recently used
+        index.search(w, {})
+    assert index.kept.bytes == bound
+    index.search("支え合い", {})
+    kept = {expression for expression, _ in index.kept.items}
+    assert expression_of("見守り") in kept and expression_of("支え合い") in kept
+    assert expression_of("地域") not in kept
+    small = _Kept(sizes["見守り"] - 1)
+    monkeypatch.setattr(index, "kept", small)
+    index.search("見守り", {})
+    assert small.items == {} and small.bytes == 0
+    index.kept = _Kept(KEPT_BYTES)
+    index.add([])  # documents added: nothing kept from before stays
+    index.search("見守り", {})
+    index.add([])
+    assert index.kept.items == {}
