@@ -129,10 +129,17 @@ def dump_stamp(path) -> tuple:
 
 def dump_joined(path) -> bool:
     """Whether the build recorded the whole N-Triples dump beside `path`'s record as joined, not written."""
+    return _joined(_record_beside(path))
+
+
+def _record_beside(path) -> dict:
     try:
-        info = read_build_info(Path(path).parent) or {}
+        return read_build_info(Path(path).parent) or {}
     except BuildInfoDamaged:
-        return False
+        return {}
+
+
+def _joined(info: dict) -> bool:
     return NT_DUMP in (info.get("joined") or {})
 
 
@@ -146,8 +153,9 @@ def dump_size(path) -> int:
     try:
         return os.stat(path).st_size
     except FileNotFoundError:
-        size = ((read_build_info(Path(path).parent) or {}).get("files") or {}).get(NT_DUMP)
-        if size is None or not dump_joined(path):
+        info = _record_beside(path)
+        size = (info.get("files") or {}).get(NT_DUMP)
+        if size is None or not _joined(info):
             raise
         return size
 
@@ -155,9 +163,12 @@ def dump_size(path) -> int:
 def open_dump(path) -> io.BufferedReader:
     """The whole N-Triples dump to read: the file, or the graphs' files joined as they are read (the same bytes,
     server.graph.dumps.publish_graphs), for a build that joined it."""
-    if os.path.exists(path) or not dump_joined(path):
+    if os.path.exists(path):
         return open(path, "rb")
-    return io.BufferedReader(ChunkReader(joined_chunks(list(graph_files(path).values()), "nt")), 1 << 20)
+    info = _record_beside(path)
+    if not _joined(info):
+        return open(path, "rb")  # FileNotFoundError, as for any missing file
+    return joined_reader(graph_paths(Path(path).parent, info))
 
 
 _VERIFIED: dict[tuple, Dump] = {}  # (file, stamp) -> Dump: a dump is hashed once, not on every request
@@ -173,8 +184,6 @@ def verified_dump(published_dir) -> Dump | None:
         stamp = dump_stamp(path)
     except FileNotFoundError:
         return None
-    if not path.exists() and not dump_joined(path):
-        return None  # a record without its dump: nothing to serve
     key = (str(path), stamp)
     with _VERIFIED_LOCK:
         if key in _VERIFIED:
@@ -186,6 +195,8 @@ def verified_dump(published_dir) -> Dump | None:
         raise DumpInvalid(f"{path}: no {BUILD_INFO} beside it to check it against: run `fukushi-kg build`") from None
     except (OSError, ValueError) as exc:
         raise DumpInvalid(f"{info_path}: unreadable ({exc}): run `fukushi-kg build`") from exc
+    if not path.exists() and not _joined(info):
+        return None  # a record without its dump: nothing to serve
     expected = info.get("ntriples_sha256")
     if store_location(path) is not None:
         # Served from the store on disk: what is checked is what is served (the store's database files, which
@@ -245,7 +256,7 @@ def _check_store(path: Path, folder: Path, info: dict) -> None:
         actual = path.stat().st_size
     else:  # joined: the graphs' files laid end to end are the dump
         try:
-            actual = joined_size([folder / GRAPHS / f"{key}.nt" for key in info.get("graphs") or {}], "nt")
+            actual = joined_size(graph_paths(folder, info), "nt")
         except FileNotFoundError as exc:
             raise DumpInvalid(
                 f"{exc.filename}: missing, though {BUILD_INFO} lists it: run `fukushi-kg build`"
@@ -290,6 +301,17 @@ def graph_files(nt_path) -> dict[str, Path]:
     except (OSError, ValueError):
         keys = {}
     return {key: folder / GRAPHS / f"{key}.nt" for key in sorted(keys, key=lambda k: (k != "shared", k))}
+
+
+def graph_paths(folder: Path, info: dict, fmt: str = "nt") -> list[Path]:
+    """The graphs' files in one format, in the order build-info.json records them: the order a joined dump lays
+    them end to end."""
+    return [Path(folder) / GRAPHS / f"{key}.{fmt}" for key in info.get("graphs") or {}]
+
+
+def joined_reader(paths: list[Path]) -> io.BufferedReader:
+    """The N-Triples files `paths` as one binary stream, laid end to end as they are read."""
+    return io.BufferedReader(ChunkReader(joined_chunks(paths, "nt")), 1 << 20)
 
 
 class ChunkReader(io.RawIOBase):

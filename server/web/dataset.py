@@ -5,7 +5,7 @@ import json
 from flask import Blueprint, Response, abort, current_app, make_response, render_template, request
 
 from server.backend.graphs import graph_body
-from server.published import GRAPHS
+from server.published import GRAPHS, graph_paths
 from server.web.conneg import describe_representation, format_links, negotiate, rdf_response
 from server.web.cors import open_for_reading
 from server.web.describe import Describer
@@ -74,7 +74,7 @@ def dump(name):
         resp = Response(dump_bytes(graph, name), mimetype=spec.media_type)
     elif name in (info.get("joined") or {}):  # a national build's dumps: its graphs' files joined
         fmt, graphs = info["joined"][name], info.get("graphs") or {}
-        paths = [graph.published_dir / GRAPHS / f"{key}.{fmt}" for key in graphs]
+        paths = graph_paths(graph.published_dir, info, fmt)
         sums = [(meta.get("formats") or {}).get(fmt) for meta in graphs.values()]
         resp = joined_response(paths, fmt, sums, info["files"][name], spec.media_type)
     else:
