@@ -231,3 +231,42 @@ def test_what_is_kept_stays_within_its_bytes(bundled, monkeypatch):
     index.search("見守り", {})
     index.add([])
     assert index.kept.items == {}
+
+
+def test_the_index_runs_on_the_recent_sqlite_where_its_wheel_installs():
+    """pyproject installs pysqlite3-binary on Linux x86-64: there the index must use it (a failed import would fall
+    back silently to the system's slower SQLite), and FTS5 must be compiled into whichever SQLite is used."""
+    import platform
+
+    import server.search.index as search_index
+
+    if platform.system() == "Linux" and platform.machine() == "x86_64":
+        assert search_index.sqlite3.__name__ == "pysqlite3.dbapi2"
+    db = search_index.sqlite3.connect(":memory:")
+    db.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+
+
+@pytest.mark.parametrize(
+    "query, filters",
+    [
+        ("地域 福祉", {}),
+        ("見守り", {"level": ["Measure"]}),
+        ("障がい", {"municipality": ["141500", "352136"]}),
+        ("", {"target_group": ["concept/target-group/older-people"]}),
+    ],
+)
+def test_either_sqlite_gives_the_same_answers(bundled, monkeypatch, query, filters):
+    """The standard library's sqlite3 (the fallback where no pysqlite3 wheel exists) and pysqlite3's newer SQLite
+    give the same pages, bm25 scores and facet counts."""
+    import sqlite3
+
+    dbapi = pytest.importorskip("pysqlite3.dbapi2")
+    _, docs, labels, base = bundled
+    answers = []
+    for module in (sqlite3, dbapi):
+        monkeypatch.setattr("server.search.index.sqlite3", module)
+        index = SearchIndex(list(docs.values()), labels, base)
+        assert index.db.execute("SELECT sqlite_version()").fetchone()[0] == module.sqlite_version
+        answers.append([answer(index.search(query, filters, page, 10)) for page in (1, 2)])
+    assert answers[0][0][0] > 10  # enough hits for two pages
+    assert answers[0] == answers[1]
