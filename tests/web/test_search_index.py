@@ -246,6 +246,24 @@ def test_the_index_runs_on_the_recent_sqlite_where_its_wheel_installs():
     db.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
 
 
+@pytest.fixture(scope="module")
+def on_each_sqlite(bundled):
+    """The bundled index built once on the standard library's sqlite3 (the fallback where no pysqlite3 wheel exists)
+    and once on pysqlite3's newer SQLite."""
+    import sqlite3
+
+    dbapi = pytest.importorskip("pysqlite3.dbapi2")
+    _, docs, labels, base = bundled
+    indexes = []
+    for module in (sqlite3, dbapi):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("server.search.index.sqlite3", module)
+            index = SearchIndex(list(docs.values()), labels, base)
+        assert index.db.execute("SELECT sqlite_version()").fetchone()[0] == module.sqlite_version
+        indexes.append(index)
+    return indexes
+
+
 @pytest.mark.parametrize(
     "query, filters",
     [
@@ -255,18 +273,8 @@ def test_the_index_runs_on_the_recent_sqlite_where_its_wheel_installs():
         ("", {"target_group": ["concept/target-group/older-people"]}),
     ],
 )
-def test_either_sqlite_gives_the_same_answers(bundled, monkeypatch, query, filters):
-    """The standard library's sqlite3 (the fallback where no pysqlite3 wheel exists) and pysqlite3's newer SQLite
-    give the same pages, bm25 scores and facet counts."""
-    import sqlite3
-
-    dbapi = pytest.importorskip("pysqlite3.dbapi2")
-    _, docs, labels, base = bundled
-    answers = []
-    for module in (sqlite3, dbapi):
-        monkeypatch.setattr("server.search.index.sqlite3", module)
-        index = SearchIndex(list(docs.values()), labels, base)
-        assert index.db.execute("SELECT sqlite_version()").fetchone()[0] == module.sqlite_version
-        answers.append([answer(index.search(query, filters, page, 10)) for page in (1, 2)])
+def test_either_sqlite_gives_the_same_answers(on_each_sqlite, query, filters):
+    """Both SQLites give the same pages, bm25 scores and facet counts."""
+    answers = [[answer(fresh(index, query, filters, page, 10)) for page in (1, 2)] for index in on_each_sqlite]
     assert answers[0][0][0] > 10  # enough hits for two pages
     assert answers[0] == answers[1]
