@@ -33,6 +33,16 @@ BUILD_INFO = "build-info.json"
 GRAPHS = "graphs"  # one N-Triples file per named graph: a plan's part (<code>.nt) and the shared rest (shared.nt)
 STORE = "store"  # the Oxigraph on-disk store the build writes beside the dump (server.graph.dumps.write_store)
 
+
+def ntriples_lines(text: str) -> list[str]:
+    """The lines of N-Triples text, split at line feeds only.
+
+    str.splitlines also splits at U+2028, U+2029, U+0085, form feed, vertical tab and U+001C–U+001E, which
+    N-Triples writers (rdflib's, Oxigraph's) rightly leave unescaped inside a literal: a plan text holding one
+    (a cell break, a page break from a PDF) was cut into broken lines and the build failed on them."""
+    return [line for line in text.split("\n") if line.strip()]
+
+
 # The name of the whole graph for FROM and default-graph-uri (the store's default graph; as FROM NAMED or
 # named-graph-uri it stands for every plan's graph). Nothing is ever fetched for a dataset IRI.
 GRAPH_IRI = BASE_IRI + "graph"

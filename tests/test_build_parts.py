@@ -3,6 +3,7 @@ that part alone; a part that breaks the shapes fails the build and is not cached
 
 import shutil
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 
@@ -12,6 +13,7 @@ from server.graph.inputs import load_inputs as load_files
 from server.graph.parts import build_parts, owner, split_files
 from server.graph.rules import apply_rules, schema_from
 from server.paths import DATA_DIR, ONTOLOGY_DIR, graph_input_files
+from server.published import STORE, ntriples_lines
 
 BUNDLED = ["082368", "141500", "142069", "352136", "402036"]
 
@@ -19,7 +21,7 @@ BUNDLED = ["082368", "141500", "142069", "352136", "402036"]
 def _whole_closure_lines(files):
     schema_files, data_files = split_inputs(files)
     closed = apply_rules(schema_from(load_files(schema_files)), load_files(data_files))
-    return canonical_ntriples(closed).decode("utf-8").splitlines()
+    return ntriples_lines(canonical_ntriples(closed).decode("utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -96,6 +98,38 @@ def test_a_part_that_breaks_the_shapes_fails_and_is_not_cached(data_copy, tmp_pa
             assert any("id/082368/stray" in v for v in result.violations)
     finally:
         broken.write_text(original, encoding="utf-8")
+
+
+# Characters that str.splitlines() treats as line ends but N-Triples writers leave unescaped in a literal: a table
+# cell's break (U+2028, as the importer keeps it), a PDF's page break (form feed), NEL, a vertical tab from a
+# spreadsheet cell, U+2029.
+ODD_BREAKS = "一行目\u2028二行目\x0c三ページ\x85四\x0b五\u2029六"
+
+
+def test_a_literal_holding_line_separators_other_than_a_line_feed_is_published_whole(data_copy, tmp_path):
+    from server.graph.dumps import publish_graphs
+
+    plan = data_copy / "municipalities" / "402036-kurume.ttl"
+    original = plan.read_text(encoding="utf-8")
+    subject = "https://w3id.org/fukushi-kg/id/402036/document"
+    comment = f'\n<{subject}> <http://www.w3.org/2000/01/rdf-schema#comment> "{ODD_BREAKS}"@ja .\n'
+    try:
+        plan.write_text(original + comment, encoding="utf-8")
+        built = build_parts(_files(data_copy), workers=1, data_dir=data_copy)
+        assert built.violations == [] and built.undecided == []
+        assert built.merged_lines() == _whole_closure_lines(_files(data_copy))
+        target = tmp_path / "published"
+        publish_graphs(built.published_graphs(), target, {}, built.prefixes)
+    finally:
+        plan.write_text(original, encoding="utf-8")
+    wanted = ox.Literal(ODD_BREAKS, language="ja")
+    for name in ("fukushi-kg.nt", "fukushi-kg.ttl", "graphs/402036.nt"):
+        path = target / name
+        fmt = ox.RdfFormat.TURTLE if name.endswith(".ttl") else ox.RdfFormat.N_TRIPLES
+        found = [t.object for t in ox.parse(path.read_bytes(), format=fmt) if t.subject == ox.NamedNode(subject)]
+        assert wanted in found, name
+    store = ox.Store.read_only(str(target / STORE))
+    assert list(store.quads_for_pattern(ox.NamedNode(subject), None, wanted))
 
 
 def test_a_rebuild_after_a_change_recounts_the_summary_as_a_fresh_build_does(data_copy, tmp_path):

@@ -80,6 +80,19 @@ def test_turtle_error_shows_the_line_as_text(tmp_path):
     assert "\\x" not in message and "b'" not in message  # no Python byte strings
 
 
+def test_turtle_error_shows_the_right_line_after_a_literal_holding_a_page_break(tmp_path):
+    """The parser counts lines at line feeds; a literal above the error holding U+2028 or a form feed (text
+    copied from a PDF) must not shift the line shown under the message."""
+    bad = tmp_path / "bad.ttl"
+    body = '@prefix ex: <http://example.org/> .\nex:a ex:b "一\u2028二\x0c三" .\nex:a ex:c 障害 ;\n'
+    bad.write_text(body, encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        parse_file(bad)
+    message = str(err.value)
+    assert message.startswith(f"{bad}:3: bad syntax (")
+    assert message.split("\n")[1] == "    ex:a ex:c 障害 ;"
+
+
 def test_build_reports_each_phase_as_plain_lines(tmp_path):
     from server.graph.build import build
 

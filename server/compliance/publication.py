@@ -105,6 +105,7 @@ def compliance_part(lines: list[str], folder: Path):
     from server.compliance.graphs import graph_from_ntriples
     from server.graph.canonical import canonical_ntriples
     from server.paths import DATA_DIR
+    from server.published import ntriples_lines
 
     if not (DATA_DIR / "legislation.ttl").exists():
         return []  # a home without the law data (a synthetic one) has no requirements to check against
@@ -121,7 +122,7 @@ def compliance_part(lines: list[str], folder: Path):
     stem = f"compliance-{digest.hexdigest()[:16]}"
     cached = Path(folder) / f"{stem}.nt"
     if cached.exists():
-        return cached.read_text(encoding="utf-8").splitlines()
+        return ntriples_lines(cached.read_text(encoding="utf-8"))
     graph = graph_from_ntriples("\n".join(lines).encode("utf-8"))
     try:
         matrix = evaluate(graph, "build")
@@ -131,7 +132,7 @@ def compliance_part(lines: list[str], folder: Path):
     # Only what the build's graphs do not hold already (the provisions' labels and types are in the shared
     # graph): each triple of the publication lives in one named graph, and the whole is their union.
     have = set(lines)
-    out = [line for line in canonical_ntriples(published).decode("utf-8").splitlines() if line not in have]
+    out = [line for line in ntriples_lines(canonical_ntriples(published).decode("utf-8")) if line not in have]
     Path(folder).mkdir(parents=True, exist_ok=True)
     scratch = Path(folder) / f".{stem}.nt.{os.getpid()}"
     scratch.write_text("".join(line + "\n" for line in out), encoding="utf-8")

@@ -26,6 +26,7 @@ from server.published import (
     graph_name,
     joined_reader,
     joined_size,
+    ntriples_lines,
     read_build_info,
     versions_dir,
     whole_dump_limit,
@@ -39,7 +40,7 @@ def write_dumps(nt: bytes, target: Path, info: dict, prefixes: dict[str, str] | 
     publish a graph they made themselves rather than a build's parts."""
     scratch = Path(tempfile.mkdtemp(prefix="fukushi-kg-graph-"))
     try:
-        lines = nt.decode("utf-8").splitlines()
+        lines = ntriples_lines(nt.decode("utf-8"))
         files, sums = write_formats(lines, scratch, "shared", prefixes or {})
         graph = PartResult("shared", "", files, sums, len(lines))
         return publish_graphs({"shared": graph}, target, dict(info, triples=len(lines)), prefixes)
@@ -189,7 +190,7 @@ def _changed_graphs(graphs: dict, previous: Path | None) -> list[str] | None:
 
 def _replace_graph(store: ox.Store, key: str, old_file: Path, new) -> None:
     """Make the store's graph `key` (and the default graph) hold the new part's triples instead of the old."""
-    old = set(old_file.read_text(encoding="utf-8").splitlines()) if old_file.exists() else set()
+    old = set(ntriples_lines(old_file.read_text(encoding="utf-8"))) if old_file.exists() else set()
     new_lines = set(new.lines) if new is not None else set()
     graph = graph_name(key)
     removed = _triples(old - new_lines)

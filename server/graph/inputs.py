@@ -12,9 +12,9 @@ from server.graph.loading import load_files, parse_file
 
 def parse_input(path: Path, graph: rdflib.Graph | None = None) -> rdflib.Graph:
     """One input file into `graph` (a new one by default): the decisions table whole or not at all, like a file."""
-    graph = rdflib.Graph() if graph is None else graph
     if Path(path).suffix.lower() != ".tsv":
         return parse_file(path, graph)
+    graph = rdflib.Graph() if graph is None else graph
     for triple in decision_graph(read_decisions(Path(path))):
         graph.add(triple)
     return graph

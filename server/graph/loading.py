@@ -15,7 +15,6 @@ FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld", ".json": "json-l
 def parse_file(path: Path, graph: rdflib.Graph | None = None) -> rdflib.Graph:
     """Parse one RDF file into `graph` (a new one by default); raise DataFileError on bad input."""
     path = Path(path)
-    graph = rdflib.Graph() if graph is None else graph
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise DataFileError(path, None, f"unknown RDF format for suffix {path.suffix!r}")
@@ -33,6 +32,8 @@ def parse_file(path: Path, graph: rdflib.Graph | None = None) -> rdflib.Graph:
         raise DataFileError(path, exc.lineno, exc.msg) from exc
     except Exception as exc:  # rdflib raises many types for bad input; all mean the same to a user
         raise DataFileError(path, _line_of(exc), str(exc) or type(exc).__name__) from exc
+    if graph is None:
+        return scratch  # nobody else holds it: no copy (a plan's file is most of a part's triples)
     for triple in scratch:
         graph.add(triple)
     for prefix, ns in scratch.namespaces():
@@ -48,10 +49,10 @@ def _bad_syntax_message(exc: BadSyntax, text: str) -> str:
     """
     why = getattr(exc, "_why", None) or "bad syntax"
     offset = getattr(exc, "_i", None)
-    lines = text.splitlines()
+    lines = text.split("\n")  # as the parser counts them: a literal may hold U+2028 or a form feed
     if not 0 <= exc.lines < len(lines):
         return f"bad syntax ({why})"
-    line = lines[exc.lines]
+    line = lines[exc.lines].rstrip("\r")
     column = None
     if isinstance(offset, int) and 0 <= offset <= len(text):
         column = offset - (text.rfind("\n", 0, offset) + 1)
@@ -75,9 +76,9 @@ def load_files(paths, progress=None, phase: str = "load", parse=parse_file) -> r
     """Parse every file into one graph with `parse` (server.graph.inputs.parse_input reads the decisions table
     too); `progress` (server.graph.progress.Progress) sees each file."""
     paths = list(paths)
-    graph = rdflib.Graph()
+    graph = None
     for i, path in enumerate(paths, 1):
-        parse(path, graph)
+        graph = parse(path) if graph is None else parse(path, graph)  # the first file's graph is the result
         if progress is not None:
             progress.step(phase, i, len(paths), Path(path).name)
-    return graph
+    return rdflib.Graph() if graph is None else graph

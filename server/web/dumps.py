@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from server.paths import BASE_IRI as CANONICAL_BASE
-from server.published import BUILD_INFO, DUMP_NAMES
+from server.published import BUILD_INFO, DUMP_NAMES, ntriples_lines
 from server.web.graph import DEFAULT, Graph
 
 
@@ -39,7 +39,7 @@ def dump_bytes(graph: Graph, name: str) -> bytes:
     if name not in cache:
         if name == DUMP_NAMES["nt"]:
             raw = graph.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DEFAULT)
-            lines = sorted({line for line in raw.decode("utf-8").splitlines() if line.strip()})
+            lines = sorted(set(ntriples_lines(raw.decode("utf-8"))))
             cache[name] = ("\n".join(lines) + "\n").encode("utf-8")
         elif name == DUMP_NAMES["nt.gz"]:
             cache[name] = gzip.compress(dump_bytes(graph, DUMP_NAMES["nt"]), mtime=0)

@@ -2,6 +2,7 @@
 answer (pages, RDF, dumps) names resources by the operator's IRIs."""
 
 import gzip
+from pathlib import Path
 
 import pytest
 import rdflib
@@ -104,3 +105,19 @@ def test_plan_graph_dump_uses_the_operator_iris(operator_client, published_dir):
         rdflib.URIRef(OPERATOR + "ontology#Municipality"),
     ) in g
     assert b"https://w3id.org/fukushi-kg/id/" not in reply.data
+
+
+def test_a_rebased_dump_keeps_a_literal_with_other_line_separators_whole():
+    """Oxigraph writes U+2028, form feed or NEL inside a literal as they are: the rebased N-Triples dump is cut at
+    line feeds only, so such a literal (a table cell's break, a PDF's page break) stays one triple."""
+    import pyoxigraph as ox
+
+    from server.web.dumps import dump_bytes
+    from server.web.graph import Graph, Namespaces
+
+    text = "一\u2028二\x0c三\x85四"
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode(OPERATOR + "id/x"), ox.NamedNode(OPERATOR + "ontology#note"), ox.Literal(text)))
+    graph = Graph(store, Namespaces(OPERATOR), Path("."), {}, ())
+    nt = dump_bytes(graph, "fukushi-kg.nt")
+    assert [t.object for t in ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)] == [ox.Literal(text)]
