@@ -54,32 +54,29 @@ def materialise(graph: rdflib.Graph) -> rdflib.Graph:
     return working
 
 
-def drop_trivia(graph: rdflib.Graph) -> None:
-    """Remove entailments that hold of everything and tell a reader nothing.
+def trivial(triple) -> bool:
+    """An entailment that holds of everything and tells a reader nothing: x a owl:Thing, x owl:sameAs x, a class
+    under owl:Thing or itself, a property or class equivalent to or under itself, owlrl's disjointness of XSD
+    datatypes (its datatype map, not ours), and owlrl's typing of literals (a literal as subject, which no RDF 1.1
+    syntax can write)."""
+    s, p, o = triple
+    if isinstance(s, rdflib.Literal):
+        return True
+    if p == RDF.type:
+        return o == OWL.Thing
+    if p == RDFS.subClassOf:
+        return o == OWL.Thing or s == o
+    if p in _REFLEXIVE_TRIVIA:
+        return s == o
+    if p == OWL.disjointWith:
+        return str(s).startswith(str(XSD)) and str(o).startswith(str(XSD))
+    return False
 
-    owlrl also types literals (a literal as subject), which no RDF 1.1 syntax can write.
-    """
-    for triple in [t for t in graph if isinstance(t[0], rdflib.Literal)]:
+
+_REFLEXIVE_TRIVIA = frozenset({OWL.sameAs, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty})
+
+
+def drop_trivia(graph: rdflib.Graph) -> None:
+    """Remove the trivial entailments (`trivial`) from `graph`."""
+    for triple in [t for t in graph if trivial(t)]:
         graph.remove(triple)
-    for s in list(graph.subjects(RDF.type, OWL.Thing)):
-        graph.remove((s, RDF.type, OWL.Thing))
-    for s, o in list(graph.subject_objects(OWL.sameAs)):
-        if s == o:
-            graph.remove((s, OWL.sameAs, o))
-    for s in list(graph.subjects(RDFS.subClassOf, OWL.Thing)):
-        graph.remove((s, RDFS.subClassOf, OWL.Thing))
-    for s, o in list(graph.subject_objects(RDFS.subClassOf)):
-        if s == o:
-            graph.remove((s, RDFS.subClassOf, o))
-    for s, o in list(graph.subject_objects(RDFS.subPropertyOf)):
-        if s == o:
-            graph.remove((s, RDFS.subPropertyOf, o))
-    for s, o in list(graph.subject_objects(OWL.equivalentClass)):
-        if s == o:
-            graph.remove((s, OWL.equivalentClass, o))
-    for s, o in list(graph.subject_objects(OWL.disjointWith)):
-        if str(s).startswith(str(XSD)) and str(o).startswith(str(XSD)):  # owlrl's datatype map, not ours
-            graph.remove((s, OWL.disjointWith, o))
-    for s, o in list(graph.subject_objects(OWL.equivalentProperty)):
-        if s == o:
-            graph.remove((s, OWL.equivalentProperty, o))

@@ -17,7 +17,7 @@ from functools import lru_cache
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
-from server.graph.inference import drop_trivia, materialise
+from server.graph.inference import materialise, trivial
 
 
 class Schema:
@@ -83,10 +83,12 @@ def apply_rules(schema: Schema, data: rdflib.Graph) -> rdflib.Graph:
     for t in schema.graph:
         result.add(t)
     for t in triples:
-        result.add(t)
+        # the same entailments owlrl's output is cleaned of (inference.drop_trivia), so the two stay equal; left
+        # out here rather than added and removed (every individual is inferred to be an owl:Thing)
+        if not trivial(t):
+            result.add(t)
     for prefix, ns in data.namespaces():
         result.bind(prefix, ns, override=False)
-    drop_trivia(result)  # the same entailments owlrl's output is cleaned of, so the two stay equal
     return result
 
 
