@@ -94,6 +94,9 @@ class Executor(KeptAnswers, FairScheduling, WorkerPool):
         self._spare: _Worker | None = None  # loaded and idle: takes a stopped worker's place at once
         self.answers = AnswerCache(int(answer_cache_mb * (1 << 20)))
         self.warm_jobs = tuple(warm_jobs)  # the named queries, evaluated once each version is loaded
+        # () -> jobs: what users look at first (each named question's default page), given by the pages
+        # (server.web.queries.first_pages), which know how a page is made; warmed before the named queries
+        self.first_jobs = None
         self.warm_timeout = float(warm_timeout)  # longer than a request's: nobody waits on a warm-up
         self.warmed: dict = {}  # generation -> (answers kept, jobs, seconds) once its warm-up is over
         atexit.register(_close_quietly, weakref.ref(self))

@@ -6,6 +6,7 @@ description and dumps, the query page and the comparison page.
 
 from flask import Blueprint
 
+from server.sparql import executor_of
 from server.web import dataset, ontology, overview, pages, queries, resources
 from server.web.errors import register_errors
 from server.web.graph import init_graph
@@ -28,6 +29,9 @@ def filesize(n) -> str:
 
 def init_app(app) -> None:
     init_graph(app)
+    executor = executor_of(app)
+    if hasattr(executor, "first_jobs"):  # the local workers' warm-up (a remote engine keeps no answers here)
+        executor.first_jobs = lambda: queries.first_pages(app)
     app.register_blueprint(assets)
     for module in (pages, queries, overview, resources, ontology, dataset):
         app.register_blueprint(module.bp)

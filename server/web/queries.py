@@ -201,6 +201,26 @@ def breakdown(graph, counts: dict[str, int], given: dict) -> Breakdown | None:
     return Breakdown("municipality", rows)
 
 
+def first_pages(app) -> list:
+    """The job of each named question's first look (/query/<name> with no parameters: its first page), as the
+    page makes it, for the endpoint's warm-up (server.sparql.kept) to keep before anyone asks."""
+    from server.questions import named
+    from server.questions.paging import PAGE_SIZE, page_of
+    from server.questions.parameters import bind
+    from server.sparql import settings_of
+    from server.sparql.protocol import select_job
+
+    with app.app_context():
+        graph, settings = get_graph(), settings_of(app)
+        size = int(app.config.get("QUERY_PAGE_SIZE", PAGE_SIZE))
+        jobs = []
+        for path in sorted(queries_dir().glob("*.rq")):
+            question = named.load(path)
+            page = page_of(question, bind(question, {}, _lookup(graph)), question_counts(graph, path.stem), 1, size)
+            jobs.append(select_job(page.text, settings))
+        return jobs
+
+
 def form_choices() -> dict:
     from server.questions.parameters import concepts, prefectures
 

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 import pytest
 
 from server.app import create_app
+from server.paths import QUERIES_DIR
 from server.sparql import executor_of
 from server.sparql.answers import AnswerCache
 from server.sparql.executor import Executor
@@ -142,6 +143,46 @@ def test_the_named_queries_are_answered_from_the_warm_up(published_dir, tmp_path
             assert page.status_code == 200 and pool.answers.misses == 1
     finally:
         pool.close()
+
+
+def test_each_questions_first_page_is_kept_by_the_warm_up(published_dir):
+    """What /query/<name> shows first (its default parameters, first page) is warmed with the named queries, so
+    the first person to open any question is answered from a kept answer."""
+    app = create_app({"TESTING": True, "PUBLISHED_DIR": str(published_dir), "BUILD_IF_MISSING": False, "WARM_UP": True})
+    pool = executor_of(app)
+    names = sorted(p.stem for p in QUERIES_DIR.glob("*.rq"))
+    try:
+        pool.start()
+        _wait_for_warm_up(pool, 120)
+        kept, jobs = list(pool.warmed.values())[0][:2]
+        assert kept == jobs >= len(names)
+        misses = pool.answers.misses
+        with app.test_client() as client:
+            for name in names:
+                assert client.get(f"/query/{name}").status_code == 200, name
+        assert pool.answers.misses == misses
+    finally:
+        pool.close()
+
+
+def test_the_named_queries_are_warmed_even_when_the_first_pages_cannot_be_made(tiny, capsys):
+    pool, _ = tiny
+    pool.warm_jobs = (Job(COUNT),)
+    pool.first_jobs = lambda: [][0]  # the pages' graph could not be read, say
+    pool.start()
+    _wait_for_warm_up(pool)
+    assert list(pool.warmed.values())[0][:2] == (1, 1)
+    assert pool.run(Job(COUNT)).how == "kept"
+    assert "first pages were not made" in capsys.readouterr().err
+
+
+def test_a_first_page_that_is_also_a_named_query_is_warmed_once(tiny):
+    pool, _ = tiny
+    pool.warm_jobs = (Job(COUNT), Job("ASK {}"))
+    pool.first_jobs = lambda: [Job(COUNT)]
+    pool.start()
+    _wait_for_warm_up(pool)
+    assert list(pool.warmed.values())[0][:2] == (2, 2)
 
 
 def test_pinned_answers_outlast_the_others():
