@@ -8,12 +8,12 @@ import pytest
 import rdflib
 
 from server.graph.build import split_inputs
-from server.graph.canonical import canonical_ntriples
+from server.graph.canonical import canonical_lines
 from server.graph.inputs import load_inputs as load_files
 from server.graph.parts import build_parts, owner, split_files
 from server.graph.rules import apply_rules, schema_from
 from server.paths import DATA_DIR, ONTOLOGY_DIR, graph_input_files
-from server.published import STORE, ntriples_lines
+from server.published import STORE
 
 BUNDLED = ["082368", "141500", "142069", "352136", "402036"]
 
@@ -21,7 +21,7 @@ BUNDLED = ["082368", "141500", "142069", "352136", "402036"]
 def _whole_closure_lines(files):
     schema_files, data_files = split_inputs(files)
     closed = apply_rules(schema_from(load_files(schema_files)), load_files(data_files))
-    return ntriples_lines(canonical_ntriples(closed).decode("utf-8"))
+    return canonical_lines(closed)
 
 
 @pytest.fixture(scope="module")

@@ -103,7 +103,7 @@ def compliance_part(lines: list[str], folder: Path):
     from server import __version__
     from server.compliance.evaluate import NothingToCheck, evaluate
     from server.compliance.graphs import graph_from_ntriples
-    from server.graph.canonical import canonical_ntriples
+    from server.graph.canonical import canonical_lines
     from server.paths import DATA_DIR
     from server.published import ntriples_lines
 
@@ -132,7 +132,7 @@ def compliance_part(lines: list[str], folder: Path):
     # Only what the build's graphs do not hold already (the provisions' labels and types are in the shared
     # graph): each triple of the publication lives in one named graph, and the whole is their union.
     have = set(lines)
-    out = [line for line in ntriples_lines(canonical_ntriples(published).decode("utf-8")) if line not in have]
+    out = [line for line in canonical_lines(published) if line not in have]
     Path(folder).mkdir(parents=True, exist_ok=True)
     scratch = Path(folder) / f".{stem}.nt.{os.getpid()}"
     scratch.write_text("".join(line + "\n" for line in out), encoding="utf-8")

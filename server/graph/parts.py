@@ -38,12 +38,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
-from rdflib.plugins.serializers.nt import _nt_row  # rdflib's row writer: see nt_lines
 
 from server import __version__
 from server.annotations.decisions import annotator_sources, decision_graph, read_decisions, shorten
 from server.annotations.decisions import check as check_decisions
-from server.graph.canonical import canonical_ntriples
+from server.graph.canonical import canonical_lines, nt_lines
 from server.graph.inference import materialise
 from server.graph.input_digests import InputDigests
 from server.graph.loading import load_files
@@ -109,15 +108,6 @@ def split_files(files: list[Path], data_dir: Path = DATA_DIR) -> tuple[list[Path
         match = _CODE.search(top) if top else None
         (units.setdefault(match.group(1), []).append(path) if match else shared.append(path))
     return schema, units, shared
-
-
-def nt_lines(triples) -> list[str]:
-    """Sorted, distinct N-Triples lines of triples (a graph, or any iterable) without blank nodes (see
-    nt_lines_any for those). Each row is written by rdflib's own N-Triples writer, the one Graph.serialize
-    calls, so the lines are those of the serialised graph byte for byte (tests/test_build_parts.py compares the
-    merged parts with the whole graph's serialisation); a part's triples are no longer copied into a graph first
-    only to be serialised (6 December 2026, the five bundled parts: 0.2–0.9 s -> 0.03–0.4 s each)."""
-    return sorted(set(ntriples_lines("".join(map(_nt_row, triples)))))
 
 
 def _digest(*chunks: bytes) -> str:
@@ -393,9 +383,9 @@ def build_parts(
     known = InputDigests(folder if cache_dir else None)
     schema_files, units, shared_inputs = split_files(files, data_dir)
     schema = load_files(schema_files)
-    schema_nt = "\n".join(nt_lines_any(schema)) + "\n"
+    schema_nt = "\n".join(canonical_lines(schema)) + "\n"
     shapes = load_files(sorted((SHAPES_DIR / STRUCTURE_SHAPES).glob("*.ttl")))
-    shapes_nt = "\n".join(nt_lines_any(shapes)) + "\n"
+    shapes_nt = "\n".join(canonical_lines(shapes)) + "\n"
     tables = [p for p in shared_inputs if p.suffix == ".tsv"]  # the decisions: turned into triples per part
     turtle = [p for p in shared_inputs if p not in tables]
     owned, common_lines, shared_count = _shared_inputs(turtle, data_dir, folder if cache_dir else None, known)
@@ -502,7 +492,7 @@ def _base(reasoner: str, schema_nt: str, shapes_nt: str, shared_nt: str, common:
             return pickle.load(fh)
     closed = close(reasoner, schema_nt, rdflib.Graph() + common, str(cache) if cache else None)
     violations, warnings = check(closed, shapes_nt)
-    made = (nt_lines_any(closed), violations, warnings)
+    made = (canonical_lines(closed), violations, warnings)
     if kept and not violations:  # a failing base is closed and reported again until it is fixed
         _write_pickle(kept, made)
     return made
@@ -656,11 +646,6 @@ def _unique(lines):
         if line != previous:
             yield line
             previous = line
-
-
-def nt_lines_any(graph: rdflib.Graph) -> list[str]:
-    """Sorted N-Triples lines with canonical blank-node labels (the ontology's owl:oneOf list has some)."""
-    return ntriples_lines(canonical_ntriples(graph).decode("utf-8"))
 
 
 def remove_scratch(parts: PartsBuild) -> None:
