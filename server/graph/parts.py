@@ -46,9 +46,9 @@ from server.graph.canonical import canonical_lines, nt_lines
 from server.graph.inference import materialise
 from server.graph.input_digests import InputDigests
 from server.graph.loading import load_files
+from server.graph.part_check import PySHACLCheck, checker
 from server.graph.progress import Quiet
 from server.graph.rules import apply_rules, schema_from
-from server.graph.validation import describe_result, validate
 from server.paths import BASE_IRI, DATA_DIR, ONTOLOGY_DIR, SHAPES_DIR
 from server.published import ntriples_lines
 
@@ -163,11 +163,9 @@ def close(reasoner: str, schema_nt: str, data: rdflib.Graph, kept: str | None = 
 
 
 def check(graph: rdflib.Graph, shapes_nt: str) -> tuple[list[str], list[str]]:
-    """Structural validation: (violations, other results) as one line each."""
-    result = validate(graph, _shapes(shapes_nt))
-    violations = [describe_result(result.report, r) for r in result.violations]
-    others = [describe_result(result.report, r) for r in result.results() if r not in result.violations]
-    return violations, others
+    """Structural validation of a whole graph with pySHACL (the base, once a build): (violations, other results)
+    as one line each. The parts are checked by server.graph.part_check, with the base loaded once per worker."""
+    return PySHACLCheck(_shapes(shapes_nt)).check(graph, [])
 
 
 def write_formats(lines: list[str], folder: Path, stem: str, prefixes: dict[str, str]) -> tuple[dict, dict]:
@@ -226,11 +224,12 @@ def _build_part(task: dict) -> PartResult:
     asserted = sum(1 for triple in data if triple not in schema_and_shared)
     data += shared
     closed = close(ctx["reasoner"], ctx["schema_nt"], data, ctx.get("kept"))
-    violations, warnings = check(closed, ctx["shapes_nt"])
     # The only blank nodes left are the schema's (its owl:oneOf list), already in the base with canonical labels.
     own = (triple for triple in closed if not any(isinstance(term, rdflib.BNode) for term in triple))
     base = ctx["base"]
     lines = [line for line in nt_lines(own) if line not in base]
+    # The base's lines and the part's are the closed graph, as published: that is what the shapes check.
+    violations, warnings = _checker().check(closed, lines)
     part = PartResult(task["key"], task["digest"], triples=len(lines), violations=violations, warnings=warnings)
     part.asserted, part.undecided = asserted, undecided
     if not (violations or undecided):  # a failing part is rebuilt (and reported) until it is fixed
@@ -243,6 +242,13 @@ def _build_part(task: dict) -> PartResult:
         part.summary_triples = len(observations)
         part.files, part.sha256 = write_formats(lines, Path(ctx["folder"]), task["digest"], ctx["prefixes"])
     return part
+
+
+def _checker():
+    """This worker's structural check (server.graph.part_check), made once with the base loaded."""
+    if "checker" not in _CONTEXT:
+        _CONTEXT["checker"] = checker(_CONTEXT["shapes_nt"], _CONTEXT["base_lines"])
+    return _CONTEXT["checker"]
 
 
 def _counter():

@@ -1,5 +1,6 @@
 """SHACL validation with pySHACL against the shapes in shapes/."""
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -57,14 +58,33 @@ def validate(data: rdflib.Graph, shapes: rdflib.Graph) -> ValidationResult:
     return ValidationResult(bool(conforms), report, text)
 
 
-def describe_result(report: rdflib.Graph, result) -> str:
+def describe_result(report: rdflib.Graph, result, shapes: rdflib.Graph | None = None) -> str:
+    """One line: severity, focus node, path and message. The message is the result's in Japanese, else the source
+    shape's own in Japanese (an engine may report its generic text only), else in English, else whatever it has:
+    the same result reads the same whichever engine reported it."""
     focus = report.value(result, SH.focusNode)
     path = report.value(result, SH.resultPath)
-    message = report.value(result, SH.resultMessage)
+    message = _message(report, result, shapes)
     severity = report.value(result, SH.resultSeverity)
     sev = str(severity).rsplit("#", 1)[-1] if severity else "?"
     where = f" {path.n3()}" if isinstance(path, rdflib.URIRef) else ""
     return f"[{sev}] {focus}{where}: {message}"
+
+
+def _message(report: rdflib.Graph, result, shapes: rdflib.Graph | None):
+    given = sorted(report.objects(result, SH.resultMessage))
+    shape = report.value(result, SH.sourceShape)
+    own = sorted(shapes.objects(shape, SH.message)) if shapes is not None and shape is not None else []
+    # pySHACL drops the language tag of a SPARQL constraint's message when it fills in the variables
+    untagged_japanese = [m for m in given if not getattr(m, "language", None) and _JAPANESE.search(str(m))]
+    for language, messages in (("ja", given), ("ja", own), (None, untagged_japanese), ("en", given), ("en", own)):
+        for message in messages:
+            if getattr(message, "language", None) == language:
+                return message
+    return given[0] if given else None
+
+
+_JAPANESE = re.compile("[\u3040-\u30ff\u4e00-\u9fff]")
 
 
 def shape_files(group: str) -> list[Path]:
